@@ -1,0 +1,42 @@
+# The two commands that matter: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+SAMPLE_DIR := data/sample
+export DAGSTER_HOME := $(CURDIR)/data/dagster_home
+
+.PHONY: run test setup dev lock bench clean help
+
+help:
+	@echo "make run    - set up, generate the sample organisation if absent, run the nightly job"
+	@echo "make test   - set up and run the test suite"
+	@echo "make dev    - open the Dagster UI on the asset graph"
+	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
+
+setup: $(VENV)/.installed
+
+# The lock file is the single source of installed versions; uv installs exactly it.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+run: setup
+	test -d $(SAMPLE_DIR) || $(BIN)/mkpi demo-data $(SAMPLE_DIR)
+	$(BIN)/mkpi run --source-dir $(SAMPLE_DIR)
+
+test: setup
+	$(BIN)/python -m pytest
+
+dev: setup
+	$(BIN)/mkpi prepare
+	$(BIN)/dagster dev -m pipelines.definitions
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs

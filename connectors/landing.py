@@ -1,0 +1,262 @@
+"""Land source files in DuckDB: every row as text in `landing_raw`, typed rows in `landing`,
+and every row that could not be read or typed in `landing.quarantine` with file, line, field and
+reason. Nothing is dropped and nothing here raises for a bad row; only a file the run cannot use
+at all (a required column missing, an unreadable header) raises `SourceError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors import value_parsers
+from connectors.errors import SourceError
+from connectors.file_scan import scan_file, transcode_to_utf8
+from connectors.kinds import EMAIL_COLUMNS, KINDS, PHONE_COLUMNS, Kind
+
+RAW_SCHEMA, TYPED_SCHEMA = "landing_raw", "landing"
+QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
+    raw_text VARCHAR, loaded_at TIMESTAMPTZ"""
+_EMAIL_IN_TEXT = re.compile(r"[^\s,;\"'<>]+@[^\s,;\"'<>]+\.[A-Za-z]{2,}")
+
+
+@dataclass
+class KindReport:
+    kind: str
+    files: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+
+
+def normalize_header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
+
+
+def prepare_schemas(con) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {TYPED_SCHEMA}")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {TYPED_SCHEMA}.quarantine ({QUARANTINE_COLUMNS})")
+    value_parsers.install(con)
+
+
+def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "") -> KindReport:
+    """Replace the kind's landing tables with the content of `files` (none: empty tables)."""
+    report = KindReport(kind.name, [str(f) for f in files])
+    con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ?", [kind.name])
+    staged: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="mkpi-land-") as tmp:
+        for i, path in enumerate(files):
+            staged.append(_stage_file(con, kind, path, f"_stage_{kind.name}_{i}", Path(tmp), pii_salt))
+    _write_raw_table(con, kind, staged)
+    _write_typed_table(con, kind)
+    for name in staged:
+        con.execute(f"DROP TABLE {name}")
+    report.rows_read = _count(con, f"{RAW_SCHEMA}.{kind.name}")
+    report.rows_loaded = _count(con, f"{TYPED_SCHEMA}.{kind.name}")
+    report.rows_quarantined = scalar(
+        con, f"SELECT count(DISTINCT (file, line)) FROM {TYPED_SCHEMA}.quarantine WHERE kind = ?", [kind.name]
+    )
+    return report
+
+
+def scalar(con, sql: str, params: list | None = None):
+    """First value of a query; reads the whole result, which DuckDB requires before the next statement."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _count(con, table: str) -> int:
+    return scalar(con, f"SELECT count(*) FROM {table}")
+
+
+def _read_header(path: Path, encoding: str) -> tuple[list[str], str]:
+    with open(path, encoding=encoding, newline="") as fh:
+        first = fh.readline()
+    if not first.strip():
+        raise SourceError(path, "the file is empty or its first line is blank; expected a header row", line=1)
+    delimiter = max([",", ";", "\t", "|"], key=first.count)
+    names = [normalize_header(n) for n in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
+    return names, delimiter
+
+
+def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
+    for name in names:
+        if not name:
+            raise SourceError(path, "a column in the header has no name", line=1)
+        if names.count(name) > 1:
+            raise SourceError(path, "the header has this column twice", line=1, column=name)
+    missing = [c for c in kind.required if c not in names]
+    if missing:
+        raise SourceError(
+            path,
+            f"missing required column for {kind.name} files (the header has: {', '.join(names)})",
+            line=1, column=missing[0],
+        )
+
+
+def _stage_file(con, kind: Kind, path: Path, table: str, tmp: Path, pii_salt: str) -> str:
+    """Read one file as text into a temp table with its physical line numbers; quarantine rejects."""
+    scan = scan_file(path)
+    read_path = path
+    if scan.encoding == "gb18030":
+        read_path = tmp / (path.stem + ".utf8.csv")
+        transcode_to_utf8(path, read_path, "gb18030")
+    names, delimiter = _read_header(read_path, "utf-8-sig")
+    _check_header(kind, path, names)
+    rejects = f"_rej_{table}"
+    columns = "{" + ", ".join(f"'{_sql_str(n)}': 'VARCHAR'" for n in names) + "}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT row_number() OVER () AS _rn, *
+            FROM read_csv(?, header = true, columns = {columns}, delim = ?, quote = '"',
+                          escape = '"', store_rejects = true, rejects_table = '{rejects}',
+                          rejects_scan = '{rejects}_scan', auto_detect = false)""",
+        [str(read_path), delimiter],
+    )
+    _add_line_numbers(con, table, rejects, scan.blank_lines)
+    _hash_personal_data(con, table, names, pii_salt)
+    con.execute(
+        f"""ALTER TABLE {table} ADD COLUMN _file VARCHAR DEFAULT '{_sql_str(str(path))}';
+            ALTER TABLE {table} ADD COLUMN _loaded_at TIMESTAMPTZ DEFAULT current_timestamp;"""
+    )
+    _quarantine_rejects(con, kind, path, rejects, names, pii_salt)
+    con.execute(f"DROP TABLE {rejects}; DROP TABLE {rejects}_scan")
+    return table
+
+
+def _add_line_numbers(con, table: str, rejects: str, blank_lines: list[int]) -> None:
+    """Map the n-th record DuckDB kept to its physical line: skip the header, blank and rejected lines."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _skips (line BIGINT)")
+    if blank_lines:
+        con.executemany("INSERT INTO _skips VALUES (?)", [[n] for n in blank_lines])
+    con.execute(f"INSERT INTO _skips SELECT DISTINCT line FROM {rejects}")
+    # A record numbered r sits after every skipped line that has fewer than r records before it.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _skip_marks AS
+            SELECT line - 1 - row_number() OVER (ORDER BY line) AS records_before FROM _skips"""
+    )
+    con.execute(f"ALTER TABLE {table} ADD COLUMN _line BIGINT")
+    if _count(con, "_skip_marks") == 0:
+        con.execute(f"UPDATE {table} SET _line = _rn + 1")
+    else:
+        con.execute(
+            f"""UPDATE {table} SET _line = _rn + 1 + (
+                    SELECT count(*) FROM _skip_marks WHERE records_before < {table}._rn)"""
+        )
+
+
+def _pii_expr(column: str, salt: str) -> str | None:
+    quoted = f'nullif(trim("{column}"), \'\')'
+    if column in EMAIL_COLUMNS:
+        return f"sha256('{_sql_str(salt)}' || lower({quoted}))"
+    if column in PHONE_COLUMNS:
+        return f"sha256('{_sql_str(salt)}' || nullif(regexp_replace({quoted}, '[^0-9+]', '', 'g'), ''))"
+    return None
+
+
+def _hash_personal_data(con, table: str, names: list[str], salt: str) -> None:
+    for name in names:
+        expr = _pii_expr(name, salt)
+        if expr:
+            con.execute(f'UPDATE {table} SET "{name}" = {expr}')
+
+
+def _quarantine_rejects(con, kind: Kind, path: Path, rejects: str, names: list[str], salt: str) -> None:
+    rows = con.execute(
+        f"""SELECT line, column_name, error_type, error_message, csv_line FROM {rejects} ORDER BY line"""
+    ).fetchall()
+    for line, column, error_type, message, csv_line in rows:
+        reason = f"{error_type.lower()}: {message}"
+        if error_type == "INVALID ENCODING":
+            reason = "invalid encoding: this line is not UTF-8 text (save the file as UTF-8, or GB18030 throughout)"
+        con.execute(
+            f"INSERT INTO {TYPED_SCHEMA}.quarantine VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
+            [kind.name, str(path), line, column, reason, _mask_line(csv_line or "", names, salt)],
+        )
+
+
+def hash_personal_value(column: str, value: str, salt: str) -> str:
+    """The same digest `_pii_expr` computes in SQL, for the few rejected lines handled in Python."""
+    value = value.strip()
+    value = re.sub(r"[^0-9+]", "", value) if column in PHONE_COLUMNS else value.lower()
+    return hashlib.sha256((salt + value).encode("utf-8")).hexdigest()
+
+
+def _mask_line(text: str, names: list[str], salt: str) -> str:
+    """Hash the personal-data fields of a rejected line, and any e-mail address anywhere in it."""
+    text = text.strip("\r\n")
+    pii_positions = [i for i, n in enumerate(names) if n in EMAIL_COLUMNS | PHONE_COLUMNS]
+    if pii_positions:
+        fields = next(csv.reader(io.StringIO(text)), [])
+        for i in pii_positions:
+            if i < len(fields) and fields[i].strip():
+                fields[i] = hash_personal_value(names[i], fields[i], salt)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(fields)
+        text = buf.getvalue()
+    return _EMAIL_IN_TEXT.sub("[e-mail removed]", text)
+
+
+def _write_raw_table(con, kind: Kind, staged: list[str]) -> None:
+    """All files of the kind, unioned by column name, every value as the text that was read."""
+    target = f"{RAW_SCHEMA}.{kind.name}"
+    if not staged:
+        cols = ", ".join(f'"{c.name}" VARCHAR' for c in kind.columns)
+        con.execute(f"CREATE OR REPLACE TABLE {target} ({cols}, _file VARCHAR, _line BIGINT, _loaded_at TIMESTAMPTZ)")
+        return
+    union = " UNION ALL BY NAME ".join(f"SELECT * EXCLUDE (_rn) FROM {t}" for t in staged)
+    con.execute(f"CREATE OR REPLACE TABLE {target} AS {union}")
+    for col in kind.columns:  # optional canonical columns absent from every file
+        con.execute(f'ALTER TABLE {target} ADD COLUMN IF NOT EXISTS "{col.name}" VARCHAR')
+
+
+def _write_typed_table(con, kind: Kind) -> None:
+    """Type every canonical column; rows with any unusable value go to quarantine, one row per field."""
+    source = f"{RAW_SCHEMA}.{kind.name}"
+    typed_cols, checks = [], []
+    for col in kind.columns:
+        sql_type, parser, expected, empty = value_parsers.TYPES[col.type]
+        value = f"nullif(trim(\"{col.name}\"), '')"
+        if empty is not None:
+            value = f"coalesce({value}, '{empty}')"
+        typed = f"{parser}({value})" if parser else value
+        typed_cols.append(f'CAST({typed} AS {sql_type}) AS "{col.name}"')
+        if col.required:
+            checks.append(f"CASE WHEN {value} IS NULL THEN {{'field': '{col.name}', 'reason': '{col.name} is empty'}} END")
+        if parser:
+            reason = f"'{col.name}: ''' || {value} || ''' is not {_sql_str(expected)}'"
+            checks.append(f"CASE WHEN {value} IS NOT NULL AND {typed} IS NULL THEN {{'field': '{col.name}', 'reason': {reason}}} END")
+    raw_json = "json_object(" + ", ".join(f"'{c.name}', \"{c.name}\"" for c in kind.columns) + ")"
+    errors = f"list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL)" if checks else "[]"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _typed AS
+            SELECT {', '.join(typed_cols)}, _file, _line, _loaded_at,
+                   {errors} AS _errors, {raw_json}::VARCHAR AS _raw
+            FROM {source}"""
+    )
+    names = ", ".join(f'"{c.name}"' for c in kind.columns)
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {TYPED_SCHEMA}.{kind.name} AS
+            SELECT {names}, _file, _line FROM _typed WHERE len(_errors) = 0 ORDER BY _file, _line"""
+    )
+    con.execute(
+        f"""INSERT INTO {TYPED_SCHEMA}.quarantine
+            SELECT '{kind.name}', _file, _line, e.field, e.reason, _raw, _loaded_at
+            FROM (SELECT *, unnest(_errors) AS e FROM _typed WHERE len(_errors) > 0)"""
+    )
+    con.execute("DROP TABLE _typed")
+
+
+def _sql_str(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def land_all(con, files_by_kind: dict[str, list[Path]], *, pii_salt: str = "") -> list[KindReport]:
+    prepare_schemas(con)
+    return [land_kind(con, kind, files_by_kind.get(name, []), pii_salt=pii_salt) for name, kind in KINDS.items()]

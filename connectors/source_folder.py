@@ -1,0 +1,43 @@
+"""Find the export files in a source folder and tell which kind each one is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors.kinds import KINDS
+
+SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+@dataclass
+class SourceFolder:
+    root: Path
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    unknown: list[Path] = field(default_factory=list)
+
+    def files_for(self, kind: str) -> list[Path]:
+        return self.files.get(kind, [])
+
+
+def kind_of(path: Path) -> str | None:
+    """`ad_spend_google_2026-10.csv` → `ad_spend`. The longest kind name that prefixes the file wins."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return None
+    stem = path.stem.lower()
+    matches = [k for k in KINDS if stem.startswith(k)]
+    return max(matches, key=len) if matches else None
+
+
+def scan(root: Path) -> SourceFolder:
+    """Every visible file directly in `root`, sorted by name so unions are reproducible."""
+    if not root.is_dir():
+        raise FileNotFoundError(f"source folder {root} does not exist or is not a folder")
+    folder = SourceFolder(root)
+    for path in sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(".")):
+        kind = kind_of(path)
+        if kind is None:
+            folder.unknown.append(path)
+        else:
+            folder.files.setdefault(kind, []).append(path)
+    return folder

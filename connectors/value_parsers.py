@@ -1,0 +1,71 @@
+"""DuckDB macros that turn exported text into typed values, or NULL when the text is not valid.
+
+Exports from ad platforms and Excel spell numbers as "1,200.00", "¥1,200" or "$3.50" and dates as
+2026-10-01, 2026/10/01 or 2026年10月01日. Anything else is not guessed: it becomes NULL here and
+the loader quarantines the row with the reason.
+"""
+
+from __future__ import annotations
+
+from connectors.kinds import BOOLEAN, COUNT, CURRENCY, DATE, DECIMAL, MONEY, TEXT, TIMESTAMP
+
+_CURRENCY_MARK = r"(¥|￥|\$|US\$|HK\$|€|£|RMB|CNY|USD|EUR|HKD|GBP|元)?"
+_NUMBER_BODY = r"[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?"
+NUMBER_PATTERN = rf"^[-+]?\s*{_CURRENCY_MARK}\s*{_NUMBER_BODY}\s*{_CURRENCY_MARK}$"
+COUNT_PATTERN = r"^[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.0+)?$"
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"]
+TIMESTAMP_FORMATS = [
+    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M",
+]
+CURRENCY_ALIASES = {"RMB": "CNY", "人民币": "CNY", "¥": "CNY", "￥": "CNY", "元": "CNY", "美元": "USD", "US$": "USD"}
+
+
+def _sql_list(values: list[str]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def _currency_case() -> str:
+    whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CURRENCY_ALIASES.items())
+    return f"CASE upper(v) {whens} ELSE upper(v) END"
+
+
+MACROS = [
+    f"""CREATE OR REPLACE TEMP MACRO mkpi_number(v) AS
+        CASE WHEN regexp_full_match(v, '{NUMBER_PATTERN}')
+             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS DECIMAL(18, 6)) END""",
+    f"""CREATE OR REPLACE TEMP MACRO mkpi_decimal(v) AS
+        CASE WHEN regexp_full_match(v, '{NUMBER_PATTERN}')
+             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS DECIMAL(18, 8)) END""",
+    f"""CREATE OR REPLACE TEMP MACRO mkpi_count(v) AS
+        CASE WHEN regexp_full_match(v, '{COUNT_PATTERN}')
+             THEN TRY_CAST(regexp_replace(regexp_replace(v, '\\.0+$', ''), '[^0-9\\-]', '', 'g') AS BIGINT) END""",
+    f"""CREATE OR REPLACE TEMP MACRO mkpi_date(v) AS
+        COALESCE(TRY_CAST(v AS DATE), try_strptime(v, {_sql_list(DATE_FORMATS)})::DATE)""",
+    # ISO 8601 with or without offset; a timestamp without offset is read in the session time zone.
+    f"""CREATE OR REPLACE TEMP MACRO mkpi_timestamp(v) AS
+        COALESCE(TRY_CAST(v AS TIMESTAMPTZ), try_strptime(v, {_sql_list(TIMESTAMP_FORMATS)})::TIMESTAMPTZ,
+                 mkpi_date(v)::TIMESTAMPTZ)""",
+    """CREATE OR REPLACE TEMP MACRO mkpi_boolean(v) AS
+        CASE WHEN lower(v) IN ('true', 't', 'yes', 'y', '1', '是', '原创') THEN true
+             WHEN lower(v) IN ('false', 'f', 'no', 'n', '0', '否', '转载') THEN false END""",
+    f"""CREATE OR REPLACE TEMP MACRO mkpi_currency(v) AS
+        CASE WHEN regexp_full_match({_currency_case()}, '[A-Z]{{3}}') THEN {_currency_case()} END""",
+]
+
+# type → (SQL type, parse macro, what a valid value looks like, empty value)
+TYPES = {
+    TEXT: ("VARCHAR", None, "text", None),
+    CURRENCY: ("VARCHAR", "mkpi_currency", "a 3-letter currency code such as USD or CNY", None),
+    MONEY: ("DECIMAL(18, 6)", "mkpi_number", "an amount such as 1200.50, 1,200.50 or ¥1,200", None),
+    DECIMAL: ("DECIMAL(18, 8)", "mkpi_decimal", "a number such as 0.1385", None),
+    COUNT: ("BIGINT", "mkpi_count", "a whole number such as 1200 or 1,200", "0"),
+    DATE: ("DATE", "mkpi_date", "a date such as 2026-10-01 or 2026/10/01", None),
+    TIMESTAMP: ("TIMESTAMPTZ", "mkpi_timestamp", "a date and time such as 2026-10-01 08:30:00+08:00", None),
+    BOOLEAN: ("BOOLEAN", "mkpi_boolean", "true/false, yes/no or 1/0", None),
+}
+
+
+def install(con) -> None:
+    for sql in MACROS:
+        con.execute(sql)
