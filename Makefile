@@ -32,7 +32,6 @@ test: setup
 	$(BIN)/python -m pytest
 
 dev: setup
-	$(BIN)/mkpi prepare
 	$(BIN)/dagster dev -m pipelines.definitions
 
 lock:

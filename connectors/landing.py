@@ -75,13 +75,29 @@ def _count(con, table: str) -> int:
     return scalar(con, f"SELECT count(*) FROM {table}")
 
 
-def _read_header(path: Path, encoding: str) -> tuple[list[str], str]:
-    with open(path, encoding=encoding, newline="") as fh:
+def _read_header(path: Path) -> tuple[list[str], str]:
+    """The header's column names and delimiter, from the first line in UTF-8 or GB18030."""
+    with open(path, "rb") as fh:
         first = fh.readline()
-    if not first.strip():
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = first.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SourceError(path, "the header is neither UTF-8 nor GB18030 text", line=1)
+    if not text.strip():
         raise SourceError(path, "the file is empty or its first line is blank; expected a header row", line=1)
-    delimiter = max([",", ";", "\t", "|"], key=first.count)
-    names = [normalize_header(n) for n in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
+    delimiter = max([",", ";", "\t", "|"], key=text.count)
+    names = [normalize_header(n) for n in next(csv.reader(io.StringIO(text), delimiter=delimiter))]
+    return names, delimiter
+
+
+def check_header(kind: Kind, path: Path) -> tuple[list[str], str]:
+    """Fail fast, before anything is loaded, on a file the run cannot use."""
+    names, delimiter = _read_header(path)
+    _check_header(kind, path, names)
     return names, delimiter
 
 
@@ -102,13 +118,12 @@ def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
 
 def _stage_file(con, kind: Kind, path: Path, table: str, tmp: Path, pii_salt: str) -> str:
     """Read one file as text into a temp table with its physical line numbers; quarantine rejects."""
+    names, delimiter = check_header(kind, path)
     scan = scan_file(path)
     read_path = path
     if scan.encoding == "gb18030":
         read_path = tmp / (path.stem + ".utf8.csv")
         transcode_to_utf8(path, read_path, "gb18030")
-    names, delimiter = _read_header(read_path, "utf-8-sig")
-    _check_header(kind, path, names)
     rejects = f"_rej_{table}"
     columns = "{" + ", ".join(f"'{_sql_str(n)}': 'VARCHAR'" for n in names) + "}"
     con.execute(

@@ -1,0 +1,23 @@
+{#
+  Rows of a landing table numbered per business key, newest first (`_version` = 1 is the row used):
+  overlapping exports repeat rows, and the last file in name order, last line, wins.
+  Staging keeps `_version = 1`; int_excluded_rows reports the others.
+#}
+{% macro versioned(kind, partition_by) %}
+    select
+        *,
+        row_number() over (partition by {{ partition_by }} order by _file desc, _line desc) as _version
+    from {{ source('landing', kind) }}
+{% endmacro %}
+
+{# kind → (SQL partition key, how the key reads to an analyst) #}
+{% macro version_keys() %}
+    {{ return({
+        'ad_spend': ("date, lower(trim(platform)), coalesce(account_id, ''), coalesce(campaign_id, ''), trim(campaign_name)",
+                     'date, platform, account and campaign'),
+        'sessions': ('session_id', 'session_id'),
+        'leads': ('lead_id', 'lead_id'),
+        'orders': ('order_id', 'order_id'),
+        'fx_rates': ('date, currency', 'date and currency'),
+    }) }}
+{% endmacro %}

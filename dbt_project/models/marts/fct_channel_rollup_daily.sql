@@ -1,0 +1,1 @@
+{{ channel_mart('date', 'a.activity_date', by_campaign=false) }}

@@ -1,0 +1,2 @@
+select kind, file, line, field, reason, raw_text, loaded_at
+from {{ source('landing', 'quarantine') }}

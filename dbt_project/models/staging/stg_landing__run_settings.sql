@@ -1,0 +1,6 @@
+select
+    reporting_currency,
+    reporting_timezone,
+    cast(as_of_date as date) as as_of_date,
+    cast(fx_max_staleness_days as integer) as fx_max_staleness_days
+from {{ source('landing', 'run_settings') }}

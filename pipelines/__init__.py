@@ -1,0 +1,1 @@
+"""mkpi's orchestration: Dagster assets, checks, schedules and the `mkpi` command line."""

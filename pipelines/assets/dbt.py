@@ -1,0 +1,60 @@
+"""The dbt project as Dagster assets: staging, intermediate and marts, with dbt tests as asset checks."""
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from pipelines.settings import PROJECT_ROOT
+
+# The dbt installed beside this Python, so a venv's `mkpi` works without the venv on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
+_PROJECT_FILES = (".sql", ".yml", ".yaml", ".csv")
+
+
+def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
+    """True when any model, macro, seed or yml file changed after the manifest was written."""
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(
+        p.stat().st_mtime > built
+        for p in project.project_dir.rglob("*")
+        if p.suffix in _PROJECT_FILES and "target" not in p.relative_to(project.project_dir).parts
+    )
+
+
+def prepare_manifest(project: DbtProject = DBT_PROJECT) -> None:
+    """`dbt parse` when the manifest is missing or stale, so a fresh checkout and tests just work."""
+    if manifest_is_stale(project):
+        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+
+
+def dbt_cli(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
+    return DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
+
+
+prepare_manifest()
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models")
+def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        raise dg.Failure(description=describe_failures(invocation.get_artifact("run_results.json")), allow_retries=False)
+
+
+def describe_failures(run_results: dict, limit: int = 3) -> str:
+    """One line naming the models and tests that failed and dbt's first line about each."""
+    failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail", "runtime error")]
+    parts = []
+    for result in failed[:limit]:
+        name = result["unique_id"].split(".")[2] if result["unique_id"].count(".") >= 2 else result["unique_id"]
+        message = " ".join((result.get("message") or result["status"]).split())
+        parts.append(f"{name}: {message[:200]}")
+    more = f" (and {len(failed) - limit} more)" if len(failed) > limit else ""
+    return "dbt build failed: " + "; ".join(parts or ["see the dbt log"]) + more

@@ -1,0 +1,77 @@
+"""Landing: every source export into the working warehouse, one asset key per dbt source table."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from connectors import landing, source_folder
+from connectors.errors import SourceError
+from connectors.kinds import KINDS
+from pipelines import warehouse
+from pipelines.config import RunConfig
+from pipelines.resources import MkpiResource
+
+LANDING_TABLES = [*KINDS, "quarantine", "run_settings"]
+
+
+def landing_key(table: str) -> dg.AssetKey:
+    """The same key dagster-dbt gives the dbt source `landing.<table>`, so lineage connects."""
+    return dg.AssetKey(["landing", table])
+
+
+def write_run_settings(con, config: RunConfig) -> None:
+    con.execute(
+        """CREATE OR REPLACE TABLE landing.run_settings AS
+           SELECT ?::VARCHAR AS reporting_currency, ?::VARCHAR AS reporting_timezone,
+                  ?::DATE AS as_of_date, ?::INTEGER AS fx_max_staleness_days""",
+        [config.reporting_currency, config.reporting_timezone, config.as_of(), config.fx_max_staleness_days],
+    )
+
+
+def land_source_folder(mkpi: MkpiResource, log) -> dict[str, landing.KindReport]:
+    """Land the whole source folder into a fresh working copy; returns a report per kind."""
+    config = mkpi.run_config()
+    folder = source_folder.scan(Path(mkpi.source_dir))
+    for path in folder.unknown:
+        log.warning(f"{path}: not a known kind of export, ignored (known kinds: {', '.join(KINDS)})")
+    build_path = Path(mkpi.build_path)
+    warehouse.start_build(build_path)
+    con = warehouse.connect(build_path)
+    try:
+        # Timestamps without an offset are read as reporting-time-zone local times.
+        con.execute(f"SET TimeZone = '{config.reporting_timezone}'")
+        reports = {r.kind: r for r in landing.land_all(con, folder.files, pii_salt=mkpi.pii_salt)}
+        write_run_settings(con, config)
+    finally:
+        con.close()
+    for report in reports.values():
+        if not report.files:
+            log.warning(f"no {report.kind} files in {mkpi.source_dir}: its tables are empty")
+    return reports
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(landing_key(t), group_name="landing", kinds={"duckdb"}) for t in LANDING_TABLES],
+    name="land_source_files",
+    description="Read every export in the source folder into DuckDB: raw text, typed rows, quarantine.",
+)
+def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
+    try:
+        reports = land_source_folder(mkpi, context.log)
+    except SourceError as err:
+        raise dg.Failure(description=str(err), allow_retries=False) from None
+    for kind, report in reports.items():
+        yield dg.MaterializeResult(
+            asset_key=landing_key(kind),
+            metadata={
+                "files": len(report.files),
+                "rows_read": report.rows_read,
+                "rows_loaded": report.rows_loaded,
+                "rows_quarantined": report.rows_quarantined,
+            },
+        )
+    yield dg.MaterializeResult(
+        asset_key=landing_key("quarantine"),
+        metadata={"rows_quarantined": sum(r.rows_quarantined for r in reports.values())},
+    )
+    yield dg.MaterializeResult(asset_key=landing_key("run_settings"))

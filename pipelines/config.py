@@ -1,0 +1,119 @@
+"""mkpi.yml: the run's settings, validated on load with messages that name the file, line and key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """A bad value in mkpi.yml; the message is one line naming file, line and key."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    reporting_currency: str = "USD"
+    reporting_timezone: str = "UTC"
+    as_of_date: dt.date | None = None
+    fx_max_staleness_days: int = 7
+    schedule_cron: str = "0 3 * * *"
+    schedule_timezone: str = "UTC"
+
+    def as_of(self) -> dt.date:
+        """The build date: configured, or today in the reporting time zone."""
+        return self.as_of_date or dt.datetime.now(zoneinfo.ZoneInfo(self.reporting_timezone)).date()
+
+
+def _currency(value):
+    if not (isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value)):
+        raise ValueError(f"{value!r} is not a 3-letter currency code in capitals (for example USD, CNY, EUR)")
+    return value
+
+
+def _timezone(value):
+    try:
+        zoneinfo.ZoneInfo(str(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not a time zone name (for example UTC, Asia/Shanghai, America/New_York)") from None
+    return str(value)
+
+
+def _date(value):
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD") from None
+
+
+def _days(value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
+        raise ValueError(f"{value!r} is not a number of days between 0 and 366")
+    return value
+
+
+_CRON_FIELD = r"(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*"
+
+
+def _cron(value):
+    fields = str(value).split()
+    if len(fields) != 5 or not all(re.fullmatch(_CRON_FIELD, f) for f in fields):
+        raise ValueError(f"{value!r} is not a cron schedule of 5 fields (for example \"0 3 * * *\" = 03:00 daily)")
+    return str(value)
+
+
+# yaml path → (RunConfig field, validator)
+FIELDS = {
+    ("reporting", "currency"): ("reporting_currency", _currency),
+    ("reporting", "timezone"): ("reporting_timezone", _timezone),
+    ("reporting", "as_of_date"): ("as_of_date", _date),
+    ("fx", "max_staleness_days"): ("fx_max_staleness_days", _days),
+    ("schedule", "cron"): ("schedule_cron", _cron),
+    ("schedule", "timezone"): ("schedule_timezone", _timezone),
+}
+
+
+def load_config(path: Path | None) -> RunConfig:
+    """Read and validate mkpi.yml; a missing file means all defaults."""
+    if path is None or not Path(path).exists():
+        return RunConfig()
+    text = Path(path).read_text(encoding="utf-8-sig")
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{line}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    values = {}
+    for key_path, node in _leaves(root, path):
+        where = f"{path}, line {node.start_mark.line + 1}, key '{'.'.join(key_path)}'"
+        if key_path not in FIELDS:
+            known = ", ".join(".".join(k) for k in FIELDS)
+            raise ConfigError(f"{where}: unknown setting (known settings: {known})")
+        field, validate = FIELDS[key_path]
+        try:
+            values[field] = validate(yaml.safe_load(yaml.serialize(node)))
+        except ValueError as err:
+            raise ConfigError(f"{where}: {err}") from None
+    return RunConfig(**values)
+
+
+def _leaves(node, path, prefix=()):
+    if node is None:
+        return
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"{path}, line {node.start_mark.line + 1}: expected settings as 'key: value' lines")
+    for key_node, value_node in node.value:
+        key = prefix + (str(key_node.value),)
+        if isinstance(value_node, yaml.MappingNode):
+            yield from _leaves(value_node, path, key)
+        else:
+            yield key, value_node

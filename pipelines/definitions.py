@@ -1,0 +1,29 @@
+"""The one Definitions object: assets, schedule and resources, assembled from their modules."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.assets.dbt import dbt_cli, mkpi_dbt_models
+from pipelines.assets.landing import land_source_files
+from pipelines.assets.publish import published_warehouse
+from pipelines.config import load_config
+from pipelines.resources import MkpiResource
+from pipelines.schedules import nightly_job, nightly_schedule
+from pipelines.settings import Settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    settings.export()
+    return dg.Definitions(
+        assets=[land_source_files, mkpi_dbt_models, published_warehouse],
+        jobs=[nightly_job],
+        schedules=[nightly_schedule(load_config(settings.config_file))],
+        resources={
+            "mkpi": MkpiResource.from_settings(settings),
+            "dbt": dbt_cli(),
+        },
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -1,0 +1,77 @@
+"""Run the nightly job in-process, the way `mkpi run` and the tests do."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from connectors import landing, source_folder
+from connectors.kinds import KINDS
+from pipelines.settings import PROJECT_ROOT, Settings
+
+
+# The full event log stays in Dagster's run storage (make dev); the terminal shows warnings and up.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass
+class RunOutcome:
+    success: bool
+    seconds: float
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def preflight(settings: Settings) -> list[str]:
+    """Checks that need no run: config and every file's header. Raises ConfigError / SourceError."""
+    from pipelines.config import load_config
+
+    load_config(settings.config_file)
+    folder = source_folder.scan(settings.source_dir)
+    for kind, files in folder.files.items():
+        for path in files:
+            landing.check_header(KINDS[kind], path)
+    warnings = [f"{p}: not a known kind of export, ignored" for p in folder.unknown]
+    warnings += [f"no {k} files in {settings.source_dir}: its tables will be empty" for k in KINDS if k not in folder.files]
+    return warnings
+
+
+def prepare_dagster_home(settings: Settings) -> None:
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    target = settings.dagster_home / "dagster.yaml"
+    source = PROJECT_ROOT / "dagster.yaml"
+    if not target.exists() or target.read_bytes() != source.read_bytes():
+        shutil.copyfile(source, target)
+
+
+def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOutcome:
+    """Materialize every asset; on failure return the first failing step's message, one line."""
+    from pipelines.definitions import build_definitions
+
+    started = time.perf_counter()
+    defs = build_definitions(settings)
+    if instance is None:
+        prepare_dagster_home(settings)
+        instance = dg.DagsterInstance.get()
+    result = defs.resolve_job_def("nightly").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE
+    )
+    elapsed = time.perf_counter() - started
+    if result.success:
+        return RunOutcome(True, elapsed)
+    return RunOutcome(False, elapsed, error=_first_failure(result))
+
+
+def _first_failure(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            # dg.Failure carries our one-line message as its description.
+            lines = [line.strip() for line in (error.message or "").strip().splitlines() if line.strip()]
+            step = event.step_key or "a step"
+            return f"{step} failed: {lines[0] if lines else error.cls_name}"
+    return "the run failed; see the Dagster run log (make dev) for details"

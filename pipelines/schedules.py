@@ -1,0 +1,19 @@
+"""The nightly job and its schedule (cron and time zone from mkpi.yml)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.config import RunConfig
+
+nightly_job = dg.define_asset_job("nightly", selection=dg.AssetSelection.all(), description="Land, build, publish.")
+
+
+def nightly_schedule(config: RunConfig) -> dg.ScheduleDefinition:
+    return dg.ScheduleDefinition(
+        name="nightly_schedule",
+        job=nightly_job,
+        cron_schedule=config.schedule_cron,
+        execution_timezone=config.schedule_timezone,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )

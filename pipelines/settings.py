@@ -1,0 +1,53 @@
+"""The one place that reads the environment. Everything else receives a `Settings`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUILD_SUFFIX = ".building"  # dbt's profiles.yml appends the same suffix to MKPI_WAREHOUSE
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: Path  # the published DuckDB file analysts open
+    source_dir: Path  # the folder of exports
+    config_file: Path  # mkpi.yml
+    dagster_home: Path
+    pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
+
+    @property
+    def build_path(self) -> Path:
+        """The working copy a run builds into; published only when the build succeeds."""
+        return self.warehouse.with_name(self.warehouse.name + BUILD_SUFFIX)
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return PROJECT_ROOT / "dbt_project"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        env = os.environ
+        data = PROJECT_ROOT / "data"
+        settings = cls(
+            warehouse=Path(env.get("MKPI_WAREHOUSE", data / "warehouse.duckdb")),
+            source_dir=Path(env.get("MKPI_SOURCE_DIR", data / "sample")),
+            config_file=Path(env.get("MKPI_CONFIG", PROJECT_ROOT / "mkpi.yml")),
+            dagster_home=Path(env.get("DAGSTER_HOME", data / "dagster_home")),
+            pii_salt=env.get("MKPI_PII_SALT", ""),
+        )
+        settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        return replace(
+            settings,
+            warehouse=Path(settings.warehouse).resolve(),
+            source_dir=Path(settings.source_dir).resolve(),
+            config_file=Path(settings.config_file).resolve(),
+            dagster_home=Path(settings.dagster_home).resolve(),
+        )
+
+    def export(self) -> None:
+        """Make the resolved paths visible to child processes (dbt reads MKPI_WAREHOUSE)."""
+        os.environ["MKPI_WAREHOUSE"] = str(self.warehouse)
+        os.environ["DAGSTER_HOME"] = str(self.dagster_home)

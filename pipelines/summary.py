@@ -1,0 +1,56 @@
+"""The short report `mkpi run` prints: what was published, the best channels, what was quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines import warehouse
+
+TOP_N = 5
+
+
+def _table(rows: list[tuple], headers: list[str]) -> list[str]:
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(headers))]
+    return ["  " + "  ".join(c[i].ljust(widths[i]) for i in range(len(headers))).rstrip() for c in cells]
+
+
+def render_summary(path: Path, seconds: float) -> str:
+    con = warehouse.connect(path, read_only=True)
+    try:
+        return "\n".join(_sections(con, path, seconds))
+    finally:
+        con.close()
+
+
+def _sections(con, path: Path, seconds: float):
+    settings = con.execute("SELECT reporting_currency, as_of_date FROM landing.run_settings").fetchall()[0]
+    currency = settings[0]
+    yield f"Published {path} in {seconds:.1f} s (as of {settings[1]}, money in {currency})."
+    tables = con.execute(
+        """SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY table_name"""
+    ).fetchall()
+    yield "\nTables in schema marts:"
+    yield from _table([(t, f"{n:,}") for t, n in tables], ["table", "rows"])
+    totals = """SELECT channel, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue
+                FROM marts.fct_channel_rollup_daily GROUP BY channel"""
+    by_cpl = con.execute(
+        f"""SELECT channel, round(spend / leads, 2), leads, spend FROM ({totals})
+            WHERE spend > 0 AND leads > 0 ORDER BY spend / leads, channel LIMIT {TOP_N}"""
+    ).fetchall()
+    yield f"\nTop channels by CPL (lowest cost per lead, {currency}):"
+    yield from _table(by_cpl, ["channel", "cpl", "leads", "spend"]) if by_cpl else ["  (no channel has both spend and leads)"]
+    by_roi = con.execute(
+        f"""SELECT channel, round((revenue - spend) / spend, 2), revenue, spend FROM ({totals})
+            WHERE spend > 0 ORDER BY (revenue - spend) / spend DESC, channel LIMIT {TOP_N}"""
+    ).fetchall()
+    yield "\nTop channels by ROI ((revenue - spend) / spend):"
+    yield from _table(by_roi, ["channel", "roi", "revenue", "spend"]) if by_roi else ["  (no channel has spend)"]
+    quarantined = con.execute(
+        """SELECT kind, stage, count(DISTINCT (file, line)) AS rows, any_value(file || ':' || line || ' ' || reason)
+           FROM marts.fct_quarantined_rows GROUP BY kind, stage ORDER BY kind, stage"""
+    ).fetchall()
+    total = sum(r[2] for r in quarantined)
+    yield f"\nQuarantined rows: {total:,} (query marts.fct_quarantined_rows for file, line and reason)"
+    if quarantined:
+        yield from _table(quarantined, ["kind", "stage", "rows", "example"])

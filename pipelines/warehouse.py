@@ -1,0 +1,38 @@
+"""The DuckDB files: a working copy each run builds into, and the published file analysts read.
+
+Publishing is an atomic rename over the published path: readers that have the old file open
+keep reading it, new readers see the new one, and a failed run never touches it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+
+def start_build(build_path: Path) -> None:
+    """Begin from an empty working copy, so nothing from an earlier run leaks into this one."""
+    build_path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (build_path, build_path.with_name(build_path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def publish(build_path: Path, published_path: Path) -> None:
+    """Checkpoint the working copy and move it over the published file in one rename."""
+    if not build_path.exists():
+        raise FileNotFoundError(f"nothing to publish: {build_path} does not exist")
+    con = connect(build_path)
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    published_path.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(build_path, published_path)
+    # A stale log from a file that once lived at this path must not be replayed onto the new one.
+    published_path.with_name(published_path.name + ".wal").unlink(missing_ok=True)
