@@ -39,9 +39,18 @@ def _run(args) -> int:
 def _demo_data(args) -> int:
     from pipelines.demo_data import generate
 
-    counts = generate(Path(args.dir), seed=args.seed, days=args.days, scale=args.scale)
+    counts = generate(Path(args.dir), seed=args.seed, days=args.days, scale=args.scale, end_date=args.end_date)
     print(f"Wrote a demo organisation to {args.dir}: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()))
     return 0
+
+
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=int, default=None, help="days of history ending yesterday (default depends on --scale)")
     demo.add_argument("--scale", choices=["small", "medium", "large"], default="small",
                       help="small: ~60k sessions; medium: ~1M; large: ~20M (default small)")
+    demo.add_argument("--end-date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                      help="last day of data (default: yesterday); same seed and end date, same files")
     demo.set_defaults(handler=_demo_data)
     return parser
 
