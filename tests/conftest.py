@@ -1,0 +1,54 @@
+"""Shared fixtures: the hand-computed tiny organisation, built once per test session for real
+(landing into a DuckDB file, dbt build, in-process Dagster materialization, publish)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TINY_ORG = FIXTURES / "tiny_org"
+TINY_CONFIG = FIXTURES / "tiny_org.yml"
+MKPI = str(Path(sys.executable).with_name("mkpi"))
+
+
+def settings_for(tmp: Path, source_dir: Path = TINY_ORG, config: Path = TINY_CONFIG) -> Settings:
+    return Settings.from_env(
+        source_dir=source_dir, warehouse=tmp / "warehouse.duckdb", config_file=config,
+        dagster_home=tmp / "dagster_home",
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tmp_path_factory) -> Path:
+    from pipelines.nightly import run_nightly
+
+    settings = settings_for(tmp_path_factory.mktemp("tiny"))
+    outcome = run_nightly(settings, instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success, outcome.error
+    return settings.warehouse
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_warehouse):
+    con = duckdb.connect(str(tiny_warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def run_mkpi(*args: str, timeout: int = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real console script in a child process, as a user or the scheduler runs it."""
+    return subprocess.run([MKPI, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def rows(con, sql: str, params: list | None = None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
