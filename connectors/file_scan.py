@@ -52,12 +52,11 @@ def scan_file(path: Path) -> FileScan:
                 pos = m.start()
                 blank.append(line_no + 1)
             line_base = line_no + body.count(b"\n", pos)
-            non_ascii = len(body.translate(None, _ASCII))
-            if non_ascii:
+            if len(body.translate(None, _ASCII)):
                 text = decoder.decode(body)
                 n_bad = text.count("\ufffd")
                 bad += n_bad
-                good_non_ascii += non_ascii - n_bad
+                good_non_ascii += len(text) - len(text.encode("ascii", "ignore")) - n_bad
             if not chunk:
                 break
     if bad == 0:

@@ -14,6 +14,9 @@ from connectors.kinds import KINDS
 from pipelines.settings import PROJECT_ROOT, Settings
 
 
+# Schemas the warehouse holds; a file named like one of them makes DuckDB references ambiguous.
+SCHEMAS = {"landing", "landing_raw", "staging", "intermediate", "marts", "reference", "main"}
+
 # The full event log stays in Dagster's run storage (make dev); the terminal shows warnings and up.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -28,9 +31,14 @@ class RunOutcome:
 
 def preflight(settings: Settings) -> list[str]:
     """Checks that need no run: config and every file's header. Raises ConfigError / SourceError."""
-    from pipelines.config import load_config
+    from pipelines.config import ConfigError, load_config
 
     load_config(settings.config_file)
+    if settings.warehouse.stem.lower() in SCHEMAS:
+        raise ConfigError(
+            f"{settings.warehouse}: DuckDB names a database after its file, and '{settings.warehouse.stem}' is also "
+            f"a schema inside it; choose another file name (for example warehouse.duckdb)"
+        )
     folder = source_folder.scan(settings.source_dir)
     for kind, files in folder.files.items():
         for path in files:

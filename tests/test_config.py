@@ -1,0 +1,40 @@
+"""mkpi.yml validation: defaults, and one-line errors naming file, line and key."""
+
+import datetime as dt
+
+import pytest
+
+from pipelines.config import ConfigError, RunConfig, load_config
+
+
+def write(tmp_path, text):
+    path = tmp_path / "mkpi.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_file_means_defaults(tmp_path):
+    assert load_config(tmp_path / "absent.yml") == RunConfig()
+
+
+def test_values_are_read(tmp_path):
+    cfg = load_config(write(tmp_path, "reporting:\n  currency: CNY\n  timezone: Asia/Shanghai\n"
+                                      "  as_of_date: 2026-10-31\nfx:\n  max_staleness_days: 3\n"))
+    assert (cfg.reporting_currency, cfg.reporting_timezone, cfg.as_of(), cfg.fx_max_staleness_days) == (
+        "CNY", "Asia/Shanghai", dt.date(2026, 10, 31), 3)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("reporting:\n  timezone: Asia/Shangai\n", "line 2, key 'reporting.timezone': 'Asia/Shangai' is not a time zone name"),
+    ("reporting:\n  currency: usd\n", "line 2, key 'reporting.currency': 'usd' is not a 3-letter currency code"),
+    ("fx:\n  max_staleness_days: -1\n", "line 2, key 'fx.max_staleness_days': -1 is not a number of days"),
+    ("schedule:\n  cron: every night\n", "line 2, key 'schedule.cron': 'every night' is not a cron schedule"),
+    ("reporting:\n  curency: USD\n", "line 2, key 'reporting.curency': unknown setting"),
+    ("reporting: [USD\n", "not valid YAML"),
+])
+def test_bad_values_are_one_line_with_file_line_and_key(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert message.startswith(str(path)) and expected in message and "\n" not in message

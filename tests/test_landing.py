@@ -1,0 +1,137 @@
+"""Landing files into a real DuckDB file: encodings, number formats, line numbers, quarantine, PII."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from connectors import landing
+from connectors.errors import SourceError
+from connectors.file_scan import scan_file
+from connectors.kinds import KINDS
+from connectors.source_folder import kind_of, scan
+
+HEADER = "date,platform,campaign_name,impressions,clicks,spend,currency\n"
+
+
+@pytest.fixture
+def con(tmp_path):
+    c = duckdb.connect(str(tmp_path / "test.duckdb"))
+    landing.prepare_schemas(c)
+    yield c
+    c.close()
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def land(con, kind, *files):
+    return landing.land_kind(con, KINDS[kind], list(files))
+
+
+def quarantine(con):
+    return con.execute("SELECT line, field, reason FROM landing.quarantine ORDER BY line").fetchall()
+
+
+def test_utf8_bom_and_number_formats(con, tmp_path):
+    f = write(tmp_path / "ad_spend.csv", HEADER
+              + '2026-10-01,google_ads,A,"1,200",12,"1,200.50",usd\n'
+              + "2026/10/02,google_ads,A,5,1,$3.50,USD\n"
+              + "2026年10月03日,baidu_sem,品牌,7,1,¥12,RMB\n", "utf-8-sig")
+    report = land(con, "ad_spend", f)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 3, 0)
+    got = con.execute("SELECT cast(date AS VARCHAR), impressions, spend, currency, _line FROM landing.ad_spend ORDER BY _line").fetchall()
+    assert [(d, i, float(s), c, n) for d, i, s, c, n in got] == [
+        ("2026-10-01", 1200, 1200.5, "USD", 2), ("2026-10-02", 5, 3.5, "USD", 3), ("2026-10-03", 7, 12.0, "CNY", 4)]
+
+
+def test_gb18030_file_with_chinese_and_thousands_separators(con, tmp_path):
+    f = write(tmp_path / "ad_spend_baidu.csv", HEADER + '2026-10-01,baidu_sem,双十一大促,"12,000",300,"¥8,888.88",CNY\n', "gb18030")
+    assert scan_file(f).encoding == "gb18030"
+    land(con, "ad_spend", f)
+    assert con.execute("SELECT campaign_name, impressions, spend FROM landing.ad_spend").fetchall() == [
+        ("双十一大促", 12000, Decimal("8888.88"))]
+
+
+def test_utf8_with_one_damaged_byte_is_not_mistaken_for_gbk(con, tmp_path):
+    good = HEADER + "2026-10-01,baidu_sem,品牌词,1,1,1,CNY\n" * 5
+    f = tmp_path / "ad_spend.csv"
+    f.write_bytes(good.encode() + b"2026-10-02,baidu_sem,\xff\xfe,1,1,1,CNY\n")
+    scan = scan_file(f)
+    assert scan.encoding == "utf-8" and scan.damaged_utf8
+    report = land(con, "ad_spend", f)
+    assert (report.rows_loaded, report.rows_quarantined) == (5, 1)
+    (line, _field, reason), = quarantine(con)
+    assert line == 7 and "not UTF-8" in reason
+
+
+def test_bad_rows_are_quarantined_with_physical_line_numbers(con, tmp_path):
+    f = write(tmp_path / "ad_spend.csv", HEADER
+              + "2026-10-01,google_ads,A,10,1,5,USD\n"      # line 2 ok
+              + "\n"                                           # line 3 blank
+              + "2026-10-02,google_ads,A,10,1,5,USD,extra\n"  # line 4 too many fields
+              + "2026-13-45,google_ads,A,10,1,5,USD\n"        # line 5 bad date
+              + "2026-10-03,google_ads,A,10,1,,USD\n"         # line 6 spend empty
+              + "2026-10-04,google_ads,A,10,1,5,USD\n")       # line 7 ok
+    report = land(con, "ad_spend", f)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (4, 2, 3)
+    assert con.execute("SELECT _line FROM landing.ad_spend ORDER BY 1").fetchall() == [(2,), (7,)]
+    got = quarantine(con)
+    assert [(line, field) for line, field, _ in got] == [(4, None), (5, "date"), (6, "spend")]
+    assert "too many columns" in got[0][2]
+    assert got[1][2] == "date: '2026-13-45' is not a date such as 2026-10-01 or 2026/10/01"
+    assert got[2][2] == "spend is empty"
+
+
+def test_missing_required_column_names_file_line_and_column(con, tmp_path):
+    f = write(tmp_path / "ad_spend_x.csv", "date,platform,campaign_name,clicks,currency\n2026-10-01,g,A,1,USD\n")
+    with pytest.raises(SourceError) as err:
+        land(con, "ad_spend", f)
+    message = str(err.value)
+    assert message.startswith(f"{f}, line 1, column 'spend': missing required column for ad_spend files")
+    assert "\n" not in message
+
+
+def test_several_files_union_by_column_name_and_optional_columns(con, tmp_path):
+    a = write(tmp_path / "sessions_a.csv", "session_id,started_at,utm_source\nA1,2026-10-01T00:00:00Z,google\n")
+    b = write(tmp_path / "sessions_b.csv", "started_at,session_id,referrer\n2026-10-01 08:00:00+08:00,B1,https://x.cn/\n")
+    report = land(con, "sessions", a, b)
+    assert report.rows_loaded == 2
+    got = con.execute("SELECT session_id, utm_source, referrer, started_at = TIMESTAMPTZ '2026-10-01 00:00:00+00' FROM landing.sessions ORDER BY 1").fetchall()
+    assert got == [("A1", "google", None, True), ("B1", None, "https://x.cn/", True)]
+
+
+def test_absent_kind_gives_empty_typed_table(con):
+    report = land(con, "orders")
+    assert report.rows_loaded == 0
+    cols = [c[0] for c in con.execute("DESCRIBE landing.orders").fetchall()]
+    assert cols == ["order_id", "lead_id", "ordered_at", "amount", "currency", "status", "_file", "_line"]
+
+
+def test_pii_in_a_rejected_line_is_hashed_too(con, tmp_path):
+    f = write(tmp_path / "leads.csv", "lead_id,created_at,email\nL1,2026-10-01,ann@example.com,surplus\n")
+    land(con, "leads", f)
+    (raw,) = con.execute("SELECT raw_text FROM landing.quarantine").fetchone()
+    assert "ann@example.com" not in raw
+    assert landing.hash_personal_value("email", "ann@example.com", "") in raw
+
+
+def test_kind_of_file_names():
+    assert kind_of(Path("ad_spend_google_2026-10.csv")) == "ad_spend"
+    assert kind_of(Path("Sessions.CSV")) == "sessions"
+    assert kind_of(Path("content_items.csv")) == "content"
+    assert kind_of(Path("orders.xlsx")) is None
+    assert kind_of(Path("readme.csv")) is None
+
+
+def test_scan_reports_unknown_files(tmp_path):
+    write(tmp_path / "leads.csv", "lead_id,created_at\n")
+    write(tmp_path / "budget_plan.csv", "x\n")
+    folder = scan(tmp_path)
+    assert list(folder.files) == ["leads"]
+    assert [p.name for p in folder.unknown] == ["budget_plan.csv"]
