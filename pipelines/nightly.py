@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -81,5 +82,6 @@ def _first_failure(result) -> str:
             # dg.Failure carries our one-line message as its description.
             lines = [line.strip() for line in (error.message or "").strip().splitlines() if line.strip()]
             step = event.step_key or "a step"
-            return f"{step} failed: {lines[0] if lines else error.cls_name}"
+            first = re.sub(r"^[\w.]*(Failure|Error|Exception): ", "", lines[0]) if lines else error.cls_name
+            return f"{step} failed: {first}"
     return "the run failed; see the Dagster run log (make dev) for details"

@@ -1,0 +1,65 @@
+"""The `mkpi` console script: help in plain words, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TINY_ORG, run_mkpi
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--help"], "channel metrics"),
+    (["run", "--help"], "published file is replaced only if the whole run succeeds"),
+    (["demo-data", "--help"], "same seed always writes the same files"),
+])
+def test_help_speaks_to_an_analyst(args, words):
+    result = run_mkpi(*args)
+    assert result.returncode == 0
+    assert words in " ".join(result.stdout.split())
+
+
+def one_error_line(result) -> str:
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def test_bad_config_value(tmp_path):
+    config = tmp_path / "mkpi.yml"
+    config.write_text("reporting:\n  currency: USD\n  timezone: Mars/Olympus\n")
+    result = run_mkpi("run", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "w.duckdb"),
+                      "--config", str(config))
+    assert result.returncode == 2
+    assert one_error_line(result) == (f"error: {config}, line 3, key 'reporting.timezone': 'Mars/Olympus' is not a "
+                                      "time zone name (for example UTC, Asia/Shanghai, America/New_York)")
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_missing_required_column(tmp_path):
+    (tmp_path / "sessions.csv").write_text("session_id,visitor_id\ns1,v1\n")
+    result = run_mkpi("run", "--source-dir", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2
+    assert one_error_line(result) == (f"error: {tmp_path / 'sessions.csv'}, line 1, column 'started_at': missing "
+                                      "required column for sessions files (the header has: session_id, visitor_id)")
+
+
+def test_missing_source_folder(tmp_path):
+    result = run_mkpi("run", "--source-dir", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2
+    assert "does not exist" in one_error_line(result)
+
+
+def test_warehouse_named_like_a_schema_is_refused(tmp_path):
+    result = run_mkpi("run", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "marts.duckdb"))
+    assert result.returncode == 2
+    assert "choose another file name" in one_error_line(result)
+
+
+def test_unknown_files_and_absent_kinds_are_warnings(tmp_path):
+    (tmp_path / "budget_plan.csv").write_text("a\n1\n")
+    (tmp_path / "leads.csv").write_text("lead_id,created_at\nL1,2026-10-01\n")
+    result = run_mkpi("run", "--source-dir", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {tmp_path / 'budget_plan.csv'}: not a known kind of export, ignored" in result.stderr
+    assert f"warning: no ad_spend files in {tmp_path}: its tables will be empty" in result.stderr
+    assert "Published" in result.stdout and "Quarantined rows: 0" in result.stdout
