@@ -62,16 +62,6 @@ select
     channel,
     medium,
     campaign,
-    cast(sum(spend) as decimal(18, 2)) as spend,
-    cast(sum(impressions) as bigint) as impressions,
-    cast(sum(clicks) as bigint) as clicks,
-    cast(sum(sessions) as bigint) as sessions,
-    cast(sum(leads) as bigint) as leads,
-    cast(sum(online_leads) as bigint) as online_leads,
-    cast(sum(converted_leads) as bigint) as converted_leads,
-    cast(sum(orders) as bigint) as orders,
-    cast(sum(new_customers) as bigint) as new_customers,
-    cast(sum(revenue) as decimal(18, 2)) as revenue,
-    cast(sum(returning_revenue) as decimal(18, 2)) as returning_revenue
+    {{ summed_measures() }}
 from unioned
 group by 1, 2, 3, 4

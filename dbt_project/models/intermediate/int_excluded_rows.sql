@@ -29,7 +29,7 @@ union all
 {% endfor %}
 select
     m.kind, m._file, m._line, 'currency',
-    'no FX rate from ' || m.currency || ' to ' || s.reporting_currency || ' for ' || cast(m.row_date as varchar)
-        || ' (nor up to ' || cast(s.fx_max_staleness_days as varchar) || ' days before)'
+    'no FX rate from ' || m.currency || ' to ' || s.reporting_currency || ' for ' || cast(m.row_date as {{ dbt.type_string() }})
+        || ' (nor up to ' || cast(s.fx_max_staleness_days as {{ dbt.type_string() }}) || ' days before)'
 from missing_fx as m
 cross join settings as s

@@ -2,5 +2,5 @@
 select kind, file, line, field, reason, raw_text, 'landing' as stage
 from {{ ref('stg_landing__quarantined_rows') }}
 union all
-select kind, file, line, field, reason, cast(null as varchar), 'modelling'
+select kind, file, line, field, reason, cast(null as {{ dbt.type_string() }}), 'modelling'
 from {{ ref('int_excluded_rows') }}
