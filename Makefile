@@ -32,6 +32,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 dev: setup
+	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m pipelines.definitions
 
 lock:

@@ -140,7 +140,8 @@ def _write_fx(out_dir: Path, rng, dates) -> int:
         w.writerow(["date", "currency", "rate_to_reporting"])
         cny, eur = 0.1385, 1.08
         n = 0
-        for day in dates:
+        # Start a week early so the first days, even a weekend, have a rate to carry forward.
+        for day in [dates[0] - dt.timedelta(days=d) for d in range(7, 0, -1)] + dates:
             cny = round(cny * rng.uniform(0.998, 1.002), 6)
             eur = round(eur * rng.uniform(0.997, 1.003), 6)
             if day.weekday() < 5:  # banks publish rates on working days; weekends use Friday's
