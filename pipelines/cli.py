@@ -16,7 +16,7 @@ campaign."""
 def _run(args) -> int:
     from connectors.errors import SourceError
     from pipelines.config import ConfigError
-    from pipelines.nightly import preflight, run_nightly
+    from pipelines.nightly import preflight, run_log_path, run_nightly
     from pipelines.settings import Settings
     from pipelines.summary import render_summary
 
@@ -27,10 +27,12 @@ def _run(args) -> int:
     except (ConfigError, SourceError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    print(f"Running the nightly job on {settings.source_dir} (dbt progress: {run_log_path(settings)}) ...", flush=True)
     outcome = run_nightly(settings)
     if not outcome.success:
         print(f"error: {outcome.error}", file=sys.stderr)
-        print(f"The published file {settings.warehouse} was left as it was.", file=sys.stderr)
+        print(f"The published file {settings.warehouse} was left as it was; details in {run_log_path(settings)}.",
+              file=sys.stderr)
         return 1
     print(render_summary(settings.warehouse, outcome.seconds))
     return 0

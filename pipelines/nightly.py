@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import time
@@ -57,6 +58,11 @@ def prepare_dagster_home(settings: Settings) -> None:
         shutil.copyfile(source, target)
 
 
+def run_log_path(settings: Settings) -> Path:
+    """dbt's progress for the latest run; Dagster keeps every run's full event log in its storage."""
+    return settings.dagster_home / "logs" / "last_run.log"
+
+
 def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOutcome:
     """Materialize every asset; on failure return the first failing step's message, one line."""
     from pipelines.definitions import build_definitions
@@ -66,9 +72,13 @@ def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None) 
     if instance is None:
         prepare_dagster_home(settings)
         instance = dg.DagsterInstance.get()
-    result = defs.resolve_job_def("nightly").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE
-    )
+    log_path = run_log_path(settings)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dagster-dbt echoes every dbt event to stdout; keep the terminal for the summary.
+    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def("nightly").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE
+        )
     elapsed = time.perf_counter() - started
     if result.success:
         return RunOutcome(True, elapsed)

@@ -27,6 +27,12 @@ def settings_for(tmp: Path, source_dir: Path = TINY_ORG, config: Path = TINY_CON
     )
 
 
+@pytest.fixture(autouse=True)
+def own_dagster_home(tmp_path, monkeypatch):
+    """Each test's runs, and the `mkpi` processes it starts, keep Dagster state in its own folder."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+
+
 @pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory) -> Path:
     from pipelines.nightly import run_nightly

@@ -7,11 +7,13 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 
 import dagster as dg
 import duckdb
 
-from pipelines.nightly import run_nightly
+from pipelines.nightly import run_log_path, run_nightly
+from pipelines.settings import Settings
 from tests.conftest import MKPI, TINY_CONFIG, TINY_ORG, run_mkpi, settings_for
 
 
@@ -58,12 +60,16 @@ def test_a_run_killed_mid_build_leaves_the_published_file_intact(tmp_path):
     assert run_mkpi(*run_args(TINY_ORG, warehouse)).returncode == 0
     published = digest(warehouse)
 
-    proc = subprocess.Popen([MKPI, *run_args(TINY_ORG, warehouse)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+    log = run_log_path(Settings.from_env(warehouse=warehouse))
+    log.unlink(missing_ok=True)
+    proc = subprocess.Popen([MKPI, *run_args(TINY_ORG, warehouse)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        for line in proc.stdout:  # dbt only starts once landing has written the working copy
-            if "Running with dbt" in line:
-                break
+        deadline = time.monotonic() + 120
+        # dbt only starts once landing has written the working copy.
+        while not (log.exists() and "Running with dbt" in log.read_text(errors="replace")):
+            assert proc.poll() is None and time.monotonic() < deadline, "the run ended before dbt started"
+            time.sleep(0.05)
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=60)
