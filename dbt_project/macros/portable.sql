@@ -64,3 +64,11 @@
     cross join (select 0 as n union all select 1 union all select 2 union all select 3 union all select 4
           union all select 5 union all select 6 union all select 7 union all select 8 union all select 9) d3
 {%- endmacro %}
+
+{# A timestamp with time zone as local time, and as a local date, in the run's reporting time zone. #}
+{% macro reporting_timestamp(ts) -%}
+    {{ to_local_timestamp(ts, "(select reporting_timezone from " ~ ref('stg_landing__run_settings') ~ ")") }}
+{%- endmacro %}
+{% macro reporting_date(ts) -%}
+    cast({{ reporting_timestamp(ts) }} as date)
+{%- endmacro %}

@@ -9,10 +9,6 @@ with leads as (
     from {{ ref('stg_landing__leads') }}
 ),
 
-settings as (
-    select * from {{ ref('stg_landing__run_settings') }}
-),
-
 first_sessions as (
     select
         l.lead_id,
@@ -31,7 +27,7 @@ attributed as (
     select
         l.lead_id,
         l.created_at,
-        {{ to_local_timestamp('l.created_at', 'st.reporting_timezone') }} as created_at_local,
+        {{ reporting_timestamp('l.created_at') }} as created_at_local,
         l.visitor_id,
         l.lead_source,
         l.status,
@@ -53,7 +49,6 @@ attributed as (
             else '(unattributed)'
         end as campaign
     from leads as l
-    cross join settings as st
     left join {{ ref('int_source_lookup') }} as lk on lk.raw_value = l.utm_source
     left join first_sessions as f on f.lead_id = l.lead_id and f.session_rank = 1
 )

@@ -2,18 +2,13 @@ with sessions as (
     select * from {{ ref('stg_landing__sessions') }}
 ),
 
-settings as (
-    select * from {{ ref('stg_landing__run_settings') }}
-),
-
 resolved as (
     select
         s.*,
-        {{ to_local_timestamp('s.started_at', 'st.reporting_timezone') }} as started_at_local,
+        {{ reporting_timestamp('s.started_at') }} as started_at_local,
         lk.source,
         cat.category as source_category
     from sessions as s
-    cross join settings as st
     left join {{ ref('int_source_lookup') }} as lk on lk.raw_value = s.source_key
     left join {{ ref('source_categories') }} as cat on cat.source = lk.source
 )

@@ -1,10 +1,7 @@
 {# Each content item with its read rate: reads over the account's followers on the day it was published (or the latest day before). #}
 with items as (
-    select
-        c.*,
-        cast({{ to_local_timestamp('c.published_at', 's.reporting_timezone') }} as date) as published_date
-    from {{ ref('stg_landing__content_items') }} as c
-    cross join {{ ref('stg_landing__run_settings') }} as s
+    select *, {{ reporting_date('published_at') }} as published_date
+    from {{ ref('stg_landing__content_items') }}
 ),
 
 followers as (
