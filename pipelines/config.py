@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -23,6 +23,8 @@ class RunConfig:
     fx_max_staleness_days: int = 7
     schedule_cron: str = "0 3 * * *"
     schedule_timezone: str = "UTC"
+    # Tracking thresholds and severities that differ from dbt_project.yml's defaults (vars.mkpi_tracking).
+    tracking_overrides: dict = field(default_factory=dict)
 
     def as_of(self) -> dt.date:
         """The build date: configured, or today in the reporting time zone."""
@@ -70,6 +72,39 @@ def _cron(value):
     return str(value)
 
 
+def _share(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"{value!r} is not a share between 0 and 1 (for example 0.25 for 25%)")
+    return value
+
+
+def _amount(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"{value!r} is not a non-negative number")
+    return value
+
+
+def _severity(value):
+    if value not in SEVERITIES:
+        raise ValueError(f"{value!r} is not a severity (one of {', '.join(SEVERITIES)})")
+    return value
+
+
+SEVERITIES = ("info", "warn", "error")
+TRACKING_CHECKS = (
+    "spend_without_sessions", "unknown_campaign", "inconsistent_spelling", "unknown_source", "medium_not_allowed",
+    "click_id_without_utm", "utm_mismatch", "unattributed_lead_share", "sessions_drop", "leads_drop",
+)
+TRACKING_SETTINGS = {
+    "lookback_days": _days,
+    "min_spend_without_sessions": _amount,
+    "max_unattributed_lead_share": _share,
+    "min_leads_for_share": _amount,
+    "drop_share": _share,
+    "min_daily_sessions": _amount,
+    "min_daily_leads": _amount,
+}
+
 # yaml path → (RunConfig field, validator)
 FIELDS = {
     ("reporting", "currency"): ("reporting_currency", _currency),
@@ -78,6 +113,8 @@ FIELDS = {
     ("fx", "max_staleness_days"): ("fx_max_staleness_days", _days),
     ("schedule", "cron"): ("schedule_cron", _cron),
     ("schedule", "timezone"): ("schedule_timezone", _timezone),
+    **{("tracking", name): (("tracking_overrides", name), check) for name, check in TRACKING_SETTINGS.items()},
+    **{("tracking", "severity", name): (("tracking_overrides", "severity", name), _severity) for name in TRACKING_CHECKS},
 }
 
 
@@ -96,14 +133,26 @@ def load_config(path: Path | None) -> RunConfig:
     for key_path, node in _leaves(root, path):
         where = f"{path}, line {node.start_mark.line + 1}, key '{'.'.join(key_path)}'"
         if key_path not in FIELDS:
-            known = ", ".join(".".join(k) for k in FIELDS)
-            raise ConfigError(f"{where}: unknown setting (known settings: {known})")
-        field, validate = FIELDS[key_path]
+            known = ", ".join(".".join(k) for k in FIELDS if k[:2] != ("tracking", "severity"))
+            raise ConfigError(f"{where}: unknown setting (known settings: {known}, tracking.severity.<check>)")
+        target, validate = FIELDS[key_path]
         try:
-            values[field] = validate(yaml.safe_load(yaml.serialize(node)))
+            value = validate(yaml.safe_load(yaml.serialize(node)))
         except ValueError as err:
             raise ConfigError(f"{where}: {err}") from None
+        _assign(values, target, value)
     return RunConfig(**values)
+
+
+def _assign(values: dict, target, value) -> None:
+    """Set a RunConfig field, or a key inside a dict field when `target` is a path."""
+    if isinstance(target, str):
+        values[target] = value
+        return
+    node = values
+    for key in target[:-1]:
+        node = node.setdefault(key, {})
+    node[target[-1]] = value
 
 
 def _leaves(node, path, prefix=()):

@@ -15,8 +15,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 SCALES = {"small": (90, 700), "medium": (365, 2_800), "large": (730, 27_500)}  # days, sessions per day
+EXPORTS_UTM_CAMPAIGN = ("google_ads", "ocean_engine")
 PAID_SHARE = 0.45  # of sessions that come from an ad click
 SITE = "https://www.example-shop.com"
 PAGES = ["/", "/products/running-shoes", "/products/trail-jacket", "/sale", "/blog/how-to-choose-shoes", "/pricing"]
@@ -123,7 +125,7 @@ def _write_ad_spend(out_dir: Path, rows) -> int:
     for i, (day, c, impressions, clicks, spend) in enumerate(rows):
         spend_text = f"¥{spend:,.2f}" if c.platform == "baidu_sem" else f"{spend:.2f}"
         impressions_text = f"{impressions:,}" if c.platform == "baidu_sem" else str(impressions)
-        utm = c.utm_campaign if c.platform in ("google_ads", "ocean_engine") else ""
+        utm = c.utm_campaign if c.platform in EXPORTS_UTM_CAMPAIGN else ""
         writers[c.platform].writerow([day.isoformat(), c.platform, c.account_id, c.campaign_id, c.name, utm,
                                       impressions_text, clicks, spend_text, c.currency])
     # One malformed export row: quarantined with its file and line, never silently dropped.
@@ -154,7 +156,10 @@ def _write_fx(out_dir: Path, rng, dates) -> int:
 def _landing_url(rng, c: Campaign, day: dt.date, defect_roll: float) -> tuple[str, list[str]]:
     """The ad's landing URL and the session export's utm columns, with the planted defects."""
     page = rng.choice(PAGES)
-    source, medium, campaign = c.utm_source, c.utm_medium, c.utm_campaign
+    source, medium = c.utm_source, c.utm_medium
+    # Google and Ocean Engine export the utm_campaign they tag with; Meta and Baidu ads are tagged
+    # with their campaign name ({{campaign.name}}), which is how their spend is matched.
+    campaign = c.utm_campaign if c.platform in EXPORTS_UTM_CAMPAIGN else c.name.lower()
     if c.platform == "google_ads" and defect_roll < 0.06:
         return f"{SITE}{page}?gclid=Cj0KCQ{rng.randrange(10**8)}", ["", "", ""]  # auto-tagging only
     if c.platform == "meta_ads" and defect_roll < 0.05:
@@ -167,7 +172,7 @@ def _landing_url(rng, c: Campaign, day: dt.date, defect_roll: float) -> tuple[st
         source = "百度"  # Chinese alias, normalized to baidu
     if c.platform == "ocean_engine" and defect_roll > 0.97:
         source = "douyin_ads"  # unknown source spelling
-    query = f"utm_source={source.strip()}&utm_medium={medium}&utm_campaign={campaign}"
+    query = f"utm_source={quote(source.strip())}&utm_medium={medium}&utm_campaign={quote(campaign)}"
     if c.platform == "google_ads":
         query += f"&gclid=Cj0KCQ{rng.randrange(10**8)}"
     url = f"{SITE}{page}?{query}"
@@ -230,7 +235,8 @@ def _write_leads(out_dir, rng, converting, campaigns):
             utm = ["", "", ""]
             source = "web form"
             if campaign is not None and roll < 0.7:
-                utm = [campaign.utm_source, campaign.utm_medium, campaign.utm_campaign]
+                tagged = campaign.utm_campaign if campaign.platform in EXPORTS_UTM_CAMPAIGN else campaign.name.lower()
+                utm = [campaign.utm_source, campaign.utm_medium, tagged]
             elif roll > 0.93:
                 visitor, source = "", rng.choice(["展会", "event", "cold call"])  # offline leads
             email = f"buyer{i}@example.{rng.choice(['com', 'cn'])}"

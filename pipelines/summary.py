@@ -7,6 +7,7 @@ from pathlib import Path
 from pipelines import warehouse
 
 TOP_N = 5
+TOP_ISSUES = 12
 
 
 def _table(rows: list[tuple], headers: list[str]) -> list[str]:
@@ -46,6 +47,7 @@ def _sections(con, path: Path, seconds: float):
     ).fetchall()
     yield "\nTop channels by ROI ((revenue - spend) / spend):"
     yield from _table(by_roi, ["channel", "roi", "revenue", "spend"]) if by_roi else ["  (no channel has spend)"]
+    yield from _tracking_section(con)
     quarantined = con.execute(
         """SELECT kind, stage, count(DISTINCT (file, line)) AS rows, any_value(file || ':' || line || ' ' || reason)
            FROM marts.fct_quarantined_rows GROUP BY kind, stage ORDER BY kind, stage"""
@@ -54,3 +56,22 @@ def _sections(con, path: Path, seconds: float):
     yield f"\nQuarantined rows: {total:,} (query marts.fct_quarantined_rows for file, line and reason)"
     if quarantined:
         yield from _table(quarantined, ["kind", "stage", "rows", "example"])
+
+
+SEVERITY_ORDER = "CASE severity WHEN 'error' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END"
+
+
+def _tracking_section(con):
+    issues = con.execute(
+        f"""SELECT severity, check_name, coalesce(channel, '') || coalesce(' / ' || campaign, ''), message
+            FROM marts.fct_tracking_issues ORDER BY {SEVERITY_ORDER}, check_name, channel, campaign"""
+    ).fetchall()
+    counts = {}
+    for severity, *_ in issues:
+        counts[severity] = counts.get(severity, 0) + 1
+    tally = ", ".join(f"{n} {s}" for s, n in counts.items()) or "none"
+    yield f"\nTracking issues: {tally} (query marts.fct_tracking_issues; docs/tracking-checks.md says how to fix each)"
+    for severity, check, where, message in issues[:TOP_ISSUES]:
+        yield f"  [{severity}] {check} {where}: {message}"
+    if len(issues) > TOP_ISSUES:
+        yield f"  … and {len(issues) - TOP_ISSUES} more"

@@ -1,17 +1,21 @@
 """The dbt project as Dagster assets: staging, intermediate and marts, with dbt tests as asset checks."""
 
+import json
 import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from pipelines.config import RunConfig
+from pipelines.resources import MkpiResource
 from pipelines.settings import PROJECT_ROOT
 
 # The dbt installed beside this Python, so a venv's `mkpi` works without the venv on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
 _PROJECT_FILES = (".sql", ".yml", ".yaml", ".csv")
+TRACKING_TEST = ".no_tracking_issues_"  # the generic test behind each tracking check
 
 
 def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
@@ -40,17 +44,43 @@ def dbt_cli(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
 prepare_manifest()
 
 
-@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models")
-def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+class MkpiTranslator(DagsterDbtTranslator):
+    """dagster-dbt's defaults, except that tracking checks never block: they report, the run publishes."""
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is not None and TRACKING_TEST in unique_id:
+            spec = spec._replace(blocking=False)
+        return spec
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models",
+            dagster_dbt_translator=MkpiTranslator())
+def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, mkpi: MkpiResource):
+    invocation = dbt.cli(build_args(mkpi.run_config()), context=context, raise_on_error=False)
     yield from invocation.stream()
     if not invocation.is_successful():
-        raise dg.Failure(description=describe_failures(invocation.get_artifact("run_results.json")), allow_retries=False)
+        failed = build_failures(invocation.get_artifact("run_results.json"))
+        if failed:
+            raise dg.Failure(description=describe_failures(failed), allow_retries=False)
 
 
-def describe_failures(run_results: dict, limit: int = 3) -> str:
+def build_args(config: RunConfig) -> list[str]:
+    """`dbt build`, with mkpi.yml's tracking settings when it changes any."""
+    overrides = config.tracking_overrides
+    return ["build", "--vars", json.dumps({"mkpi_tracking_overrides": overrides})] if overrides else ["build"]
+
+
+def build_failures(run_results: dict) -> list[dict]:
+    """Failed nodes, except tracking checks: those are findings, reported as asset checks and alerts."""
+    return [
+        r for r in run_results.get("results", [])
+        if r.get("status") in ("error", "fail", "runtime error") and TRACKING_TEST not in r["unique_id"]
+    ]
+
+
+def describe_failures(failed: list[dict], limit: int = 3) -> str:
     """One line naming the models and tests that failed and dbt's first line about each."""
-    failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail", "runtime error")]
     parts = []
     for result in failed[:limit]:
         name = result["unique_id"].split(".")[2] if result["unique_id"].count(".") >= 2 else result["unique_id"]

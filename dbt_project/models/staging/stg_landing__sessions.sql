@@ -2,6 +2,19 @@ with ranked as (
     {{ versioned('sessions', version_keys()['sessions'][0]) }}
 ),
 
+exported as (
+    select
+        *,
+        case when trim(utm_source) <> '' then utm_source end as column_utm_source,
+        case when trim(utm_medium) <> '' then utm_medium end as column_utm_medium,
+        case when trim(utm_campaign) <> '' then utm_campaign end as column_utm_campaign,
+        {{ url_param('landing_url', 'utm_source') }} as url_utm_source,
+        {{ url_param('landing_url', 'utm_medium') }} as url_utm_medium,
+        {{ url_param('landing_url', 'utm_campaign') }} as url_utm_campaign
+    from ranked
+    where _version = 1
+),
+
 evidence as (
     select
         session_id,
@@ -9,9 +22,20 @@ evidence as (
         visitor_id,
         landing_url,
         referrer,
-        coalesce({{ clean_key('utm_source') }}, lower(trim({{ url_param('landing_url', 'utm_source') }}))) as tagged_source,
-        coalesce({{ clean_key('utm_medium') }}, lower(trim({{ url_param('landing_url', 'utm_medium') }}))) as tagged_medium,
-        coalesce({{ clean_key('utm_campaign') }}, lower(trim({{ url_param('landing_url', 'utm_campaign') }}))) as tagged_campaign,
+        {# As exported (columns, else URL): the tracking checks look for spelling variants here. #}
+        coalesce(column_utm_source, url_utm_source) as exported_utm_source,
+        coalesce(column_utm_medium, url_utm_medium) as exported_utm_medium,
+        coalesce(column_utm_campaign, url_utm_campaign) as exported_utm_campaign,
+        {# Both spellings, lower-cased, for the check that columns and URL agree. #}
+        lower(trim(column_utm_source)) as column_source_key,
+        lower(trim(url_utm_source)) as url_source_key,
+        lower(trim(column_utm_medium)) as column_medium_key,
+        lower(trim(url_utm_medium)) as url_medium_key,
+        lower(trim(column_utm_campaign)) as column_campaign_key,
+        lower(trim(url_utm_campaign)) as url_campaign_key,
+        lower(trim(coalesce(column_utm_source, url_utm_source))) as tagged_source,
+        lower(trim(coalesce(column_utm_medium, url_utm_medium))) as tagged_medium,
+        lower(trim(coalesce(column_utm_campaign, url_utm_campaign))) as tagged_campaign,
         coalesce({{ clean_key('utm_content') }}, lower(trim({{ url_param('landing_url', 'utm_content') }}))) as utm_content,
         coalesce({{ clean_key('utm_term') }}, lower(trim({{ url_param('landing_url', 'utm_term') }}))) as utm_term,
         {{ url_param('landing_url', 'gclid') }} is not null as has_gclid,
@@ -20,8 +44,7 @@ evidence as (
         {{ url_host('referrer') }} as referrer_host,
         _file,
         _line
-    from ranked
-    where _version = 1
+    from exported
 )
 
 select

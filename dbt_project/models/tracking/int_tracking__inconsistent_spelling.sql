@@ -1,0 +1,40 @@
+{# UTM values exported with capitals or stray spaces: they count correctly here, but not in tools that do not normalize. #}
+with exported as (
+    select session_date as activity_date, 'utm_source' as field, exported_utm_source as spelled, source as channel
+    from {{ ref('stg_landing__sessions') }} as s
+    inner join {{ ref('int_sessions_normalized') }} as n using (session_id)
+    union all
+    select n.session_date, 'utm_medium', exported_utm_medium, n.source
+    from {{ ref('stg_landing__sessions') }} as s
+    inner join {{ ref('int_sessions_normalized') }} as n using (session_id)
+    union all
+    select n.session_date, 'utm_campaign', exported_utm_campaign, n.source
+    from {{ ref('stg_landing__sessions') }} as s
+    inner join {{ ref('int_sessions_normalized') }} as n using (session_id)
+),
+
+variants as (
+    select field, lower(trim(spelled)) as normalized, channel,
+           min(activity_date) as period_start, max(activity_date) as period_end,
+           count(*) as rows_affected, {{ distinct_list("'''' || spelled || ''''") }} as spellings
+    from exported
+    where spelled is not null
+      and spelled <> lower(trim(spelled))
+      and {{ in_tracking_window('activity_date') }}
+    group by field, lower(trim(spelled)), channel
+)
+
+select
+    'inconsistent_spelling' as check_name,
+    channel,
+    cast(null as {{ dbt.type_string() }}) as medium,
+    case when field = 'utm_campaign' then normalized end as campaign,
+    period_start,
+    period_end,
+    rows_affected,
+    cast(null as decimal(18, 2)) as spend_affected,
+    spellings as example,
+    field || ' ''' || normalized || ''' is also spelled ' || spellings || ' in ' || cast(rows_affected as {{ dbt.type_string() }})
+        || ' session(s). mkpi folds them together; tag in lower case without spaces so every tool agrees.' as message,
+    field || '=' || normalized as subject
+from variants

@@ -1,0 +1,69 @@
+{#
+  Per channel and day, sessions and leads against the median of the 7 days before; a day far below
+  it is a tracking break (tags lost, tag removed from a page). Quiet channels are not judged.
+  The weekly weekend dip stays well inside the default 50% tolerance.
+#}
+with settings as (
+    select as_of_date, {{ dbt.dateadd('day', -1 * tracking_setting('lookback_days') - 7, 'as_of_date') }} as spine_start
+    from {{ ref('stg_landing__run_settings') }}
+),
+
+days as (
+    select cast({{ dbt.dateadd('day', 'n.n', 's.spine_start') }} as date) as activity_date
+    from ({{ integers_below_1000() }}) as n
+    cross join settings as s
+    where n.n <= {{ tracking_setting('lookback_days') }} + 7
+),
+
+channels as (
+    select distinct channel from {{ ref('int_channel_activity_daily') }}
+    where activity_date >= (select spine_start from settings)
+),
+
+daily as (
+    select d.activity_date, c.channel,
+           coalesce(sum(a.sessions), 0) as sessions, coalesce(sum(a.leads), 0) as leads
+    from days as d
+    cross join channels as c
+    left join {{ ref('int_channel_activity_daily') }} as a
+        on a.activity_date = d.activity_date and a.channel = c.channel
+    group by d.activity_date, c.channel
+),
+
+measured as (
+    select 'sessions' as metric, activity_date, channel, sessions as value,
+           {{ trailing_median('sessions', 'channel', 'activity_date', 7) }} as trailing_median
+    from daily
+    union all
+    select 'leads', activity_date, channel, leads,
+           {{ trailing_median('leads', 'channel', 'activity_date', 7) }}
+    from daily
+),
+
+drops as (
+    select *
+    from measured
+    where trailing_median >= case metric when 'sessions' then {{ tracking_setting('min_daily_sessions') }}
+                                         else {{ tracking_setting('min_daily_leads') }} end
+      and value < (1 - {{ tracking_setting('drop_share') }}) * trailing_median
+      and {{ in_tracking_window('activity_date') }}
+      {# The as-of day is usually still in progress: judge only days the exports cover. #}
+      and activity_date <= (select max(session_date) from {{ ref('int_sessions_normalized') }})
+)
+
+select
+    metric || '_drop' as check_name,
+    channel,
+    cast(null as {{ dbt.type_string() }}) as medium,
+    cast(null as {{ dbt.type_string() }}) as campaign,
+    min(activity_date) as period_start,
+    max(activity_date) as period_end,
+    count(*) as rows_affected,
+    cast(null as decimal(18, 2)) as spend_affected,
+    {{ distinct_list("cast(activity_date as " ~ dbt.type_string() ~ ") || ': ' || cast(value as " ~ dbt.type_string() ~ ") || ' vs median ' || cast(trailing_median as " ~ dbt.type_string() ~ ")") }} as example,
+    channel || ' ' || metric || ' fell below ' || cast(100 - 100 * {{ tracking_setting('drop_share') }} as {{ dbt.type_string() }})
+        || '% of their trailing 7-day median on ' || cast(count(*) as {{ dbt.type_string() }})
+        || ' day(s): check that its landing pages still load the analytics tag and that its links keep their utm tags.' as message,
+    cast(null as {{ dbt.type_string() }}) as subject
+from drops
+group by metric, channel
