@@ -38,3 +38,18 @@ def test_bad_values_are_one_line_with_file_line_and_key(tmp_path, text, expected
         load_config(path)
     message = str(err.value)
     assert message.startswith(str(path)) and expected in message and "\n" not in message
+
+
+def test_tracking_settings_and_severities(tmp_path):
+    cfg = load_config(write(tmp_path, "tracking:\n  drop_share: 0.6\n  severity:\n    sessions_drop: warn\n"))
+    assert cfg.tracking_overrides == {"drop_share": 0.6, "severity": {"sessions_drop": "warn"}}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tracking:\n  drop_share: 60\n", "key 'tracking.drop_share': 60 is not a share between 0 and 1"),
+    ("tracking:\n  severity:\n    sessions_drop: critical\n", "key 'tracking.severity.sessions_drop': 'critical' is not a severity"),
+    ("tracking:\n  severity:\n    session_drop: warn\n", "key 'tracking.severity.session_drop': unknown setting"),
+])
+def test_bad_tracking_settings(tmp_path, text, expected):
+    with pytest.raises(ConfigError, match=expected.replace(".", r"\.").replace("(", r"\(")):
+        load_config(write(tmp_path, text))

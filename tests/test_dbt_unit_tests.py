@@ -1,0 +1,37 @@
+"""dbt unit tests (tricky SQL: source lookup, attribution, every tracking check) run against the tiny warehouse."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines.config import TRACKING_CHECKS
+from pipelines.settings import BUILD_SUFFIX, PROJECT_ROOT
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+CHECK_MODELS = {  # sessions_drop and leads_drop come from one model
+    "int_tracking__" + c for c in TRACKING_CHECKS if c not in ("sessions_drop", "leads_drop")
+} | {"int_tracking__volume_drops"}
+
+
+def test_dbt_unit_tests_pass(tiny_warehouse, tmp_path):
+    warehouse = tmp_path / "unit.duckdb"
+    # Unit tests read column types from the built relations; they write nothing else.
+    shutil.copyfile(tiny_warehouse, str(warehouse) + BUILD_SUFFIX)
+    target = tmp_path / "target"
+    result = subprocess.run(
+        [DBT, "test", "--select", "test_type:unit", "--target-path", str(target)],
+        cwd=PROJECT_ROOT / "dbt_project", capture_output=True, text=True, timeout=600,
+        env={**os.environ, "MKPI_WAREHOUSE": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT_ROOT / "dbt_project")},
+    )
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    failed = [r["unique_id"] for r in results if r["status"] != "pass"]
+    assert result.returncode == 0 and not failed, f"failed: {failed}\n{result.stdout[-3000:]}"
+    tested = {r["unique_id"].split(".")[2] for r in results}
+    for model in CHECK_MODELS:
+        assert sum(1 for r in results if r["unique_id"].split(".")[2] == model) >= 2, f"{model} needs a found and a clean test"
+    assert {"int_source_lookup", "int_leads_attributed"} <= tested
