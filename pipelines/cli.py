@@ -16,6 +16,8 @@ campaign."""
 def _run(args) -> int:
     from connectors.errors import SourceError
     from pipelines.config import ConfigError
+    from pipelines.alerting.dispatch import load_report, send_failure_alert
+    from pipelines.config import load_config
     from pipelines.nightly import preflight, run_log_path, run_nightly
     from pipelines.settings import Settings
     from pipelines.summary import render_summary
@@ -29,13 +31,51 @@ def _run(args) -> int:
         return 2
     print(f"Running the nightly job on {settings.source_dir} (dbt progress: {run_log_path(settings)}) ...", flush=True)
     outcome = run_nightly(settings)
+    config = load_config(settings.config_file)
     if not outcome.success:
         print(f"error: {outcome.error}", file=sys.stderr)
+        for delivery in send_failure_alert(config, "nightly", outcome.error, where=f"mkpi run on {settings.source_dir}"):
+            if not delivery.ok:
+                print(f"warning: alert sink {delivery.sink} failed: {delivery.detail}", file=sys.stderr)
         print(f"The published file {settings.warehouse} was left as it was; details in {run_log_path(settings)}.",
               file=sys.stderr)
         return 1
-    print(render_summary(settings.warehouse, outcome.seconds))
+    report = load_report(settings.state_dir)
+    print(render_summary(settings.warehouse, outcome.seconds, report.lines() if report else None))
     return 0
+
+
+def _checks(args) -> int:
+    from pipelines.settings import Settings
+    from pipelines.summary import issues_table
+
+    settings = Settings.from_env(warehouse=args.warehouse)
+    if not settings.warehouse.exists():
+        print(f"error: {settings.warehouse} does not exist yet; run `mkpi run` first", file=sys.stderr)
+        return 2
+    print(issues_table(settings.warehouse))
+    return 0
+
+
+def _alert(args) -> int:
+    from pipelines.alerting.dispatch import broadcast
+    from pipelines.alerting.messages import sample_alert
+    from pipelines.config import ConfigError, load_config
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env(config_file=args.config)
+    try:
+        config = load_config(settings.config_file)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if not config.alert_sinks:
+        print(f"No alert sinks configured in {settings.config_file} (alerts.sinks).")
+        return 1
+    deliveries = broadcast(config, sample_alert())
+    for d in deliveries:
+        print(f"{d.sink}: {'sent' if d.ok else 'FAILED - ' + d.detail}")
+    return 0 if all(d.ok for d in deliveries) else 1
 
 
 def _demo_data(args) -> int:
@@ -87,6 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--end-date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                       help="last day of data (default: yesterday); same seed and end date, same files")
     demo.set_defaults(handler=_demo_data)
+    checks = commands.add_parser(
+        "checks", help="list the broken-tracking issues found by the last run",
+        description="Print the current tracking issues (typos in utm_campaign, spend without traffic, lost tags, "
+        "tracking breaks, ...) from the published warehouse, most severe first, each with what to fix.",
+    )
+    checks.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    checks.set_defaults(handler=_checks)
+
+    alert = commands.add_parser(
+        "alert", help="send a test message to every configured alert sink",
+        description="Send a short test message (with some Chinese text) to every sink in mkpi.yml's alerts "
+        "section - Slack, Feishu/Lark, DingTalk, WeCom, webhook, e-mail - and say which ones received it.",
+    )
+    alert.add_argument("--test", action="store_true", required=True, help="send the test message")
+    alert.add_argument("--config", metavar="FILE", help="run settings with the alerts section (default: mkpi.yml)")
+    alert.set_defaults(handler=_alert)
     return parser
 
 

@@ -25,6 +25,12 @@ class RunConfig:
     schedule_timezone: str = "UTC"
     # Tracking thresholds and severities that differ from dbt_project.yml's defaults (vars.mkpi_tracking).
     tracking_overrides: dict = field(default_factory=dict)
+    alert_min_severity: str = "warn"
+    alert_top: int = 5  # issues per severity in one message
+    alert_retries: int = 3
+    alert_timeout_seconds: float = 10.0
+    alert_backoff_seconds: float = 1.0
+    alert_sinks: tuple = ()
 
     def as_of(self) -> dt.date:
         """The build date: configured, or today in the reporting time zone."""
@@ -90,6 +96,51 @@ def _severity(value):
     return value
 
 
+def _count(value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        raise ValueError(f"{value!r} is not a whole number between 1 and 100")
+    return value
+
+
+_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+_SINK_KEYS = {
+    "http": {"type", "name", "url_env", "secret_env"},
+    "email": {"type", "name", "host", "port", "starttls", "username_env", "password_env", "sender", "to"},
+}
+
+
+def _sinks(value):
+    """Each sink: a type, and the names of the environment variables holding its URL and secrets."""
+    from pipelines.alerting.sinks import SINK_TYPES, Sink
+
+    if not isinstance(value, list):
+        raise ValueError("expected a list of sinks, each starting with '- type: ...'")
+    sinks = []
+    for n, item in enumerate(value, 1):
+        if not isinstance(item, dict) or item.get("type") not in SINK_TYPES:
+            raise ValueError(f"sink {n}: 'type' must be one of {', '.join(SINK_TYPES)}")
+        kind = "email" if item["type"] == "email" else "http"
+        unknown = set(item) - _SINK_KEYS[kind]
+        if unknown:
+            raise ValueError(f"sink {n} ({item['type']}): unknown key {sorted(unknown)[0]!r} "
+                             f"(allowed: {', '.join(sorted(_SINK_KEYS[kind]))})")
+        for key in ("url_env", "secret_env", "username_env", "password_env"):
+            if key in item and not _ENV_NAME.fullmatch(str(item[key])):
+                raise ValueError(f"sink {n} ({item['type']}): {key} must name an environment variable, "
+                                 f"like MKPI_SLACK_WEBHOOK_URL (the secret itself never goes in this file)")
+        if kind == "http" and "url_env" not in item:
+            raise ValueError(f"sink {n} ({item['type']}): url_env is required (the variable holding the webhook URL)")
+        if kind == "email":
+            missing = [k for k in ("host", "sender", "to") if k not in item]
+            if missing:
+                raise ValueError(f"sink {n} (email): {missing[0]} is required")
+            if not isinstance(item["to"], list) or not item["to"]:
+                raise ValueError(f"sink {n} (email): 'to' must be a list of addresses")
+        options = {k: v for k, v in item.items() if k not in ("type", "url_env", "secret_env")}
+        sinks.append(Sink(item["type"], item.get("url_env"), item.get("secret_env"), options))
+    return tuple(sinks)
+
+
 SEVERITIES = ("info", "warn", "error")
 TRACKING_CHECKS = (
     "spend_without_sessions", "unknown_campaign", "inconsistent_spelling", "unknown_source", "medium_not_allowed",
@@ -113,6 +164,12 @@ FIELDS = {
     ("fx", "max_staleness_days"): ("fx_max_staleness_days", _days),
     ("schedule", "cron"): ("schedule_cron", _cron),
     ("schedule", "timezone"): ("schedule_timezone", _timezone),
+    ("alerts", "min_severity"): ("alert_min_severity", _severity),
+    ("alerts", "top"): ("alert_top", _count),
+    ("alerts", "retries"): ("alert_retries", _count),
+    ("alerts", "timeout_seconds"): ("alert_timeout_seconds", _amount),
+    ("alerts", "backoff_seconds"): ("alert_backoff_seconds", _amount),
+    ("alerts", "sinks"): ("alert_sinks", _sinks),
     **{("tracking", name): (("tracking_overrides", name), check) for name, check in TRACKING_SETTINGS.items()},
     **{("tracking", "severity", name): (("tracking_overrides", "severity", name), _severity) for name in TRACKING_CHECKS},
 }

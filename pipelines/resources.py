@@ -17,6 +17,7 @@ class MkpiResource(dg.ConfigurableResource):
     config_file: str
     warehouse: str
     build_path: str
+    state_dir: str
     pii_salt: str = ""
 
     @classmethod
@@ -26,6 +27,7 @@ class MkpiResource(dg.ConfigurableResource):
             config_file=str(settings.config_file),
             warehouse=str(settings.warehouse),
             build_path=str(settings.build_path),
+            state_dir=str(settings.state_dir),
             pii_salt=settings.pii_salt,
         )
 

@@ -47,7 +47,18 @@ class Settings:
             dagster_home=Path(settings.dagster_home).resolve(),
         )
 
+    @property
+    def state_dir(self) -> Path:
+        """What must survive from night to night: the alert ledger."""
+        return self.dagster_home.parent / "state" if self.dagster_home.name == "dagster_home" else self.dagster_home / "state"
+
     def export(self) -> None:
         """Make the resolved paths visible to child processes (dbt reads MKPI_WAREHOUSE)."""
         os.environ["MKPI_WAREHOUSE"] = str(self.warehouse)
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+
+
+def secret(name: str) -> str | None:
+    """A credential from the environment variable the config names; never logged."""
+    value = os.environ.get(name)
+    return value or None

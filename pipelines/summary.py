@@ -16,12 +16,28 @@ def _table(rows: list[tuple], headers: list[str]) -> list[str]:
     return ["  " + "  ".join(c[i].ljust(widths[i]) for i in range(len(headers))).rstrip() for c in cells]
 
 
-def render_summary(path: Path, seconds: float) -> str:
+def render_summary(path: Path, seconds: float, alert_lines: list[str] | None = None) -> str:
     con = warehouse.connect(path, read_only=True)
     try:
-        return "\n".join(_sections(con, path, seconds))
+        return "\n".join([*_sections(con, path, seconds), *(alert_lines or [])])
     finally:
         con.close()
+
+
+def issues_table(path: Path) -> str:
+    """Every current tracking issue, most severe first, for `mkpi checks`."""
+    con = warehouse.connect(path, read_only=True)
+    try:
+        rows = con.execute(
+            f"""SELECT severity, check_name, coalesce(channel, ''), coalesce(campaign, ''),
+                       cast(period_start AS VARCHAR) || ' .. ' || cast(period_end AS VARCHAR), rows_affected, message
+                FROM marts.fct_tracking_issues ORDER BY {SEVERITY_ORDER}, check_name, channel, campaign"""
+        ).fetchall()
+    finally:
+        con.close()
+    if not rows:
+        return f"No tracking issues in {path}."
+    return "\n".join(_table(rows, ["severity", "check", "channel", "campaign", "days", "rows", "what to fix"]))
 
 
 def _sections(con, path: Path, seconds: float):

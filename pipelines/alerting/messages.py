@@ -1,0 +1,79 @@
+"""What an alert says, independent of where it goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITY_RANK = {"info": 0, "warn": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Issue:
+    issue_key: str
+    check_name: str
+    severity: str
+    channel: str | None
+    campaign: str | None
+    rows_affected: int
+    spend_affected: float | None
+    message: str
+
+    @property
+    def where(self) -> str:
+        return " / ".join(p for p in (self.channel, self.campaign) if p) or "all channels"
+
+
+@dataclass(frozen=True)
+class Alert:
+    title: str
+    intro: str
+    groups: dict[str, list[Issue]] = field(default_factory=dict)  # severity → issues, most severe first
+    pointer: str = ""
+    hidden: int = 0  # issues left out of the message to keep it short
+
+    def lines(self) -> list[str]:
+        """Plain-text rendering, the basis for every sink's own format."""
+        out = [self.title, self.intro]
+        for severity, issues in self.groups.items():
+            out.append(f"{severity.upper()} ({len(issues)})")
+            out += [f"- [{i.check_name}] {i.where}: {i.message}" for i in issues]
+        if self.hidden:
+            out.append(f"... and {self.hidden} more")
+        if self.pointer:
+            out.append(self.pointer)
+        return out
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+def tracking_alert(issues: list[Issue], *, as_of: str, warehouse: str, top: int = 5) -> Alert:
+    """One message for the run: new or worsened issues grouped by severity, the top rows of each."""
+    ordered = sorted(issues, key=lambda i: (-SEVERITY_RANK[i.severity], -i.rows_affected, i.issue_key))
+    groups: dict[str, list[Issue]] = {}
+    for issue in ordered:
+        groups.setdefault(issue.severity, []).append(issue)
+    shown = {severity: items[:top] for severity, items in groups.items()}
+    hidden = sum(len(items) - len(shown[s]) for s, items in groups.items())
+    counts = ", ".join(f"{len(items)} {s}" for s, items in groups.items())
+    return Alert(
+        title=f"mkpi: {len(issues)} new or worse tracking issue(s) as of {as_of}",
+        intro=f"Broken tracking found in last night's data ({counts}). Numbers that depend on it may be wrong.",
+        groups=shown,
+        pointer=f"All issues: SELECT * FROM marts.fct_tracking_issues  (in {warehouse})",
+        hidden=hidden,
+    )
+
+
+def failure_alert(job: str, error: str, *, where: str) -> Alert:
+    return Alert(
+        title=f"mkpi: the {job} run failed",
+        intro=f"{error}\nThe published warehouse was left as it was; analysts see the previous night's data.",
+        pointer=where,
+    )
+
+
+def sample_alert() -> Alert:
+    sample = Issue("test", "test_message", "info", "示例渠道", None, 0, None,
+                   "This is a test from `mkpi alert --test`: if you can read this (and 这段中文), the sink works.")
+    return Alert(title="mkpi: test alert", intro="Nothing is wrong.", groups={"info": [sample]})

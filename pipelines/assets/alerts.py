@@ -1,0 +1,26 @@
+"""Alerting on broken tracking, after publishing: a sink that is down never costs the night's data."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.alerting.dispatch import send_tracking_alerts
+from pipelines.assets.publish import published_warehouse
+from pipelines.resources import MkpiResource
+
+
+@dg.asset(
+    deps=[published_warehouse],
+    group_name="alerts",
+    description="One message per run to every configured sink with new or worsened tracking issues.",
+)
+def tracking_alerts(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
+    report = send_tracking_alerts(mkpi.run_config(), Path(mkpi.warehouse), Path(mkpi.state_dir))
+    for delivery in report.deliveries:
+        if not delivery.ok:
+            context.log.warning(f"alert sink {delivery.sink} failed: {delivery.detail}")
+    return dg.MaterializeResult(metadata={
+        "issues_at_alert_severity": report.issues_found,
+        "new_or_worse": report.issues_new,
+        **{f"sink {d.sink}": ("sent" if d.ok else f"FAILED: {d.detail}") for d in report.deliveries},
+    })
