@@ -15,34 +15,44 @@ campaign."""
 
 def _run(args) -> int:
     from connectors.errors import SourceError
-    from pipelines.config import ConfigError
-    from pipelines.alerting.dispatch import load_report, send_failure_alert
-    from pipelines.config import load_config
+    from pipelines.alerting.dispatch import load_report
+    from pipelines.config import ConfigError, load_config
     from pipelines.nightly import preflight, run_log_path, run_nightly
     from pipelines.settings import Settings
     from pipelines.summary import render_summary
 
     settings = Settings.from_env(source_dir=args.source_dir, warehouse=args.warehouse, config_file=args.config)
     try:
+        config = load_config(settings.config_file)
+    except ConfigError as err:  # without a valid config there is no sink to alert
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    try:
         for warning in preflight(settings):
             print(f"warning: {warning}", file=sys.stderr)
     except (ConfigError, SourceError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
+        _alert_failure(config, str(err), settings)
         return 2
     print(f"Running the nightly job on {settings.source_dir} (dbt progress: {run_log_path(settings)}) ...", flush=True)
     outcome = run_nightly(settings)
-    config = load_config(settings.config_file)
     if not outcome.success:
         print(f"error: {outcome.error}", file=sys.stderr)
-        for delivery in send_failure_alert(config, "nightly", outcome.error, where=f"mkpi run on {settings.source_dir}"):
-            if not delivery.ok:
-                print(f"warning: alert sink {delivery.sink} failed: {delivery.detail}", file=sys.stderr)
+        _alert_failure(config, outcome.error, settings)
         print(f"The published file {settings.warehouse} was left as it was; details in {run_log_path(settings)}.",
               file=sys.stderr)
         return 1
     report = load_report(settings.state_dir)
     print(render_summary(settings.warehouse, outcome.seconds, report.lines() if report else None))
     return 0
+
+
+def _alert_failure(config, error: str, settings) -> None:
+    from pipelines.alerting.dispatch import send_failure_alert
+
+    for delivery in send_failure_alert(config, "nightly", error, where=f"mkpi run on {settings.source_dir}"):
+        if not delivery.ok:
+            print(f"warning: alert sink {delivery.sink} failed: {delivery.detail}", file=sys.stderr)
 
 
 def _checks(args) -> int:

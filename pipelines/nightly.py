@@ -28,6 +28,7 @@ class RunOutcome:
     success: bool
     seconds: float
     error: str | None = None
+    run_id: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -81,8 +82,8 @@ def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None) 
         )
     elapsed = time.perf_counter() - started
     if result.success:
-        return RunOutcome(True, elapsed)
-    return RunOutcome(False, elapsed, error=_first_failure(result))
+        return RunOutcome(True, elapsed, run_id=result.run_id)
+    return RunOutcome(False, elapsed, error=_first_failure(result), run_id=result.run_id)
 
 
 def _first_failure(result) -> str:

@@ -4,30 +4,59 @@ from __future__ import annotations
 
 import datetime as dt
 
+import os
+from dataclasses import dataclass
+
 import dagster as dg
 import duckdb
 import pytest
 
+from pipelines.alerting.dispatch import load_report, send_tracking_alerts
+from pipelines.config import load_config
 from pipelines.demo_data import generate
 from pipelines.nightly import run_nightly
 from pipelines.summary import render_summary
+from pipelines.settings import Settings
 from tests.conftest import settings_for
+from tests.sink_servers import RecordingServer, Reply
 
 END = dt.date(2026, 10, 31)  # a Saturday: the last week has a weekend dip right at the end
+
+
+@dataclass
+class Demo:
+    con: duckdb.DuckDBPyConnection
+    summary: str
+    settings: Settings
+    config: object
+    hook: RecordingServer  # a JSON webhook that works
+    down: RecordingServer  # a Slack webhook that answers 500
+    run_log: list[str]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo")
     generate(tmp / "exports", seed=11, days=45, end_date=END)
-    config = tmp / "mkpi.yml"
-    config.write_text(f"reporting:\n  as_of_date: {END.isoformat()}\n")
-    settings = settings_for(tmp, source_dir=tmp / "exports", config=config)
-    outcome = run_nightly(settings, instance=dg.DagsterInstance.ephemeral())
-    assert outcome.success, outcome.error
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    yield con, render_summary(settings.warehouse, outcome.seconds)
-    con.close()
+    with RecordingServer([Reply(200, "ok")]) as hook, RecordingServer([Reply(500, "down")]) as down:
+        os.environ.update({"TEST_HOOK_URL": hook.url("/hook"), "TEST_DOWN_URL": down.url("/slack")})
+        config = tmp / "mkpi.yml"
+        config.write_text(f"reporting:\n  as_of_date: {END.isoformat()}\n"
+                          "alerts:\n  backoff_seconds: 0.01\n  sinks:\n"
+                          "    - type: webhook\n      url_env: TEST_HOOK_URL\n"
+                          "    - type: slack\n      url_env: TEST_DOWN_URL\n")
+        settings = settings_for(tmp, source_dir=tmp / "exports", config=config)
+        instance = dg.DagsterInstance.ephemeral()
+        outcome = run_nightly(settings, instance=instance)
+        assert outcome.success, outcome.error
+        run_log = [e.message for e in instance.all_logs(outcome.run_id)]
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+        report = load_report(settings.state_dir)
+        summary = render_summary(settings.warehouse, outcome.seconds, report.lines())
+        yield Demo(con, summary, settings, load_config(config), hook, down, run_log)
+        con.close()
+        for name in ("TEST_HOOK_URL", "TEST_DOWN_URL"):
+            os.environ.pop(name)
 
 
 def issues(con):
@@ -36,14 +65,14 @@ def issues(con):
 
 
 def test_the_planted_break_is_the_only_drop(demo):
-    con, _ = demo
+    con = demo.con
     drops = [i for i in issues(con) if i[0].endswith("_drop")]
     break_days = (END - dt.timedelta(days=9), END - dt.timedelta(days=8))  # Meta landings lose their tags
     assert drops == [("sessions_drop", "error", "facebook", None, *break_days)]
 
 
 def test_planted_tagging_defects_are_found(demo):
-    con, _ = demo
+    con = demo.con
     found = {(check, channel, campaign) for check, _, channel, campaign, _, _ in issues(con)}
     assert ("unknown_campaign", "google", "spring_sael") in found
     assert ("click_id_without_utm", "google", None) in found
@@ -53,7 +82,39 @@ def test_planted_tagging_defects_are_found(demo):
 
 
 def test_summary_names_them(demo):
-    _, summary = demo
+    summary = demo.summary
     assert "Tracking issues: 1 error" in summary
     assert "[error] sessions_drop facebook" in summary
     assert "utm_campaign 'spring_sael' on google / cpc" in summary and "did you mean 'spring_sale'?" in summary
+
+
+def test_one_alert_per_run_with_the_warn_and_error_issues(demo):
+    (message,) = demo.hook.received
+    body = message.json()
+    severities = {i["severity"] for i in body["issues"]}
+    assert severities == {"error", "warn"}  # info issues are below the alert severity
+    assert body["issues"][0]["check"] == "sessions_drop"  # most severe first
+    assert "marts.fct_tracking_issues" in body["pointer"]
+
+
+def test_a_sink_that_is_down_is_retried_reported_and_costs_no_data(demo):
+    assert len(demo.down.received) == 3  # retried with backoff
+    assert any("alert sink slack failed: HTTP 500 after 3 tries" in m for m in demo.run_log)
+    assert "  slack: FAILED - HTTP 500 after 3 tries" in demo.summary
+    assert "  webhook: sent" in demo.summary
+    assert demo.con.execute("SELECT count(*) FROM marts.fct_sessions").fetchall()[0][0] > 0  # published
+
+
+def test_the_same_issues_are_not_sent_twice_but_a_worse_one_is(demo, tmp_path):
+    # The same night's issues again (what a second run over the same data finds): nothing is sent.
+    again = send_tracking_alerts(demo.config, demo.settings.warehouse, demo.settings.state_dir)
+    assert again.issues_new == 0 and again.deliveries == [] and len(demo.hook.received) == 1
+    # The drop gets worse (one more day): only it is sent.
+    worse = tmp_path / "worse.duckdb"
+    worse.write_bytes(demo.settings.warehouse.read_bytes())
+    con = duckdb.connect(str(worse))
+    con.execute("UPDATE marts.fct_tracking_issues SET rows_affected = rows_affected + 1 WHERE check_name = 'sessions_drop'")
+    con.close()
+    report = send_tracking_alerts(demo.config, worse, demo.settings.state_dir)
+    assert report.issues_new == 1
+    assert [i["check"] for i in demo.hook.received[-1].json()["issues"]] == ["sessions_drop"]

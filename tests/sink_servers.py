@@ -1,0 +1,95 @@
+"""Real servers on 127.0.0.1 that alert sinks talk to: an HTTP server that records requests and
+answers from a script, and an SMTP server that keeps the messages it receives."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Received:
+    path: str
+    query: dict
+    headers: dict
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: object = "ok"  # dict → JSON
+    delay: float = 0.0
+
+
+@dataclass
+class RecordingServer:
+    script: list[Reply] = field(default_factory=list)  # replies in order; the last one repeats
+    received: list[Received] = field(default_factory=list)
+
+    def __enter__(self):
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                split = urlsplit(self.path)
+                recorder.received.append(Received(split.path, parse_qs(split.query), dict(self.headers), body))
+                reply = recorder.script[min(len(recorder.received), len(recorder.script)) - 1] if recorder.script else Reply()
+                time.sleep(reply.delay)
+                payload = json.dumps(reply.body).encode() if isinstance(reply.body, dict) else str(reply.body).encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json" if isinstance(reply.body, dict) else "text/plain")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (timeout tests)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+
+class SmtpServer:
+    """aiosmtpd's real SMTP server, keeping every message it receives."""
+
+    def __enter__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+
+        class Keep:
+            async def handle_DATA(handler, server, session, envelope):  # noqa: N805 (aiosmtpd's hook signature)
+                self.messages.append(envelope)
+                return "250 OK"
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(Keep(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
