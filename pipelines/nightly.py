@@ -19,8 +19,8 @@ from pipelines.settings import PROJECT_ROOT, Settings
 # Schemas the warehouse holds; a file named like one of them makes DuckDB references ambiguous.
 SCHEMAS = {"landing", "landing_raw", "staging", "intermediate", "marts", "reference", "main"}
 
-# The full event log stays in Dagster's run storage (make dev); the terminal shows warnings and up.
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The full event log stays in Dagster's run storage (make dev); mkpi prints its own warnings and summary.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
 @dataclass

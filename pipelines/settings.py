@@ -16,6 +16,7 @@ class Settings:
     source_dir: Path  # the folder of exports
     config_file: Path  # mkpi.yml
     dagster_home: Path
+    state_dir: Path  # what must survive from night to night: the alert ledger, validation results
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
 
     @property
@@ -36,6 +37,7 @@ class Settings:
             source_dir=Path(env.get("MKPI_SOURCE_DIR", data / "sample")),
             config_file=Path(env.get("MKPI_CONFIG", PROJECT_ROOT / "mkpi.yml")),
             dagster_home=Path(env.get("DAGSTER_HOME", data / "dagster_home")),
+            state_dir=Path(env.get("MKPI_STATE_DIR", data / "state")),
             pii_salt=env.get("MKPI_PII_SALT", ""),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
@@ -45,12 +47,8 @@ class Settings:
             source_dir=Path(settings.source_dir).resolve(),
             config_file=Path(settings.config_file).resolve(),
             dagster_home=Path(settings.dagster_home).resolve(),
+            state_dir=Path(settings.state_dir).resolve(),
         )
-
-    @property
-    def state_dir(self) -> Path:
-        """What must survive from night to night: the alert ledger."""
-        return self.dagster_home.parent / "state" if self.dagster_home.name == "dagster_home" else self.dagster_home / "state"
 
     def export(self) -> None:
         """Make the resolved paths visible to child processes (dbt reads MKPI_WAREHOUSE)."""

@@ -23,14 +23,15 @@ MKPI = str(Path(sys.executable).with_name("mkpi"))
 def settings_for(tmp: Path, source_dir: Path = TINY_ORG, config: Path = TINY_CONFIG) -> Settings:
     return Settings.from_env(
         source_dir=source_dir, warehouse=tmp / "warehouse.duckdb", config_file=config,
-        dagster_home=tmp / "dagster_home",
+        dagster_home=tmp / "dagster_home", state_dir=tmp / "state",
     )
 
 
 @pytest.fixture(autouse=True)
 def own_dagster_home(tmp_path, monkeypatch):
-    """Each test's runs, and the `mkpi` processes it starts, keep Dagster state in its own folder."""
+    """Each test's runs, and the `mkpi` processes it starts, keep Dagster and mkpi state in their own folder."""
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv("MKPI_STATE_DIR", str(tmp_path / "state"))
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,8 @@ def edges() -> list[str]:
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         parents = sorted(p.to_user_string() for p in graph.get(key).parent_keys)
         lines.append(f"{key.to_user_string()} <- {', '.join(parents) or '(none)'}")
-    return lines
+    checks = sorted(f"check {c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys)
+    return lines + checks
 
 
 def test_definitions_load_with_nightly_job_and_schedule():

@@ -10,6 +10,7 @@ from connectors.kinds import KINDS
 from pipelines import warehouse
 from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
+from pipelines.validation.data_expectations import load_expectations, validate_landed
 
 LANDING_TABLES = [*KINDS, "quarantine", "run_settings"]
 
@@ -50,8 +51,13 @@ def land_source_folder(mkpi: MkpiResource, log) -> dict[str, landing.KindReport]
     return reports
 
 
+VALIDATED_KINDS = list(load_expectations())
+
+
 @dg.multi_asset(
     specs=[dg.AssetSpec(landing_key(t), group_name="landing", kinds={"duckdb"}) for t in LANDING_TABLES],
+    check_specs=[dg.AssetCheckSpec("expectations", asset=landing_key(k), description="Great Expectations on the landed rows")
+                 for k in VALIDATED_KINDS],
     name="land_source_files",
     description="Read every export in the source folder into DuckDB: raw text, typed rows, quarantine.",
 )
@@ -75,3 +81,25 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         metadata={"rows_quarantined": sum(r.rows_quarantined for r in reports.values())},
     )
     yield dg.MaterializeResult(asset_key=landing_key("run_settings"))
+    yield from expectation_results(mkpi, [k for k in VALIDATED_KINDS if reports[k].files])
+    for kind in VALIDATED_KINDS:
+        if not reports[kind].files:
+            yield dg.AssetCheckResult(asset_key=landing_key(kind), check_name="expectations", passed=True,
+                                      metadata={"rows_checked": 0, "note": "no files of this kind"})
+
+
+def expectation_results(mkpi: MkpiResource, kinds: list[str]):
+    """Validate in the landing step itself: a separate step would contend with dbt for the file lock."""
+    con = warehouse.connect(Path(mkpi.build_path), read_only=True)
+    try:
+        validations = validate_landed(con, kinds, mkpi.run_config().as_of().isoformat(),
+                                      Path(mkpi.state_dir) / "validations")
+    finally:
+        con.close()
+    for v in validations:
+        yield dg.AssetCheckResult(
+            asset_key=landing_key(v.kind), check_name="expectations", passed=v.success,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"rows_checked": v.rows_checked, "failed": dg.MetadataValue.json(v.failures),
+                      "result": dg.MetadataValue.path(v.result_file)},
+        )
