@@ -31,16 +31,17 @@ class Alert:
     pointer: str = ""
     hidden: int = 0  # issues left out of the message to keep it short
 
-    def lines(self) -> list[str]:
-        """Plain-text rendering, the basis for every sink's own format."""
-        out = [self.title, self.intro]
+    def lines(self, title="{}", heading="{severity} ({count})", item="- [{check}] {where}: {message}",
+              pointer="{}") -> list[str]:
+        """The alert as lines, each part through its template: plain text by default, Markdown for chat bots."""
+        out = [title.format(self.title), self.intro]
         for severity, issues in self.groups.items():
-            out.append(f"{severity.upper()} ({len(issues)})")
-            out += [f"- [{i.check_name}] {i.where}: {i.message}" for i in issues]
+            out.append(heading.format(severity=severity.upper(), count=len(issues)))
+            out += [item.format(check=i.check_name, where=i.where, message=i.message) for i in issues]
         if self.hidden:
             out.append(f"... and {self.hidden} more")
         if self.pointer:
-            out.append(self.pointer)
+            out.append(pointer.format(self.pointer))
         return out
 
     def text(self) -> str:

@@ -86,15 +86,8 @@ def dingtalk_params(key: str | None) -> dict:
 
 
 def markdown(alert: Alert) -> str:
-    out = [f"### {alert.title}", alert.intro]
-    for severity, issues in alert.groups.items():
-        out.append(f"**{severity.upper()}** ({len(issues)})")
-        out += [f"- `{i.check_name}` {i.where}: {i.message}" for i in issues]
-    if alert.hidden:
-        out.append(f"… and {alert.hidden} more")
-    if alert.pointer:
-        out.append(f"> {alert.pointer}")
-    return "\n\n".join(out)
+    return "\n\n".join(alert.lines(title="### {}", heading="**{severity}** ({count})",
+                                    item="- `{check}` {where}: {message}", pointer="> {}"))
 
 
 def dingtalk_body(alert: Alert, sink: Sink):
