@@ -1,0 +1,273 @@
+"""kpi.yml: roles, weighted KPIs, grades, rules over time, overrides and excusals, validated on load.
+
+Every error is one line naming the file, the line and the place (role, version, KPI), and nothing
+is scored until the configuration is right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.scoring.metrics import CHANNEL, CONTENT, MANUAL, SOCIAL, metric
+from pipelines.scoring.rules import BANDS, HIGHER, LINEAR, LOWER, THRESHOLD, Band
+from pipelines.yaml_lines import LocatedYaml
+
+SCOPES = {CHANNEL: {"owned", "team"}, CONTENT: {"authored", "team"}, SOCIAL: {"accounts", "team"}, MANUAL: {"self"}}
+PERIOD_TYPES = ("month", "quarter")
+PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
+OVER_TIME_DEFAULTS = {
+    "warning_after_months_below_pass": 2, "bonus_lost_after_months_below_pass": 3, "outstanding_top_n": 3,
+    "outstanding_months": 3, "promotion_top_share": 0.2, "promotion_quarters": 3,
+}
+
+
+class KpiConfigError(ValueError):
+    """One line: file, line, place, what is wrong."""
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    metric: str
+    scope: str
+    target: float
+    weight: float
+    category: str
+    direction: str = HIGHER
+    period: str = "month"
+    rule: str = LINEAR
+    cap: float = 1.2
+    bands: tuple[Band, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleVersion:
+    effective_from: dt.date
+    kpis: tuple[Kpi, ...]
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    name_zh: str
+    versions: tuple[RoleVersion, ...]  # oldest first
+
+    def version_on(self, day: dt.date) -> RoleVersion | None:
+        """The version in effect on `day` (the start of a period): later versions never rewrite earlier periods."""
+        current = None
+        for version in self.versions:
+            if version.effective_from <= day:
+                current = version
+        return current
+
+
+@dataclass(frozen=True)
+class TargetOverride:
+    employee_id: str
+    kpi: str
+    target: float
+    effective_from: dt.date
+
+
+@dataclass(frozen=True)
+class Excusal:
+    kpi: str
+    period: str
+    reason: str
+    employee_id: str | None = None
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class KpiConfig:
+    path: Path
+    roles: dict[str, Role]
+    grades: list[tuple[float, str]]
+    pass_grade: str
+    over_time: dict
+    team_coefficient: bool = False
+    target_overrides: tuple[TargetOverride, ...] = ()
+    excusals: tuple[Excusal, ...] = ()
+
+    @property
+    def pass_line(self) -> float:
+        return next(minimum for minimum, name in self.grades if name == self.pass_grade)
+
+    def target_for(self, kpi: Kpi, employee_id: str, day: dt.date) -> float:
+        overrides = [o for o in self.target_overrides
+                     if o.employee_id == employee_id and o.kpi == kpi.id and o.effective_from <= day]
+        return max(overrides, key=lambda o: o.effective_from).target if overrides else kpi.target
+
+    def excusal_for(self, kpi: str, employee_id: str, team: str | None, period: str) -> Excusal | None:
+        return next((e for e in self.excusals if e.kpi == kpi and e.period == period
+                     and (e.employee_id == employee_id or (e.team is not None and e.team == team))), None)
+
+
+def load_kpi_config(path: Path) -> KpiConfig:
+    try:
+        doc = LocatedYaml(path)
+    except ValueError as err:
+        raise KpiConfigError(str(err)) from None
+    return _Parser(doc).config()
+
+
+class _Parser:
+    def __init__(self, doc: LocatedYaml):
+        self.doc = doc
+
+    def fail(self, path: tuple, message: str):
+        raise KpiConfigError(f"{self.doc.where(path)}: {message}")
+
+    def get(self, data: dict, key: str, path: tuple, kind, required=True, default=None):
+        if key not in data:
+            if required:
+                self.fail(path, f"'{key}' is required")
+            return default
+        value = data[key]
+        if kind is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            self.fail(path + (key,), f"{value!r} is not a number")
+        if kind is str and not isinstance(value, str):
+            self.fail(path + (key,), f"{value!r} is not text")
+        if kind is dt.date and not isinstance(value, dt.date):
+            self.fail(path + (key,), f"{value!r} is not a date written as YYYY-MM-DD")
+        return value
+
+    def config(self) -> KpiConfig:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            self.fail((), "expected settings as 'key: value' lines")
+        known = {"default_cap", "grades", "pass_grade", "over_time", "team_coefficient", "roles",
+                 "target_overrides", "excusals"}
+        for key in data:
+            if key not in known:
+                self.fail((key,), f"unknown setting (known: {', '.join(sorted(known))})")
+        cap = self.get(data, "default_cap", (), float, required=False, default=1.2)
+        if cap < 1:
+            self.fail(("default_cap",), f"{cap} is below 1: nobody could reach 100")
+        grades = self.grades(data)
+        pass_grade = self.get(data, "pass_grade", (), str)
+        if pass_grade not in {name for _, name in grades}:
+            self.fail(("pass_grade",), f"'{pass_grade}' is not one of the grades")
+        roles = self.get(data, "roles", (), dict)
+        return KpiConfig(
+            path=self.doc.path,
+            roles={name: self.role(name, spec, cap) for name, spec in roles.items()},
+            grades=grades,
+            pass_grade=pass_grade,
+            over_time=self.over_time(data.get("over_time") or {}),
+            team_coefficient=bool(data.get("team_coefficient", False)),
+            target_overrides=tuple(self.override(i, o) for i, o in enumerate(data.get("target_overrides") or [])),
+            excusals=tuple(self.excusal(i, e) for i, e in enumerate(data.get("excusals") or [])),
+        )
+
+    def grades(self, data) -> list[tuple[float, str]]:
+        spec = self.get(data, "grades", (), dict)
+        out = []
+        for name, minimum in spec.items():
+            if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) or minimum < 0:
+                self.fail(("grades", name), f"{minimum!r} is not a minimum total of 0 or more")
+            out.append((float(minimum), name))
+        if not any(minimum == 0 for minimum, _ in out):
+            self.fail(("grades",), "the lowest grade must start at 0 so every total gets one")
+        return sorted(out, reverse=True)
+
+    def over_time(self, spec: dict) -> dict:
+        for key, value in spec.items():
+            if key not in OVER_TIME_DEFAULTS:
+                self.fail(("over_time", key), f"unknown setting (known: {', '.join(OVER_TIME_DEFAULTS)})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                self.fail(("over_time", key), f"{value!r} is not a positive number")
+        return {**OVER_TIME_DEFAULTS, **spec}
+
+    def role(self, name: str, spec: dict, cap: float) -> Role:
+        path = ("roles", name)
+        versions = self.get(spec, "versions", path, list)
+        if not versions:
+            self.fail(path + ("versions",), "a role needs at least one version with its KPIs")
+        parsed = [self.version(path + ("versions", i), v, spec.get("category_weights"), cap)
+                  for i, v in enumerate(versions)]
+        parsed.sort(key=lambda v: v.effective_from)
+        return Role(name, str(spec.get("name_zh", name)), tuple(parsed))
+
+    def version(self, path: tuple, spec: dict, category_weights: dict | None, cap: float) -> RoleVersion:
+        effective = self.get(spec, "effective_from", path, dt.date)
+        kpis = [self.kpi(path + ("kpis", i), k, cap) for i, k in enumerate(self.get(spec, "kpis", path, list))]
+        ids = [k.id for k in kpis]
+        for i, kpi_id in enumerate(ids):
+            if ids.index(kpi_id) != i:
+                self.fail(path + ("kpis", i, "id"), f"KPI '{kpi_id}' appears twice in this version")
+        total = sum(k.weight for k in kpis)
+        if abs(total - 100) > 1e-9:
+            self.fail(path + ("kpis",), f"the weights of role '{path[1]}' add up to {total:g}%, not 100% "
+                      f"({', '.join(f'{k.id} {k.weight:g}' for k in kpis)})")
+        if category_weights:
+            self.check_categories(path, kpis, category_weights)
+        return RoleVersion(effective, tuple(kpis))
+
+    def check_categories(self, path, kpis, category_weights):
+        role_path = path[:2] + ("category_weights",)
+        if abs(sum(category_weights.values()) - 100) > 1e-9:
+            self.fail(role_path, f"category weights add up to {sum(category_weights.values()):g}%, not 100%")
+        for category, weight in category_weights.items():
+            got = sum(k.weight for k in kpis if k.category == category)
+            if abs(got - weight) > 1e-9:
+                self.fail(path + ("kpis",), f"KPIs of category '{category}' weigh {got:g}%, "
+                          f"but category_weights gives it {weight:g}%")
+        for i, k in enumerate(kpis):
+            if k.category not in category_weights:
+                self.fail(path + ("kpis", i, "category"),
+                          f"'{k.category}' is not in category_weights ({', '.join(category_weights)})")
+
+    def kpi(self, path: tuple, spec: dict, cap: float) -> Kpi:
+        kpi_id = self.get(spec, "id", path, str)
+        name = self.get(spec, "metric", path, str)
+        found = metric(name)
+        if found is None:
+            self.fail(path + ("metric",), f"KPI '{kpi_id}': unknown metric '{name}' "
+                      "(see docs/kpi-configuration.md for the list, or use manual.<name>)")
+        scope = self.get(spec, "scope", path, str)
+        if scope not in SCOPES[found.source]:
+            self.fail(path + ("scope",), f"KPI '{kpi_id}': scope '{scope}' does not fit metric '{name}' "
+                      f"(use {' or '.join(sorted(SCOPES[found.source]))})")
+        target = self.get(spec, "target", path, float)
+        if target < 0:
+            self.fail(path + ("target",), f"KPI '{kpi_id}': target {target:g} is negative")
+        weight = self.get(spec, "weight", path, float)
+        if weight <= 0:
+            self.fail(path + ("weight",), f"KPI '{kpi_id}': weight {weight:g} must be above 0")
+        direction = spec.get("direction", found.direction)
+        period = spec.get("period", "month")
+        rule = spec.get("rule", LINEAR)
+        for key, value, allowed in (("direction", direction, (HIGHER, LOWER)), ("period", period, PERIOD_TYPES),
+                                    ("rule", rule, (LINEAR, THRESHOLD, BANDS))):
+            if value not in allowed:
+                self.fail(path + (key,), f"KPI '{kpi_id}': {key} '{value}' is not one of {', '.join(allowed)}")
+        bands = tuple(Band(float(b["min"]), float(b["share"])) for b in spec.get("bands") or [])
+        if rule == BANDS and not bands:
+            self.fail(path + ("rule",), f"KPI '{kpi_id}': rule 'bands' needs a bands list of {{min, share}}")
+        return Kpi(kpi_id, name, scope, float(target), float(weight), self.get(spec, "category", path, str),
+                   direction, period, rule, float(spec.get("cap", cap)), bands)
+
+    def override(self, i: int, spec: dict) -> TargetOverride:
+        path = ("target_overrides", i)
+        target = self.get(spec, "target", path, float)
+        if target < 0:
+            self.fail(path + ("target",), f"target {target:g} is negative")
+        return TargetOverride(str(self.get(spec, "employee_id", path, str)), self.get(spec, "kpi", path, str),
+                              float(target), self.get(spec, "effective_from", path, dt.date))
+
+    def excusal(self, i: int, spec: dict) -> Excusal:
+        path = ("excusals", i)
+        period = str(self.get(spec, "period", path, None))
+        if not PERIOD_PATTERN.match(period):
+            self.fail(path + ("period",), f"'{period}' is not a period like 2026-10 or 2026-Q4")
+        reason = spec.get("reason")
+        if not reason or not str(reason).strip():
+            self.fail(path, "an excusal needs a reason, which stays on record")
+        if bool(spec.get("employee_id")) == bool(spec.get("team")):
+            self.fail(path, "an excusal names either employee_id or team")
+        return Excusal(self.get(spec, "kpi", path, str), period, str(reason),
+                       spec.get("employee_id"), spec.get("team"))

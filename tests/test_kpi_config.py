@@ -1,0 +1,61 @@
+"""kpi.yml validation: one clear line naming file, line and place; the shipped defaults are valid."""
+
+import datetime as dt
+
+import pytest
+
+from pipelines.scoring.config import KpiConfigError, load_kpi_config
+from pipelines.settings import PROJECT_ROOT
+
+BASE = """grades: {{excellent: 108, good: 95, pass: 80, fail: 0}}
+pass_grade: pass
+roles:
+  sem:
+    versions:
+      - effective_from: 2026-01-01
+        kpis:
+          - {{id: cpl, metric: {metric}, scope: owned, target: {target}, weight: {weight}, category: result}}
+          - {{id: ctr, metric: ctr, scope: owned, target: 0.03, weight: 40, category: result}}
+"""
+
+
+def write(tmp_path, **kw):
+    values = {"metric": "cpl", "target": 20, "weight": 60, **kw}
+    path = tmp_path / "kpi.yml"
+    path.write_text(BASE.format(**values))
+    return path
+
+
+def test_shipped_defaults_cover_every_role_of_the_documents():
+    config = load_kpi_config(PROJECT_ROOT / "kpi.yml")
+    assert set(config.roles) == {"content_operations", "user_growth", "data_analysis", "campaign_planning", "sem",
+                                 "seo", "online_marketing", "team_lead"}
+    read_rate = config.roles["content_operations"].version_on(dt.date(2026, 10, 1)).kpis[0]
+    assert (read_rate.metric, read_rate.target, read_rate.weight) == ("read_rate", 0.15, 30)
+    assert config.roles["sem"].version_on(dt.date(2026, 10, 1)).kpis[1].direction == "lower"  # CPL
+
+
+@pytest.mark.parametrize("values, expected", [
+    ({"weight": 50}, "line 8, roles.sem.versions[0].kpis: the weights of role 'sem' add up to 90%, not 100% (cpl 50, ctr 40)"),
+    ({"metric": "cost_per_lead"}, "line 8, roles.sem.versions[0].kpis[0].metric: KPI 'cpl': unknown metric 'cost_per_lead'"),
+    ({"target": -5}, "line 8, roles.sem.versions[0].kpis[0].target: KPI 'cpl': target -5 is negative"),
+])
+def test_errors_name_file_line_and_place(tmp_path, values, expected):
+    path = write(tmp_path, **values)
+    with pytest.raises(KpiConfigError) as err:
+        load_kpi_config(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}, ") and expected in message and "\n" not in message
+
+
+def test_effective_dates_pick_the_version_in_force(tmp_path):
+    path = tmp_path / "kpi.yml"
+    path.write_text(BASE.format(metric="cpl", target=20, weight=60) + """      - effective_from: 2026-10-01
+        kpis:
+          - {id: cpl, metric: cpl, scope: owned, target: 15, weight: 60, category: result}
+          - {id: ctr, metric: ctr, scope: owned, target: 0.03, weight: 40, category: result}
+""")
+    role = load_kpi_config(path).roles["sem"]
+    assert role.version_on(dt.date(2026, 9, 1)).kpis[0].target == 20
+    assert role.version_on(dt.date(2026, 10, 1)).kpis[0].target == 15
+    assert role.version_on(dt.date(2025, 12, 1)) is None
