@@ -15,6 +15,7 @@ class MkpiResource(dg.ConfigurableResource):
 
     source_dir: str
     config_file: str
+    kpi_config: str
     warehouse: str
     build_path: str
     state_dir: str
@@ -25,6 +26,7 @@ class MkpiResource(dg.ConfigurableResource):
         return cls(
             source_dir=str(settings.source_dir),
             config_file=str(settings.config_file),
+            kpi_config=str(settings.kpi_config),
             warehouse=str(settings.warehouse),
             build_path=str(settings.build_path),
             state_dir=str(settings.state_dir),

@@ -15,6 +15,7 @@ class Settings:
     warehouse: Path  # the published DuckDB file analysts open
     source_dir: Path  # the folder of exports
     config_file: Path  # mkpi.yml
+    kpi_config: Path  # kpi.yml
     dagster_home: Path
     state_dir: Path  # what must survive from night to night: the alert ledger, validation results
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
@@ -36,6 +37,7 @@ class Settings:
             warehouse=Path(env.get("MKPI_WAREHOUSE", data / "warehouse.duckdb")),
             source_dir=Path(env.get("MKPI_SOURCE_DIR", data / "sample")),
             config_file=Path(env.get("MKPI_CONFIG", PROJECT_ROOT / "mkpi.yml")),
+            kpi_config=Path(env.get("MKPI_KPI_CONFIG", PROJECT_ROOT / "kpi.yml")),
             dagster_home=Path(env.get("DAGSTER_HOME", data / "dagster_home")),
             state_dir=Path(env.get("MKPI_STATE_DIR", data / "state")),
             pii_salt=env.get("MKPI_PII_SALT", ""),
@@ -46,6 +48,7 @@ class Settings:
             warehouse=Path(settings.warehouse).resolve(),
             source_dir=Path(settings.source_dir).resolve(),
             config_file=Path(settings.config_file).resolve(),
+            kpi_config=Path(settings.kpi_config).resolve(),
             dagster_home=Path(settings.dagster_home).resolve(),
             state_dir=Path(settings.state_dir).resolve(),
         )

@@ -6,11 +6,12 @@ import dagster as dg
 
 from pipelines import warehouse
 from pipelines.assets.dbt import mkpi_dbt_models
+from pipelines.assets.scoring import score_kpis
 from pipelines.resources import MkpiResource
 
 
 @dg.asset(
-    deps=[mkpi_dbt_models],
+    deps=[mkpi_dbt_models, score_kpis],
     group_name="publish",
     kinds={"duckdb"},
     description="The DuckDB file analysts query, replaced atomically when a run succeeds.",

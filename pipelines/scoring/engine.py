@@ -1,0 +1,238 @@
+"""Score every person for every ended month and quarter: KPI rows, scorecards, ranks and flags."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pipelines.scoring import rules
+from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
+from pipelines.scoring.inputs import MEASURES, Employee, Inputs, ratio
+from pipelines.scoring.metrics import CHANNEL, CONTENT, MANUAL, METRICS, RATIOS, SOCIAL, metric
+from pipelines.scoring.periods import Period, ended_periods
+
+SCORED, NO_DATA, EXCUSED, NOT_DUE, BLOCKED = "scored", "no_data", "excused", "not_due", "blocked"
+
+
+@dataclass
+class Actual:
+    value: float | None
+    formula: str
+
+
+def check_roster(inputs: Inputs, config: KpiConfig) -> None:
+    for e in inputs.employees:
+        if e.role not in config.roles:
+            raise KpiConfigError(f"{e.file}, line {e.line}, column 'role': '{e.role}' of {e.employee_id} is not a role "
+                                 f"in {config.path} (roles: {', '.join(config.roles)})")
+
+
+def score(inputs: Inputs, config: KpiConfig) -> tuple[list[dict], list[dict]]:
+    check_roster(inputs, config)
+    if inputs.first_month is None:
+        return [], []
+    kpi_rows, cards = [], []
+    for period in ended_periods(inputs.first_month, inputs.as_of):
+        blocking = [i for i in inputs.error_issues if i["period_start"] <= period.end and i["period_end"] >= period.start]
+        for employee in inputs.employees:
+            version = config.roles[employee.role].version_on(period.start)
+            if version is None:
+                continue
+            rows = [_kpi_row(inputs, config, employee, period, kpi, blocking) for kpi in version.kpis]
+            _apply_renormalization(rows)
+            kpi_rows += rows
+            cards.append(_card(inputs, config, employee, period, version.effective_from, rows, blocking))
+    _rank(cards)
+    _flags(cards, config)
+    return kpi_rows, cards
+
+
+def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, blocking) -> dict:
+    target = config.target_for(kpi, employee.employee_id, period.start)
+    row = {
+        "period": period.label, "period_type": period.type, "period_start": period.start,
+        "employee_id": employee.employee_id, "name": employee.name, "role": employee.role, "team": employee.team,
+        "kpi": kpi.id, "metric": kpi.metric, "scope": kpi.scope, "category": kpi.category, "rule": kpi.rule,
+        "direction": kpi.direction, "weight": kpi.weight, "target": target, "actual": None, "achievement": None,
+        "points": None, "weighted_points": None, "data_status": SCORED, "excused": False, "excuse_reason": None,
+        "formula": "",
+    }
+    excusal = config.excusal_for(kpi.id, employee.employee_id, employee.team, period.label)
+    if blocking:
+        row.update(data_status=BLOCKED, formula=f"not scored: {blocking[0]['check_name']} ({blocking[0]['message']})")
+    elif kpi.period == "quarter" and period.type == "month":
+        row.update(data_status=NOT_DUE, formula="scored quarterly")
+    elif excusal:
+        row.update(data_status=EXCUSED, excused=True, excuse_reason=excusal.reason, formula=f"excused: {excusal.reason}")
+    else:
+        actual = resolve(inputs, employee, period, kpi)
+        row["formula"] = actual.formula
+        if actual.value is None:
+            row["data_status"] = NO_DATA
+        else:
+            ach, pts = rules.points(kpi.rule, kpi.weight, actual.value, target, kpi.direction, kpi.cap, kpi.bands)
+            row.update(actual=actual.value, achievement=ach, points=pts)
+    return row
+
+
+def _apply_renormalization(rows: list[dict]) -> None:
+    scored = {r["kpi"] for r in rows if r["data_status"] == SCORED}
+    weights = {r["kpi"]: r["weight"] for r in rows}
+    weighted = rules.renormalized({r["kpi"]: r["points"] for r in rows if r["kpi"] in scored}, weights, scored)
+    for r in rows:
+        r["weighted_points"] = weighted.get(r["kpi"])
+
+
+def resolve(inputs: Inputs, employee: Employee, period: Period, kpi: Kpi) -> Actual:
+    source = metric(kpi.metric).source
+    if source == CHANNEL:
+        return _channel(inputs, employee, period, kpi)
+    if source == CONTENT:
+        return _content(inputs, employee, period, kpi)
+    if source == SOCIAL:
+        return _social(inputs, employee, period, kpi)
+    values = inputs.manual.get((period.label, employee.employee_id, kpi.metric[len("manual."):]))
+    if not values:
+        return Actual(None, f"no manual score '{kpi.metric[7:]}' entered for {period.label}")
+    value = sum(v for v, _ in values) / len(values)
+    return Actual(value, f"{kpi.metric} = {value:g} (manual_scores, {period.label})")
+
+
+def _channel(inputs, employee, period, kpi) -> Actual:
+    monthly = inputs.team_monthly if kpi.scope == "team" else inputs.owned_monthly.get(employee.employee_id, {})
+    months = [monthly[m] for m in period.months if m in monthly]
+    where = "the whole team" if kpi.scope == "team" else "owned " + ", ".join(sorted({m["covered"] for m in months}) or ["(nothing)"])
+    if not months:
+        return Actual(None, f"no marketing rows for {where} in {period.label}")
+    sums = {c: sum(float(m[c] or 0) for m in months) for c in MEASURES}
+    if kpi.metric in RATIOS:
+        num, den = RATIOS[kpi.metric]
+        value = ratio(sums, kpi.metric)
+        detail = f"({num}) / {den} = ({_fmt(sums, num)}) / {sums[den]:,.2f}"
+    else:
+        value, detail = sums[kpi.metric], f"sum of {kpi.metric} = {sums[kpi.metric]:,.2f}"
+    return Actual(value, f"{kpi.metric}: {detail} over {where} in {period.label} (marts.fct_channel_monthly)")
+
+
+def _fmt(sums, expression: str) -> str:
+    if expression == "revenue - spend":
+        return f"{sums['revenue']:,.2f} - {sums['spend']:,.2f}"
+    return f"{sums[expression]:,.2f}"
+
+
+def _content(inputs, employee, period, kpi) -> Actual:
+    authors = inputs.ownership.get(employee.employee_id, {}).get("author") or {employee.employee_id}
+    items = [i for i in inputs.content if i["published_date"] and period.start <= i["published_date"] <= period.end
+             and (kpi.scope == "team" or i["author"] in authors)]
+    who = "the team" if kpi.scope == "team" else f"author {', '.join(sorted(authors))}"
+    if not items:
+        return Actual(None, f"no content by {who} in {period.label}")
+    n = len(items)
+    if kpi.metric == "read_rate":
+        rates = [i["read_rate"] for i in items if i["read_rate"] is not None]
+        value = sum(rates) / len(rates) if rates else None
+        detail = f"average read rate of {len(rates)} item(s)"
+    elif kpi.metric == "original_share":
+        value, detail = sum(1 for i in items if i["is_original"]) / n, f"original items / {n} items"
+    elif kpi.metric == "content_output_per_week":
+        value, detail = n / period.weeks, f"{n} items / {period.weeks:.2f} weeks"
+    else:
+        reads = sum(i["reads"] or 0 for i in items)
+        engaged = sum((i["likes"] or 0) + (i["comments"] or 0) + (i["shares"] or 0) for i in items)
+        value, detail = (engaged / reads if reads else None), f"{engaged} interactions / {reads} reads"
+    return Actual(value, f"{kpi.metric} = {detail} by {who} in {period.label} (marts.fct_content_items)")
+
+
+def _social(inputs, employee, period, kpi) -> Actual:
+    accounts = inputs.ownership.get(employee.employee_id, {}).get("account", set())
+    rows = [r for r in inputs.social if period.start <= r["month"] <= period.end
+            and (kpi.scope == "team" or r["account"] in accounts)]
+    if not rows:
+        return Actual(None, f"no social accounts owned in {period.label}")
+    new, lost = sum(r["new_followers"] or 0 for r in rows), sum(r["lost_followers"] or 0 for r in rows)
+    first = min(r["month"] for r in rows)
+    start = sum(r["followers_at_start"] or 0 for r in rows if r["month"] == first)
+    if kpi.metric == "new_followers":
+        return Actual(float(new), f"new_followers = {new} on {len({r['account'] for r in rows})} account(s) in {period.label}")
+    value = (new - lost) / start if start else None
+    return Actual(value, f"follower_growth_rate = ({new} - {lost}) / {start} followers at the start of {period.label}")
+
+
+def _card(inputs, config, employee, period, effective_from, rows, blocking) -> dict:
+    card = {
+        "period": period.label, "period_type": period.type, "period_start": period.start,
+        "employee_id": employee.employee_id, "name": employee.name, "role": employee.role, "team": employee.team,
+        "config_version": effective_from, "status": SCORED, "kpis_scored": 0, "kpis_without_data": 0,
+        "weight_scored": 0.0, "raw_total": None, "team_coefficient": 1.0, "extra_points": 0.0, "total": None,
+        "grade": None, "rank_in_team": None, "rank_in_role": None, "months_below_pass": 0, "warning": False,
+        "bonus_eligibility_lost": False, "outstanding_employee": False, "promotion_eligible": False, "note": "",
+    }
+    if blocking:
+        card.update(status=BLOCKED, note=f"not scored: an error-level tracking issue covers this period "
+                                        f"({blocking[0]['check_name']}: {blocking[0]['message']})")
+        return card
+    scored = [r for r in rows if r["data_status"] == SCORED]
+    missing = [r["kpi"] for r in rows if r["data_status"] == NO_DATA]
+    card.update(kpis_scored=len(scored), kpis_without_data=len(missing), weight_scored=sum(r["weight"] for r in scored))
+    if not scored:
+        card.update(status=NO_DATA, note="no KPI has data for this period")
+        return card
+    raw = sum(r["weighted_points"] for r in scored)
+    coefficient = _team_coefficient(inputs, config, employee, period)
+    extra = inputs.manual.get((period.label, employee.employee_id, "extra_points"), [])
+    total = raw * coefficient + sum(v for v, _ in extra)
+    notes = []
+    if card["weight_scored"] < sum(r["weight"] for r in rows):
+        left_out = [r["kpi"] + (" (no data)" if r["data_status"] == NO_DATA else f" ({r['data_status'].replace('_', ' ')})")
+                    for r in rows if r["data_status"] != SCORED]
+        notes.append(f"weights re-normalized over {card['weight_scored']:g}%: left out {', '.join(left_out)}")
+    notes += [f"extra points {v:g}: {reason}" for v, reason in extra]
+    card.update(raw_total=raw, team_coefficient=coefficient, extra_points=sum(v for v, _ in extra), total=total,
+                grade=rules.grade(total, config.grades), note="; ".join(notes))
+    return card
+
+
+def _team_coefficient(inputs, config, employee, period) -> float:
+    if not config.team_coefficient:
+        return 1.0
+    values = inputs.manual.get((period.label, employee.team or "", "okr_achievement"))
+    return sum(v for v, _ in values) / len(values) if values else 1.0
+
+
+def _rank(cards: list[dict]) -> None:
+    """Competition ranking (1, 2, 2, 4) by total within each period's team and role."""
+    for field, key in (("rank_in_team", "team"), ("rank_in_role", "role")):
+        groups = defaultdict(list)
+        for c in cards:
+            if c["total"] is not None:
+                groups[(c["period"], c[key])].append(c)
+        for group in groups.values():
+            for c in group:
+                c[field] = 1 + sum(1 for o in group if o["total"] > c["total"])
+
+
+def _flags(cards: list[dict], config: KpiConfig) -> None:
+    rules_ = config.over_time
+    by_person = defaultdict(list)
+    for c in sorted(cards, key=lambda c: c["period_start"]):
+        by_person[(c["employee_id"], c["period_type"])].append(c)
+    team_sizes = defaultdict(int)
+    for c in cards:
+        if c["total"] is not None:
+            team_sizes[(c["period"], c["team"])] += 1
+    for (_, period_type), history in by_person.items():
+        below = top_streak = 0
+        for c in history:
+            if c["total"] is None:
+                continue  # unscored periods neither break nor extend a streak
+            if period_type == "month":
+                below = below + 1 if c["total"] < config.pass_line else 0
+                top_streak = top_streak + 1 if c["rank_in_team"] <= rules_["outstanding_top_n"] else 0
+                c.update(months_below_pass=below, warning=below >= rules_["warning_after_months_below_pass"],
+                         bonus_eligibility_lost=below >= rules_["bonus_lost_after_months_below_pass"],
+                         outstanding_employee=top_streak >= rules_["outstanding_months"])
+            else:
+                cutoff = math.ceil(rules_["promotion_top_share"] * team_sizes[(c["period"], c["team"])])
+                top_streak = top_streak + 1 if c["rank_in_team"] <= cutoff else 0
+                c["promotion_eligible"] = top_streak >= rules_["promotion_quarters"]

@@ -1,0 +1,105 @@
+"""Everything scoring reads from the built warehouse, gathered once: people, ownership, metrics, manual scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pipelines.scoring.metrics import RATIOS
+
+MEASURES = ["spend", "impressions", "clicks", "sessions", "leads", "online_leads", "converted_leads", "orders",
+            "new_customers", "revenue", "returning_revenue"]
+
+# Marketing rows a person owns, weighted by their share; a row matching several ownership lines counts once.
+OWNED_MONTHLY = f"""
+WITH platform_keys AS (
+    SELECT lower(trim(platform)) AS platform, lower(trim(utm_source)) AS channel, lower(trim(default_medium)) AS medium
+    FROM reference.ad_platforms
+),
+matches AS (
+    SELECT o.employee_id, r.month, r.channel, r.medium, r.campaign, max(o.share) AS share
+    FROM staging.stg_landing__ownerships AS o
+    JOIN marts.fct_channel_monthly AS r ON
+        (o.scope = 'channel' AND r.channel = lower(o.value))
+        OR (o.scope = 'channel_group' AND lower(r.channel_group) = lower(o.value))
+        OR (o.scope = 'campaign' AND r.campaign = lower(o.value))
+        OR (o.scope = 'team')
+        OR (o.scope = 'platform' AND EXISTS (SELECT 1 FROM platform_keys AS p WHERE p.platform = lower(o.value)
+                                             AND p.channel = r.channel AND p.medium = r.medium))
+    GROUP BY ALL
+)
+SELECT m.employee_id, m.month, {", ".join(f"sum(m.share * r.{c}) AS {c}" for c in MEASURES)},
+       string_agg(DISTINCT r.channel || '/' || r.medium, ', ' ORDER BY r.channel || '/' || r.medium) AS covered
+FROM matches AS m
+JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
+GROUP BY m.employee_id, m.month
+"""
+TEAM_MONTHLY = f"SELECT month, {', '.join(f'sum({c}) AS {c}' for c in MEASURES)} FROM marts.fct_channel_monthly GROUP BY month"
+
+
+@dataclass(frozen=True)
+class Employee:
+    employee_id: str
+    name: str
+    role: str
+    team: str | None
+    file: str
+    line: int
+
+
+@dataclass
+class Inputs:
+    as_of: dt.date
+    employees: list[Employee]
+    ownership: dict[str, dict[str, set[str]]]  # employee → scope → values
+    owned_monthly: dict[str, dict[dt.date, dict]]  # employee → month → measures (+ covered)
+    team_monthly: dict[dt.date, dict]
+    content: list[dict]
+    social: list[dict]
+    manual: dict[tuple[str, str, str], list[tuple[float, str | None]]]  # (period, employee, kpi) → values
+    error_issues: list[dict] = field(default_factory=list)
+    first_month: dt.date | None = None
+
+
+def read_inputs(con) -> Inputs:
+    as_of = con.execute("SELECT as_of_date FROM landing.run_settings").fetchall()[0][0]
+    employees = [Employee(*r) for r in con.execute(
+        """SELECT trim(employee_id), coalesce(trim(name), ''), lower(trim(role)), trim(team), _file, _line
+           FROM landing.roster ORDER BY _file, _line""").fetchall()]
+    ownership: dict = defaultdict(lambda: defaultdict(set))
+    for emp, scope, value in con.execute("SELECT employee_id, scope, value FROM staging.stg_landing__ownerships").fetchall():
+        ownership[emp][scope].add(value)
+    owned = defaultdict(dict)
+    for row in _dicts(con, OWNED_MONTHLY):
+        owned[row.pop("employee_id")][row.pop("month")] = row
+    team = {row.pop("month"): row for row in _dicts(con, TEAM_MONTHLY)}
+    content = _dicts(con, """SELECT author, published_date, is_original, reads, likes, comments, shares, read_rate
+                             FROM marts.fct_content_items""")
+    social = _dicts(con, """SELECT month, account, followers_at_start, new_followers, lost_followers
+                            FROM marts.fct_social_accounts_monthly""")
+    manual = defaultdict(list)
+    for period, emp, kpi, value, reason in con.execute(
+            "SELECT period, employee_id, kpi, CAST(value AS DOUBLE), reason FROM staging.stg_landing__manual_scores").fetchall():
+        manual[(period, emp, kpi)].append((value, reason))
+    errors = _dicts(con, """SELECT check_name, channel, period_start, period_end, message FROM marts.fct_tracking_issues
+                            WHERE severity = 'error'""")
+    months = [m for m in team] + [r["month"] for r in social] + [r["published_date"].replace(day=1) for r in content
+                                                                   if r["published_date"]]
+    return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors,
+                  min(months) if months else None)
+
+
+def _dicts(con, sql: str) -> list[dict]:
+    result = con.execute(sql)
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row)) for row in result.fetchall()]
+
+
+def ratio(sums: dict, name: str) -> float | None:
+    numerator, denominator = RATIOS[name]
+    den = sums.get(denominator) or 0
+    if den == 0:
+        return None
+    num = sums["revenue"] - sums["spend"] if numerator == "revenue - spend" else sums.get(numerator) or 0
+    return float(num) / float(den)

@@ -1,0 +1,52 @@
+"""Scoring periods: months (2026-10) and quarters (2026-Q4), and which ones have ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+    type: str  # month | quarter
+    label: str
+
+    @property
+    def months(self) -> list[dt.date]:
+        out, day = [], self.start
+        while day <= self.end:
+            out.append(day)
+            day = _add_months(day, 1)
+        return out
+
+    @property
+    def weeks(self) -> float:
+        return ((self.end - self.start).days + 1) / 7
+
+
+def _add_months(day: dt.date, n: int) -> dt.date:
+    month = day.month - 1 + n
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def month(first: dt.date) -> Period:
+    return Period(first, _add_months(first, 1) - dt.timedelta(days=1), "month", f"{first:%Y-%m}")
+
+
+def quarter(first: dt.date) -> Period:
+    q = (first.month - 1) // 3 + 1
+    start = dt.date(first.year, 3 * q - 2, 1)
+    return Period(start, _add_months(start, 3) - dt.timedelta(days=1), "quarter", f"{start.year}-Q{q}")
+
+
+def ended_periods(first_month: dt.date, as_of: dt.date) -> list[Period]:
+    """Every month and quarter from `first_month` that ended on or before `as_of`, in order."""
+    months = []
+    day = first_month.replace(day=1)
+    while (p := month(day)).end <= as_of:
+        months.append(p)
+        day = _add_months(day, 1)
+    quarters = sorted({quarter(m.start) for m in months if quarter(m.start).end <= as_of})
+    return months + quarters
