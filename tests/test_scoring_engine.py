@@ -1,0 +1,166 @@
+"""Scorecards over several periods, worked out by hand: rules, cap, CPL lower-is-better, re-normalization,
+excusal, team coefficient, extra points, grades, ranks, over-time flags and effective-dated targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pytest import approx
+
+from pipelines.scoring.config import KpiConfigError, load_kpi_config
+from pipelines.scoring.engine import score
+from pipelines.scoring.inputs import MEASURES, Employee, Inputs
+
+CONFIG = """default_cap: 1.2
+grades: {excellent: 108, good: 95, pass: 80, fail: 0}
+pass_grade: pass
+over_time: {warning_after_months_below_pass: 2, bonus_lost_after_months_below_pass: 3,
+            outstanding_top_n: 1, outstanding_months: 3, promotion_top_share: 0.5, promotion_quarters: 2}
+team_coefficient: true
+roles:
+  sem:
+    versions:
+      - effective_from: 2026-01-01
+        kpis:
+          - {id: cpl, metric: cpl, scope: owned, target: 20, weight: 50, category: result}
+          - {id: leads, metric: leads, scope: owned, target: 100, weight: 30, category: result}
+          - {id: report, metric: manual.report_on_time, scope: self, target: 1, weight: 20, category: process, rule: threshold}
+"""
+LATER_VERSION = """      - effective_from: 2026-03-01
+        kpis:
+          - {id: cpl, metric: cpl, scope: owned, target: 16, weight: 50, category: result}
+          - {id: leads, metric: leads, scope: owned, target: 100, weight: 30, category: result}
+          - {id: report, metric: manual.report_on_time, scope: self, target: 1, weight: 20, category: process, rule: threshold}
+"""
+EXCUSAL = 'excusals:\n  - {kpi: leads, employee_id: B, period: 2026-02, reason: "ad account suspended by the platform"}\n'
+
+JAN, FEB, MAR = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
+
+
+def month_row(spend, leads):
+    return {**{m: 0.0 for m in MEASURES}, "spend": spend, "leads": leads, "covered": "google/cpc"}
+
+
+def inputs(as_of=dt.date(2026, 4, 5)) -> Inputs:
+    manual = {
+        ("2026-01", "A", "report_on_time"): [(1.0, None)], ("2026-01", "B", "report_on_time"): [(0.0, None)],
+        ("2026-02", "A", "report_on_time"): [(1.0, None)], ("2026-02", "B", "report_on_time"): [(0.0, None)],
+        ("2026-03", "A", "report_on_time"): [(1.0, None)],  # B has no report score in March: no data
+        ("2026-02", "t", "okr_achievement"): [(0.9, None)],  # the team reached 90% of its OKRs in February
+        ("2026-03", "A", "extra_points"): [(5.0, "industry award")],
+    }
+    return Inputs(
+        as_of=as_of,
+        employees=[Employee("A", "Ann", "sem", "t", "roster.csv", 2), Employee("B", "Bo", "sem", "t", "roster.csv", 3)],
+        ownership={},
+        owned_monthly={"A": {JAN: month_row(2000, 100), FEB: month_row(1800, 120), MAR: month_row(1600, 100)},
+                       "B": {JAN: month_row(2000, 80), FEB: month_row(2000, 80), MAR: month_row(2000, 80)}},
+        team_monthly={}, content=[], social=[], manual=manual, first_month=JAN,
+    )
+
+
+def scored(tmp_path, text=CONFIG + EXCUSAL, data=None):
+    path = tmp_path / "kpi.yml"
+    path.write_text(text)
+    kpi_rows, cards = score(data or inputs(), load_kpi_config(path))
+    return {(c["period"], c["employee_id"]): c for c in cards}, kpi_rows
+
+
+def test_january_every_rule(tmp_path):
+    cards, rows = scored(tmp_path)
+    # A: CPL 2000/100 = 20 on a 20 target → 50; leads 100/100 → 30; report on time → 20. Total 100, good.
+    assert cards[("2026-01", "A")]["total"] == approx(100.0) and cards[("2026-01", "A")]["grade"] == "good"
+    # B: CPL 25 (lower is better: 20/25 = 0.8) → 40; leads 0.8 → 24; report late → 0 (threshold). 64, fail.
+    b = {r["kpi"]: r for r in rows if r["period"] == "2026-01" and r["employee_id"] == "B"}
+    assert (b["cpl"]["actual"], b["cpl"]["achievement"], b["cpl"]["points"]) == (approx(25.0), approx(0.8), approx(40.0))
+    assert b["report"]["points"] == 0.0
+    assert cards[("2026-01", "B")]["total"] == approx(64.0) and cards[("2026-01", "B")]["grade"] == "fail"
+    assert (cards[("2026-01", "A")]["rank_in_team"], cards[("2026-01", "B")]["rank_in_team"]) == (1, 2)
+
+
+def test_february_cap_excusal_and_team_coefficient(tmp_path):
+    cards, rows = scored(tmp_path)
+    # A: CPL 15 → 20/15 = 1.33, capped 1.2 → 60; leads 1.2 → 36; report 20 → 116, × team coefficient 0.9 = 104.4.
+    a = cards[("2026-02", "A")]
+    assert (a["raw_total"], a["team_coefficient"], a["total"], a["grade"]) == (approx(116.0), 0.9, approx(104.4), "good")
+    # B: leads excused; CPL 25 → 40 and report 0, re-normalized over 70%: 40 × 100 / 70 = 57.14, × 0.9 = 51.43.
+    b = cards[("2026-02", "B")]
+    assert b["total"] == approx(40 * 100 / 70 * 0.9)
+    assert "re-normalized over 70%" in b["note"] and "leads (excused)" in b["note"]
+    leads = next(r for r in rows if r["period"] == "2026-02" and r["employee_id"] == "B" and r["kpi"] == "leads")
+    assert (leads["excused"], leads["excuse_reason"], leads["data_status"]) == (True, "ad account suspended by the platform", "excused")
+
+
+def test_march_missing_data_extra_points_and_flags(tmp_path):
+    cards, _ = scored(tmp_path)
+    # A: 1600/100 = 16 on the 20 target → 1.2 cap → 60; leads 30; report 20 = 110, + 5 extra points = 115.
+    a = cards[("2026-03", "A")]
+    assert (a["total"], a["extra_points"], a["grade"]) == (approx(115.0), 5.0, "excellent")
+    assert "extra points 5: industry award" in a["note"]
+    # B: no report score → re-normalized over 80%: (40 + 24) × 100 / 80 = 80.0: exactly on the pass line.
+    assert cards[("2026-03", "B")]["total"] == approx(80.0) and cards[("2026-03", "B")]["grade"] == "pass"
+    # Flags: B below the pass line in January and February → warning in February; March passes, streak resets.
+    assert [cards[(p, "B")]["months_below_pass"] for p in ("2026-01", "2026-02", "2026-03")] == [1, 2, 0]
+    assert [cards[(p, "B")]["warning"] for p in ("2026-01", "2026-02", "2026-03")] == [False, True, False]
+    assert not any(cards[(p, "B")]["bonus_eligibility_lost"] for p in ("2026-01", "2026-02", "2026-03"))
+    # A first in the team three months running → outstanding employee in March.
+    assert [cards[(p, "A")]["outstanding_employee"] for p in ("2026-01", "2026-02", "2026-03")] == [False, False, True]
+
+
+def test_three_months_below_pass_loses_the_bonus(tmp_path):
+    data = inputs()
+    data.manual[("2026-03", "B", "report_on_time")] = [(0.0, None)]  # B is late again in March
+    cards, _ = scored(tmp_path, data=data)
+    # B March: 40 + 24 + 0 = 64 → third month below 80.
+    assert cards[("2026-03", "B")]["total"] == approx(64.0)
+    assert cards[("2026-03", "B")]["months_below_pass"] == 3 and cards[("2026-03", "B")]["bonus_eligibility_lost"]
+
+
+def test_quarter_is_scored_on_its_own_totals(tmp_path):
+    cards, _ = scored(tmp_path)
+    # Q1, A: CPL 5400 / 320 = 16.875 → 20 / 16.875 = 1.185 → 59.26; leads 320 / 100 → cap → 36; no quarterly
+    # report score → re-normalized over 80%: (59.259 + 36) × 100 / 80 = 119.07.
+    assert cards[("2026-Q1", "A")]["total"] == approx((50 * 20 / 16.875 + 36) * 100 / 80)
+    # B: CPL 6000 / 240 = 25 → 40; leads 240 → 36 (the February excusal is for February only): 76 × 100 / 80 = 95.
+    assert cards[("2026-Q1", "B")]["total"] == approx(95.0)
+
+
+def test_a_later_target_never_rewrites_earlier_periods(tmp_path):
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    before, _ = scored(tmp_path / "before")
+    after, _ = scored(tmp_path / "after", text=CONFIG + LATER_VERSION + EXCUSAL)
+    for key in [("2026-01", "A"), ("2026-01", "B"), ("2026-02", "A"), ("2026-02", "B"), ("2026-Q1", "A")]:
+        assert after[key]["total"] == before[key]["total"]
+    # From March the CPL target is 16: A's CPL of 16 now earns 1.0 → 50 (was 60): 100 + 5 = 105.
+    assert after[("2026-03", "A")]["total"] == approx(105.0) and after[("2026-03", "A")]["config_version"] == MAR
+
+
+def test_promotion_needs_the_top_share_two_quarters_running(tmp_path):
+    data = inputs(as_of=dt.date(2026, 7, 1))
+    for m in (4, 5, 6):
+        data.owned_monthly["A"][dt.date(2026, m, 1)] = month_row(2000, 100)
+        data.owned_monthly["B"][dt.date(2026, m, 1)] = month_row(2000, 80)
+    cards, _ = scored(tmp_path, data=data)
+    # Top 50% of a team of two is rank 1: A is first in Q1 and Q2.
+    assert (cards[("2026-Q1", "A")]["promotion_eligible"], cards[("2026-Q2", "A")]["promotion_eligible"]) == (False, True)
+    assert not cards[("2026-Q2", "B")]["promotion_eligible"]
+
+
+def test_unknown_role_in_the_roster_names_its_line(tmp_path):
+    data = inputs()
+    data.employees.append(Employee("C", "Cy", "sem_manager", "t", "/x/roster.csv", 4))
+    with pytest.raises(KpiConfigError) as err:
+        scored(tmp_path, data=data)
+    assert str(err.value).startswith("/x/roster.csv, line 4, column 'role': 'sem_manager' of C is not a role in")
+
+
+def test_error_tracking_issue_blocks_the_periods_it_covers(tmp_path):
+    data = inputs()
+    data.error_issues = [{"check_name": "sessions_drop", "channel": "google", "period_start": dt.date(2026, 2, 10),
+                          "period_end": dt.date(2026, 2, 11), "message": "google sessions fell"}]
+    cards, _ = scored(tmp_path, data=data)
+    assert cards[("2026-02", "A")]["status"] == "blocked" and cards[("2026-02", "A")]["total"] is None
+    assert cards[("2026-Q1", "A")]["status"] == "blocked"
+    assert cards[("2026-01", "A")]["status"] == "scored" and cards[("2026-03", "A")]["status"] == "scored"

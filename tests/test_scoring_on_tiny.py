@@ -1,0 +1,25 @@
+"""Scoring inside the real nightly run, on the tiny organisation: inputs read from the marts by SQL."""
+
+from pytest import approx
+
+from tests.conftest import rows
+
+
+def test_content_operator_october_scorecard(tiny):
+    # E1 authored c1 (206 reads / 1030 followers = 0.2, original) and c2 (101 / 1010 = 0.1, repost) in October.
+    kpis = dict(rows(tiny, """SELECT kpi, actual FROM marts.kpi_scores WHERE period = '2026-10' AND employee_id = 'E1'"""))
+    assert kpis["read_rate"] == approx(0.15)
+    assert kpis["original_share"] == approx(0.5)
+    assert kpis["interaction_rate"] == approx(21 / 307)  # (10 + 5 + 5 + 1) / (206 + 101)
+    assert kpis["content_output"] == approx(2 / (31 / 7))
+    assert kpis["initiative"] is None  # no manual score: left out, weights re-normalized over 90%
+    points = 30 * 1.0 + 20 * (0.5 / 0.7) + 20 * 1.2 + 20 * (2 / (31 / 7)) / 5
+    (total, grade, note) = rows(tiny, """SELECT total, grade, note FROM marts.employee_scorecards
+                                        WHERE period = '2026-10' AND employee_id = 'E1'""")[0]
+    assert total == approx(points * 100 / 90) and grade == "fail"
+    assert note == "weights re-normalized over 90%: left out initiative (no data)"
+
+
+def test_nobody_is_scored_without_data(tiny):
+    # E2 (SEM) owns nothing in the fixture and has no manual scores.
+    assert rows(tiny, "SELECT DISTINCT status FROM marts.employee_scorecards WHERE employee_id = 'E2'") == [("no_data",)]
