@@ -18,10 +18,12 @@ def _run(args) -> int:
     from pipelines.alerting.dispatch import load_report
     from pipelines.config import ConfigError, load_config
     from pipelines.nightly import preflight, run_log_path, run_nightly
+    from pipelines.scoring.config import KpiConfigError
     from pipelines.settings import Settings
     from pipelines.summary import render_summary
 
-    settings = Settings.from_env(source_dir=args.source_dir, warehouse=args.warehouse, config_file=args.config)
+    settings = Settings.from_env(source_dir=args.source_dir, warehouse=args.warehouse, config_file=args.config,
+                                 kpi_config=args.kpi_config)
     try:
         config = load_config(settings.config_file)
     except ConfigError as err:  # without a valid config there is no sink to alert
@@ -30,7 +32,7 @@ def _run(args) -> int:
     try:
         for warning in preflight(settings):
             print(f"warning: {warning}", file=sys.stderr)
-    except (ConfigError, SourceError, FileNotFoundError) as err:
+    except (ConfigError, KpiConfigError, SourceError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         _alert_failure(config, str(err), settings)
         return 2
@@ -120,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--source-dir", metavar="DIR", help="folder of exports (default: data/sample or $MKPI_SOURCE_DIR)")
     run.add_argument("--warehouse", metavar="FILE", help="DuckDB file to publish (default: data/warehouse.duckdb or $MKPI_WAREHOUSE)")
     run.add_argument("--config", metavar="FILE", help="run settings: currency, time zone, schedule (default: mkpi.yml or $MKPI_CONFIG)")
+    run.add_argument("--kpi-config", metavar="FILE", help="roles, KPIs, targets and weights (default: kpi.yml or $MKPI_KPI_CONFIG)")
     run.set_defaults(handler=_run)
 
     demo = commands.add_parser(

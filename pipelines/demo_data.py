@@ -307,8 +307,41 @@ def _write_team_and_social(out_dir, rng, dates, campaigns) -> dict[str, int]:
                  ("E04", "account", "官方抖音", 1), ("E09", "channel_group", "Organic Search", 1),
                  ("E06", "campaign", "spring_sale", 1), ("E12", "team", "performance", 1)]
     _write_csv(out_dir / "ownership.csv", ["employee_id", "scope", "value", "share"], ownership)
+    manual = _manual_scores(rng, dates)
+    _write_csv(out_dir / "manual_scores.csv", ["period", "employee_id", "kpi", "value", "reason"], manual)
     return {"roster": len(roster), "social_accounts": len(social_rows), "content": len(content_rows),
-            "ownership": len(ownership)}
+            "ownership": len(ownership), "manual_scores": len(manual)}
+
+
+# What a lead enters by hand each month: (employees, kpi, low, high); ratings are anchored levels 1-5.
+MONTHLY_INPUTS = [
+    (["E01", "E02", "E03", "E04", "E06", "E07", "E08", "E09"], "initiative", 3, 5),
+    (["E03", "E04"], "activity_participation", 0.06, 0.14),
+    (["E03", "E04"], "community_activity", 0.15, 0.30),
+    (["E05"], "funnel_accuracy", 0.88, 0.99),
+    (["E05"], "tracking_fixes", 0.6, 1.0),
+    (["E05"], "capability", 3, 5),
+    (["E09"], "keyword_ranking_share", 0.2, 0.4),
+    (["E10", "E11"], "customer_satisfaction", 0.8, 0.98),
+    (["brand", "insights", "performance"], "okr_achievement", 0.85, 1.05),
+]
+
+
+def _manual_scores(rng, dates) -> list[tuple]:
+    months = sorted({d.replace(day=1) for d in dates})
+    rows = []
+    for first in months:
+        label = f"{first:%Y-%m}"
+        for employees, kpi, low, high in MONTHLY_INPUTS:
+            for emp in employees:
+                value = rng.randint(low, high) if isinstance(low, int) else round(rng.uniform(low, high), 3)
+                rows.append((label, emp, kpi, value, ""))
+        rows.append((label, "E05", "report_on_time", 1 if rng.random() < 0.8 else 0.9, ""))
+    quarters = sorted({f"{m.year}-Q{(m.month - 1) // 3 + 1}" for m in months})
+    rows += [(q, "E06", "adopted_proposals", rng.randint(1, 4), "") for q in quarters]
+    rows.append((f"{months[-2]:%Y-%m}" if len(months) > 1 else f"{months[0]:%Y-%m}", "E02", "extra_points", 3,
+                 "双十一 campaign article reached 1M reads"))
+    return rows
 
 
 def _write_csv(path: Path, header: list[str], rows) -> None:

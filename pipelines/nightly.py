@@ -35,8 +35,10 @@ class RunOutcome:
 def preflight(settings: Settings) -> list[str]:
     """Checks that need no run: config and every file's header. Raises ConfigError / SourceError."""
     from pipelines.config import ConfigError, load_config
+    from pipelines.scoring.config import load_kpi_config
 
     load_config(settings.config_file)
+    load_kpi_config(settings.kpi_config)
     if settings.warehouse.stem.lower() in SCHEMAS:
         raise ConfigError(
             f"{settings.warehouse}: DuckDB names a database after its file, and '{settings.warehouse.stem}' is also "

@@ -64,6 +64,7 @@ def _sections(con, path: Path, seconds: float):
     yield "\nTop channels by ROI ((revenue - spend) / spend):"
     yield from _table(by_roi, ["channel", "roi", "revenue", "spend"]) if by_roi else ["  (no channel has spend)"]
     yield from _tracking_section(con)
+    yield from _scoring_section(con)
     quarantined = con.execute(
         """SELECT kind, stage, count(DISTINCT (file, line)) AS rows, any_value(file || ':' || line || ' ' || reason)
            FROM marts.fct_quarantined_rows GROUP BY kind, stage ORDER BY kind, stage"""
@@ -91,3 +92,22 @@ def _tracking_section(con):
         yield f"  [{severity}] {check} {where}: {message}"
     if len(issues) > TOP_ISSUES:
         yield f"  … and {len(issues) - TOP_ISSUES} more"
+
+
+def _scoring_section(con):
+    latest = con.execute(
+        """SELECT max(period) FROM marts.employee_scorecards WHERE period_type = 'month'""").fetchall()[0][0]
+    if latest is None:
+        yield "\nKPI scorecards: none (no roster, or no month has ended since the data starts)."
+        return
+    grades = con.execute(
+        """SELECT coalesce(grade, status), count(*) FROM marts.employee_scorecards
+           WHERE period = ? GROUP BY 1 ORDER BY min(coalesce(-total, 1e9))""", [latest]).fetchall()
+    yield f"\nKPI scorecards for {latest}: " + ", ".join(f"{n} {g}" for g, n in grades)
+    flagged = con.execute(
+        """SELECT employee_id || ' ' || name, CASE WHEN bonus_eligibility_lost THEN 'bonus eligibility lost'
+                  WHEN warning THEN 'warning' ELSE 'outstanding employee' END
+           FROM marts.employee_scorecards
+           WHERE period = ? AND (warning OR bonus_eligibility_lost OR outstanding_employee) ORDER BY 1""", [latest]).fetchall()
+    for who, flag in flagged:
+        yield f"  {who}: {flag}"

@@ -118,12 +118,15 @@ def test_three_months_below_pass_loses_the_bonus(tmp_path):
 
 
 def test_quarter_is_scored_on_its_own_totals(tmp_path):
-    cards, _ = scored(tmp_path)
+    cards, rows = scored(tmp_path)
     # Q1, A: CPL 5400 / 320 = 16.875 → 20 / 16.875 = 1.185 → 59.26; leads 320 / 100 → cap → 36; no quarterly
-    # report score → re-normalized over 80%: (59.259 + 36) × 100 / 80 = 119.07.
-    assert cards[("2026-Q1", "A")]["total"] == approx((50 * 20 / 16.875 + 36) * 100 / 80)
-    # B: CPL 6000 / 240 = 25 → 40; leads 240 → 36 (the February excusal is for February only): 76 × 100 / 80 = 95.
-    assert cards[("2026-Q1", "B")]["total"] == approx(95.0)
+    # report entry, so the months' entries are averaged: (1 + 1 + 1) / 3 = 1 → on target → 20. 115.26.
+    assert cards[("2026-Q1", "A")]["total"] == approx(50 * 20 / 16.875 + 36 + 20)
+    # B: CPL 6000 / 240 = 25 → 40; leads 240 → 36 (the February excusal is for February only); report
+    # (0 + 0) / 2 = 0 → 0. 76.
+    assert cards[("2026-Q1", "B")]["total"] == approx(76.0)
+    report = next(r for r in rows if r["period"] == "2026-Q1" and r["employee_id"] == "B" and r["kpi"] == "report")
+    assert report["formula"] == "manual.report_on_time = 0 (manual_scores, average of 2 entry(ies) for the months of 2026-Q1)"
 
 
 def test_a_later_target_never_rewrites_earlier_periods(tmp_path):
@@ -131,7 +134,7 @@ def test_a_later_target_never_rewrites_earlier_periods(tmp_path):
     (tmp_path / "after").mkdir()
     before, _ = scored(tmp_path / "before")
     after, _ = scored(tmp_path / "after", text=CONFIG + LATER_VERSION + EXCUSAL)
-    for key in [("2026-01", "A"), ("2026-01", "B"), ("2026-02", "A"), ("2026-02", "B"), ("2026-Q1", "A")]:
+    for key in [("2026-01", "A"), ("2026-01", "B"), ("2026-02", "A"), ("2026-02", "B"), ("2026-Q1", "A"), ("2026-Q1", "B")]:
         assert after[key]["total"] == before[key]["total"]
     # From March the CPL target is 16: A's CPL of 16 now earns 1.0 → 50 (was 60): 100 + 5 = 105.
     assert after[("2026-03", "A")]["total"] == approx(105.0) and after[("2026-03", "A")]["config_version"] == MAR

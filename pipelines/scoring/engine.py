@@ -92,11 +92,20 @@ def resolve(inputs: Inputs, employee: Employee, period: Period, kpi: Kpi) -> Act
         return _content(inputs, employee, period, kpi)
     if source == SOCIAL:
         return _social(inputs, employee, period, kpi)
-    values = inputs.manual.get((period.label, employee.employee_id, kpi.metric[len("manual."):]))
+    return _manual(inputs, employee, period, kpi.metric[len("manual."):])
+
+
+def _manual(inputs, employee, period, name) -> Actual:
+    """The period's own entry; for a quarter without one, the average of its months' entries."""
+    values = inputs.manual.get((period.label, employee.employee_id, name))
+    source = period.label
+    if not values and period.type == "quarter":
+        values = [v for m in period.months for v in inputs.manual.get((f"{m:%Y-%m}", employee.employee_id, name), [])]
+        source = f"the months of {period.label}"
     if not values:
-        return Actual(None, f"no manual score '{kpi.metric[7:]}' entered for {period.label}")
+        return Actual(None, f"no manual score '{name}' entered for {period.label}")
     value = sum(v for v, _ in values) / len(values)
-    return Actual(value, f"{kpi.metric} = {value:g} (manual_scores, {period.label})")
+    return Actual(value, f"manual.{name} = {value:g} (manual_scores, average of {len(values)} entry(ies) for {source})")
 
 
 def _channel(inputs, employee, period, kpi) -> Actual:

@@ -84,10 +84,17 @@ def read_inputs(con) -> Inputs:
         manual[(period, emp, kpi)].append((value, reason))
     errors = _dicts(con, """SELECT check_name, channel, period_start, period_end, message FROM marts.fct_tracking_issues
                             WHERE severity = 'error'""")
-    months = [m for m in team] + [r["month"] for r in social] + [r["published_date"].replace(day=1) for r in content
-                                                                   if r["published_date"]]
-    return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors,
-                  min(months) if months else None)
+    return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con))
+
+
+def _first_full_month(con) -> dt.date | None:
+    """Scoring starts with the first month the data covers from its first day: a half month scores nobody fairly."""
+    first = con.execute(
+        """SELECT least(min(date), (SELECT min(published_date) FROM marts.fct_content_items))
+           FROM marts.fct_channel_daily""").fetchall()[0][0]
+    if first is None:
+        return None
+    return first if first.day == 1 else (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _dicts(con, sql: str) -> list[dict]:

@@ -42,11 +42,11 @@ def quarter(first: dt.date) -> Period:
 
 
 def ended_periods(first_month: dt.date, as_of: dt.date) -> list[Period]:
-    """Every month and quarter from `first_month` that ended on or before `as_of`, in order."""
+    """Every month and quarter that starts on or after `first_month` and ended on or before `as_of`."""
     months = []
     day = first_month.replace(day=1)
     while (p := month(day)).end <= as_of:
         months.append(p)
         day = _add_months(day, 1)
-    quarters = sorted({quarter(m.start) for m in months if quarter(m.start).end <= as_of})
+    quarters = sorted({q for m in months if (q := quarter(m.start)).end <= as_of and q.start >= first_month})
     return months + quarters
