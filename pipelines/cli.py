@@ -69,6 +69,24 @@ def _checks(args) -> int:
     return 0
 
 
+def _explain(args) -> int:
+    from pipelines import warehouse
+    from pipelines.scoring.explain import explain
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env(warehouse=args.warehouse)
+    if not settings.warehouse.exists():
+        print(f"error: {settings.warehouse} does not exist yet; run `mkpi run` first", file=sys.stderr)
+        return 2
+    con = warehouse.connect(settings.warehouse, read_only=True)
+    try:
+        text = explain(con, args.person, args.period)
+    finally:
+        con.close()
+    print(text)
+    return 0 if not text.startswith("No scorecard") else 1
+
+
 def _alert(args) -> int:
     from pipelines.alerting.dispatch import broadcast
     from pipelines.alerting.messages import sample_alert
@@ -147,6 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     checks.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
     checks.set_defaults(handler=_checks)
+
+    explain = commands.add_parser(
+        "explain", help="show how one person's KPI score for one period was made",
+        description="Print a person's scorecard for a month (2026-10) or quarter (2026-Q4): each KPI's actual, "
+        "target, achievement and points, the formula behind the actual and the marketing rows it came from.",
+    )
+    explain.add_argument("--person", required=True, metavar="ID", help="employee id from the roster")
+    explain.add_argument("--period", required=True, metavar="PERIOD", help="a month like 2026-10 or a quarter like 2026-Q4")
+    explain.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    explain.set_defaults(handler=_explain)
 
     alert = commands.add_parser(
         "alert", help="send a test message to every configured alert sink",

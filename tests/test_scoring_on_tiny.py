@@ -23,3 +23,18 @@ def test_content_operator_october_scorecard(tiny):
 def test_nobody_is_scored_without_data(tiny):
     # E2 (SEM) owns nothing in the fixture and has no manual scores.
     assert rows(tiny, "SELECT DISTINCT status FROM marts.employee_scorecards WHERE employee_id = 'E2'") == [("no_data",)]
+
+
+def test_explain_shows_each_kpi_and_its_formula(tiny_warehouse):
+    from tests.conftest import run_mkpi
+
+    result = run_mkpi("explain", "--person", "E1", "--period", "2026-10", "--warehouse", str(tiny_warehouse))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Li Na (E1), content_operations, team growth — 2026-10"
+    assert lines[1].startswith("Total ") and "grade fail" in lines[1]
+    assert "read_rate (result, weight 30%, linear, higher is better): scored" in lines
+    assert "  read_rate = average read rate of 2 item(s) by author E1 in 2026-10 (marts.fct_content_items)" in lines
+    assert "initiative (behaviour, weight 10%, linear, higher is better): no_data" in lines
+    missing = run_mkpi("explain", "--person", "E1", "--period", "2031-01", "--warehouse", str(tiny_warehouse))
+    assert missing.returncode == 1 and "Periods scored: 2026-10, 2026-11." in missing.stdout  # September is not fully covered

@@ -12,7 +12,7 @@ MEASURES = ["spend", "impressions", "clicks", "sessions", "leads", "online_leads
             "new_customers", "revenue", "returning_revenue"]
 
 # Marketing rows a person owns, weighted by their share; a row matching several ownership lines counts once.
-OWNED_MONTHLY = f"""
+OWNED_ROWS = """
 WITH platform_keys AS (
     SELECT lower(trim(platform)) AS platform, lower(trim(utm_source)) AS channel, lower(trim(default_medium)) AS medium
     FROM reference.ad_platforms
@@ -29,6 +29,8 @@ matches AS (
                                              AND p.channel = r.channel AND p.medium = r.medium))
     GROUP BY ALL
 )
+"""
+OWNED_MONTHLY = OWNED_ROWS + f"""
 SELECT m.employee_id, m.month, {", ".join(f"sum(m.share * r.{c}) AS {c}" for c in MEASURES)},
        string_agg(DISTINCT r.channel || '/' || r.medium, ', ' ORDER BY r.channel || '/' || r.medium) AS covered
 FROM matches AS m
