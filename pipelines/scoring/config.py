@@ -82,6 +82,14 @@ class Excusal:
 
 
 @dataclass(frozen=True)
+class Incentives:
+    target_cpl: float = 20.0  # reporting currency per lead
+    bonus_pool_share: float = 0.2  # of lead-cost savings
+    profit_share: float = 0.1  # of annual profit above target
+    annual_profit_targets: dict = field(default_factory=dict)  # year → profit target
+
+
+@dataclass(frozen=True)
 class KpiConfig:
     path: Path
     roles: dict[str, Role]
@@ -91,6 +99,7 @@ class KpiConfig:
     team_coefficient: bool = False
     target_overrides: tuple[TargetOverride, ...] = ()
     excusals: tuple[Excusal, ...] = ()
+    incentives: Incentives = Incentives()
 
     @property
     def pass_line(self) -> float:
@@ -140,7 +149,7 @@ class _Parser:
         if not isinstance(data, dict):
             self.fail((), "expected settings as 'key: value' lines")
         known = {"default_cap", "grades", "pass_grade", "over_time", "team_coefficient", "roles",
-                 "target_overrides", "excusals"}
+                 "target_overrides", "excusals", "incentives"}
         for key in data:
             if key not in known:
                 self.fail((key,), f"unknown setting (known: {', '.join(sorted(known))})")
@@ -161,7 +170,26 @@ class _Parser:
             team_coefficient=bool(data.get("team_coefficient", False)),
             target_overrides=tuple(self.override(i, o) for i, o in enumerate(data.get("target_overrides") or [])),
             excusals=tuple(self.excusal(i, e) for i, e in enumerate(data.get("excusals") or [])),
+            incentives=self.incentives(data.get("incentives") or {}),
         )
+
+    def incentives(self, spec: dict) -> Incentives:
+        path = ("incentives",)
+        for key in spec:
+            if key not in Incentives.__dataclass_fields__:
+                self.fail(path + (key,), f"unknown setting (known: {', '.join(Incentives.__dataclass_fields__)})")
+        values = {}
+        for key in ("target_cpl", "bonus_pool_share", "profit_share"):
+            if key in spec:
+                value = self.get(spec, key, path, float)
+                if value < 0 or (key != "target_cpl" and value > 1):
+                    self.fail(path + (key,), f"{value!r} is out of range")
+                values[key] = float(value)
+        targets = spec.get("annual_profit_targets") or {}
+        for year, target in targets.items():
+            if not re.fullmatch(r"\d{4}", str(year)) or isinstance(target, bool) or not isinstance(target, (int, float)):
+                self.fail(path + ("annual_profit_targets", year), "expected 'YEAR: amount', like 2026: 50000")
+        return Incentives(**values, annual_profit_targets={str(y): float(t) for y, t in targets.items()})
 
     def grades(self, data) -> list[tuple[float, str]]:
         spec = self.get(data, "grades", (), dict)

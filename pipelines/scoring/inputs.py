@@ -38,6 +38,7 @@ JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
 GROUP BY m.employee_id, m.month
 """
 TEAM_MONTHLY = f"SELECT month, {', '.join(f'sum({c}) AS {c}' for c in MEASURES)} FROM marts.fct_channel_monthly GROUP BY month"
+CHANNEL_MONTHLY = "SELECT channel, month, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue FROM marts.fct_channel_monthly GROUP BY ALL"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Inputs:
     manual: dict[tuple[str, str, str], list[tuple[float, str | None]]]  # (period, employee, kpi) → values
     error_issues: list[dict] = field(default_factory=list)
     first_month: dt.date | None = None
+    channel_monthly: dict[str, dict[dt.date, dict]] = field(default_factory=dict)  # channel → month → sums
 
 
 def read_inputs(con) -> Inputs:
@@ -86,7 +88,11 @@ def read_inputs(con) -> Inputs:
         manual[(period, emp, kpi)].append((value, reason))
     errors = _dicts(con, """SELECT check_name, channel, period_start, period_end, message FROM marts.fct_tracking_issues
                             WHERE severity = 'error'""")
-    return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con))
+    by_channel = defaultdict(dict)
+    for row in _dicts(con, CHANNEL_MONTHLY):
+        by_channel[row.pop("channel")][row.pop("month")] = row
+    return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
+                  dict(by_channel))
 
 
 def _first_full_month(con) -> dt.date | None:
