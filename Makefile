@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SAMPLE_DIR := data/sample
 export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 
-.PHONY: run test setup dev lock bench clean help
+.PHONY: run test setup browser dev lock bench clean help
 
 help:
 	@echo "make run    - set up, generate the sample organisation if absent, run the nightly job"
@@ -28,8 +28,12 @@ run: setup
 	test -d $(SAMPLE_DIR) || $(BIN)/mkpi demo-data $(SAMPLE_DIR)
 	$(BIN)/mkpi run --source-dir $(SAMPLE_DIR)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
+
+# The report tests render pages in Debian's Chromium, with a CJK font so Chinese labels show.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 dev: setup
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml

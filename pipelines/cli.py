@@ -45,8 +45,14 @@ def _run(args) -> int:
               file=sys.stderr)
         return 1
     report = load_report(settings.state_dir)
-    print(render_summary(settings.warehouse, outcome.seconds, report.lines() if report else None))
+    lines = (report.lines() if report else []) + _report_lines(settings)
+    print(render_summary(settings.warehouse, outcome.seconds, lines))
     return 0
+
+
+def _report_lines(settings) -> list[str]:
+    reports = sorted(settings.reports_dir.glob("kpi-report-*.en.html"), key=lambda p: p.stat().st_mtime)
+    return [f"KPI report: {reports[-1]}"] if reports else []
 
 
 def _alert_failure(config, error: str, settings) -> None:
@@ -85,6 +91,23 @@ def _explain(args) -> int:
         con.close()
     print(text)
     return 0 if not text.startswith("No scorecard") else 1
+
+
+def _report(args) -> int:
+    from pipelines.reporting.report import write_report
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env(warehouse=args.warehouse, reports_dir=args.out)
+    if not settings.warehouse.exists():
+        print(f"error: {settings.warehouse} does not exist yet; run `mkpi run` first", file=sys.stderr)
+        return 2
+    written = write_report(settings.warehouse, settings.reports_dir, args.period, langs=(args.lang,))
+    if not written:
+        print("No scorecards to report yet.")
+        return 1
+    for path in written:
+        print(path)
+    return 0
 
 
 def _alert(args) -> int:
@@ -175,6 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--period", required=True, metavar="PERIOD", help="a month like 2026-10 or a quarter like 2026-Q4")
     explain.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
     explain.set_defaults(handler=_explain)
+
+    report = commands.add_parser(
+        "report", help="write the HTML KPI report and the scorecards CSV for a period",
+        description="Write a static HTML report for a month (2026-10) or quarter (2026-Q4): the team's grade "
+        "distribution, ranking and trend, then each person's scorecard with every KPI, a chart of points against "
+        "weight and their trend; plus a CSV of the scorecards. The nightly run writes the latest month's report.",
+    )
+    report.add_argument("--period", metavar="PERIOD", help="2026-10 or 2026-Q4 (default: the latest month scored)")
+    report.add_argument("--lang", choices=["en", "zh"], default="en", help="labels in English or Chinese (default en)")
+    report.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
+    report.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    report.set_defaults(handler=_report)
 
     alert = commands.add_parser(
         "alert", help="send a test message to every configured alert sink",

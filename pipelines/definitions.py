@@ -8,6 +8,7 @@ from pipelines.assets.alerts import tracking_alerts
 from pipelines.assets.dbt import dbt_cli, mkpi_dbt_models
 from pipelines.assets.landing import land_source_files
 from pipelines.assets.publish import published_warehouse
+from pipelines.assets.report import kpi_report
 from pipelines.assets.scoring import score_kpis
 from pipelines.config import load_config
 from pipelines.resources import MkpiResource
@@ -19,7 +20,7 @@ from pipelines.settings import Settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     settings.export()
     return dg.Definitions(
-        assets=[land_source_files, mkpi_dbt_models, score_kpis, published_warehouse, tracking_alerts],
+        assets=[land_source_files, mkpi_dbt_models, score_kpis, published_warehouse, tracking_alerts, kpi_report],
         jobs=[nightly_job],
         schedules=[nightly_schedule(load_config(settings.config_file))],
         sensors=[failure_sensor(settings)],

@@ -19,6 +19,7 @@ class MkpiResource(dg.ConfigurableResource):
     warehouse: str
     build_path: str
     state_dir: str
+    reports_dir: str
     pii_salt: str = ""
 
     @classmethod
@@ -30,6 +31,7 @@ class MkpiResource(dg.ConfigurableResource):
             warehouse=str(settings.warehouse),
             build_path=str(settings.build_path),
             state_dir=str(settings.state_dir),
+            reports_dir=str(settings.reports_dir),
             pii_salt=settings.pii_salt,
         )
 

@@ -17,6 +17,7 @@ class Settings:
     config_file: Path  # mkpi.yml
     kpi_config: Path  # kpi.yml
     dagster_home: Path
+    reports_dir: Path  # the nightly KPI report and scorecards CSV
     state_dir: Path  # what must survive from night to night: the alert ledger, validation results
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
 
@@ -39,6 +40,7 @@ class Settings:
             config_file=Path(env.get("MKPI_CONFIG", PROJECT_ROOT / "mkpi.yml")),
             kpi_config=Path(env.get("MKPI_KPI_CONFIG", PROJECT_ROOT / "kpi.yml")),
             dagster_home=Path(env.get("DAGSTER_HOME", data / "dagster_home")),
+            reports_dir=Path(env.get("MKPI_REPORTS_DIR", data / "reports")),
             state_dir=Path(env.get("MKPI_STATE_DIR", data / "state")),
             pii_salt=env.get("MKPI_PII_SALT", ""),
         )
@@ -50,6 +52,7 @@ class Settings:
             config_file=Path(settings.config_file).resolve(),
             kpi_config=Path(settings.kpi_config).resolve(),
             dagster_home=Path(settings.dagster_home).resolve(),
+            reports_dir=Path(settings.reports_dir).resolve(),
             state_dir=Path(settings.state_dir).resolve(),
         )
 

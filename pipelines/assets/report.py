@@ -1,0 +1,18 @@
+"""The nightly KPI report, written from the published file so it shows exactly what analysts see."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.assets.publish import published_warehouse
+from pipelines.reporting.report import write_report
+from pipelines.resources import MkpiResource
+
+
+@dg.asset(deps=[published_warehouse], group_name="scoring",
+          description="The latest month's KPI report (HTML, English and Chinese) and scorecards CSV.")
+def kpi_report(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
+    written = write_report(Path(mkpi.warehouse), Path(mkpi.reports_dir))
+    if not written:
+        context.log.info("no scorecards yet: no report written")
+    return dg.MaterializeResult(metadata={"files": dg.MetadataValue.json([str(p) for p in written])})

@@ -1,0 +1,1 @@
+"""The static HTML KPI report and the scorecards CSV."""
