@@ -1,8 +1,10 @@
 """Scoring inside the real nightly run, on the tiny organisation: inputs read from the marts by SQL."""
 
+import shutil
+
 from pytest import approx
 
-from tests.conftest import rows
+from tests.conftest import TINY_CONFIG, TINY_ORG, rows, run_mkpi
 
 
 def test_content_operator_october_scorecard(tiny):
@@ -26,8 +28,6 @@ def test_nobody_is_scored_without_data(tiny):
 
 
 def test_explain_shows_each_kpi_and_its_formula(tiny_warehouse):
-    from tests.conftest import run_mkpi
-
     result = run_mkpi("explain", "--person", "E1", "--period", "2026-10", "--warehouse", str(tiny_warehouse))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -38,3 +38,18 @@ def test_explain_shows_each_kpi_and_its_formula(tiny_warehouse):
     assert "initiative (behaviour, weight 10%, linear, higher is better): no_data" in lines
     missing = run_mkpi("explain", "--person", "E1", "--period", "2031-01", "--warehouse", str(tiny_warehouse))
     assert missing.returncode == 1 and "Periods scored: 2026-10, 2026-11." in missing.stdout  # September is not fully covered
+
+
+def test_unknown_role_in_the_roster_stops_the_run_with_one_line(tmp_path):
+    exports = tmp_path / "exports"
+    shutil.copytree(TINY_ORG, exports)
+    (exports / "roster.csv").write_text("employee_id,name,role,team\nE1,Li Na,content_operations,growth\n"
+                                        "E2,Wang Wei,growth_hacker,growth\n")
+    warehouse = tmp_path / "w.duckdb"
+    result = run_mkpi("run", "--source-dir", str(exports), "--warehouse", str(warehouse), "--config", str(TINY_CONFIG))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"error: score_kpis failed: {exports / 'roster.csv'}, line 3, column 'role': "
+                                "'growth_hacker' of E2 is not a role in ")
+    assert not warehouse.exists()  # nothing scored, nothing published
