@@ -50,6 +50,14 @@ def _run(args) -> int:
     return 0
 
 
+def _published(settings) -> bool:
+    """Commands that read the published warehouse say so when there is none yet."""
+    if settings.warehouse.exists():
+        return True
+    print(f"error: {settings.warehouse} does not exist yet; run `mkpi run` first", file=sys.stderr)
+    return False
+
+
 def _report_lines(settings) -> list[str]:
     reports = sorted(settings.reports_dir.glob("kpi-report-*.en.html"), key=lambda p: p.stat().st_mtime)
     return [f"KPI report: {reports[-1]}"] if reports else []
@@ -68,8 +76,7 @@ def _checks(args) -> int:
     from pipelines.summary import issues_table
 
     settings = Settings.from_env(warehouse=args.warehouse)
-    if not settings.warehouse.exists():
-        print(f"error: {settings.warehouse} does not exist yet; run `mkpi run` first", file=sys.stderr)
+    if not _published(settings):
         return 2
     print(issues_table(settings.warehouse))
     return 0
@@ -81,8 +88,7 @@ def _explain(args) -> int:
     from pipelines.settings import Settings
 
     settings = Settings.from_env(warehouse=args.warehouse)
-    if not settings.warehouse.exists():
-        print(f"error: {settings.warehouse} does not exist yet; run `mkpi run` first", file=sys.stderr)
+    if not _published(settings):
         return 2
     con = warehouse.connect(settings.warehouse, read_only=True)
     try:
@@ -98,8 +104,7 @@ def _report(args) -> int:
     from pipelines.settings import Settings
 
     settings = Settings.from_env(warehouse=args.warehouse, reports_dir=args.out)
-    if not settings.warehouse.exists():
-        print(f"error: {settings.warehouse} does not exist yet; run `mkpi run` first", file=sys.stderr)
+    if not _published(settings):
         return 2
     written = write_report(settings.warehouse, settings.reports_dir, args.period, langs=(args.lang,))
     if not written:
