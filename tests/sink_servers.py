@@ -1,5 +1,5 @@
-"""Real servers on 127.0.0.1 that alert sinks talk to: an HTTP server that records requests and
-answers from a script, and an SMTP server that keeps the messages it receives."""
+"""Real servers on 127.0.0.1 that alert sinks and API connectors talk to: an HTTP server that records
+requests and answers from a script, and an SMTP server that keeps the messages it receives."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ class Received:
 @dataclass
 class Reply:
     status: int = 200
-    body: object = "ok"  # dict → JSON
+    body: object = "ok"  # dict or list → JSON
     delay: float = 0.0
+    headers: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -39,16 +40,22 @@ class RecordingServer:
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.do_POST()
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 split = urlsplit(self.path)
                 recorder.received.append(Received(split.path, parse_qs(split.query), dict(self.headers), body))
                 reply = recorder.script[min(len(recorder.received), len(recorder.script)) - 1] if recorder.script else Reply()
                 time.sleep(reply.delay)
-                payload = json.dumps(reply.body).encode() if isinstance(reply.body, dict) else str(reply.body).encode()
+                as_json = isinstance(reply.body, (dict, list))
+                payload = json.dumps(reply.body).encode() if as_json else str(reply.body).encode()
                 try:
                     self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json" if isinstance(reply.body, dict) else "text/plain")
+                    self.send_header("Content-Type", "application/json" if as_json else "text/plain")
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)

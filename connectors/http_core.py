@@ -1,0 +1,167 @@
+"""The HTTP core every API connector shares: one `requests.Session` with timeouts, retries with
+exponential backoff and jitter (honouring Retry-After), a per-platform rate limit, paging that stops
+on a repeated cursor, and errors that say which platform, which request and what to do.
+
+Credentials arrive as values (the pipeline reads them from the environment variables the config
+names); only the variable's name ever appears in a message. Request URLs in messages carry the
+path, never the query string, which is where some platforms put tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+import requests
+from requests.auth import AuthBase
+
+RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+
+
+class PlatformError(Exception):
+    """A platform request that failed for good; the message is safe to log and says what to do."""
+
+
+class BearerToken(AuthBase):
+    def __init__(self, token: str):
+        self.token = token
+
+    def __call__(self, request):
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+class HeaderToken(AuthBase):
+    """A credential sent in a named header (Google Ads developer-token, custom APIs)."""
+
+    def __init__(self, header: str, token: str):
+        self.header, self.token = header, token
+
+    def __call__(self, request):
+        request.headers[self.header] = self.token
+        return request
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 1.0  # seconds; doubles each attempt
+    max_delay: float = 60.0
+    jitter: float = 0.25  # up to this share of the delay is added at random, so clients do not stampede
+
+
+class HttpClient:
+    def __init__(self, platform: str, base_url: str, *, auth: AuthBase | None = None, credential_env: str | None = None,
+                 timeout: float = 30.0, retry: RetryPolicy = RetryPolicy(), requests_per_second: float | None = None,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.platform = platform
+        self.base_url = base_url.rstrip("/")
+        self.credential_env = credential_env
+        self.timeout = timeout
+        self.retry = retry
+        self.min_interval = 1.0 / requests_per_second if requests_per_second else 0.0
+        self.sleep = sleep
+        self.session = requests.Session()
+        self.session.auth = auth
+        self._last_request = 0.0
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        """Send, retrying connection errors, timeouts, 429 and 5xx; raise PlatformError when it cannot succeed."""
+        where = f"{self.platform}: {method} {path.split('?')[0]}"
+        for attempt in range(1, self.retry.attempts + 1):
+            self._respect_rate_limit()
+            try:
+                response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as err:
+                problem, wait = f"{type(err).__name__}", self._backoff(attempt)
+            else:
+                if response.status_code < 400:
+                    return response
+                if response.status_code not in RETRYABLE_STATUS:
+                    raise PlatformError(self._explain(where, response))
+                problem = f"HTTP {response.status_code}"
+                wait = max(self._backoff(attempt), _retry_after(response))
+            if attempt < self.retry.attempts:
+                self.sleep(wait)
+        raise PlatformError(f"{where} failed after {self.retry.attempts} attempts ({problem}); "
+                            f"the platform may be down or rate-limiting: try again later")
+
+    def json(self, method: str, path: str, **kwargs):
+        response = self.request(method, path, **kwargs)
+        try:
+            return response.json()
+        except ValueError:
+            snippet = response.text[:80].replace("\n", " ")
+            raise PlatformError(f"{self.platform}: {method} {path.split('?')[0]} returned malformed JSON "
+                                f"({snippet!r}…)") from None
+
+    def _backoff(self, attempt: int) -> float:
+        delay = min(self.retry.max_delay, self.retry.base_delay * 2 ** (attempt - 1))
+        return delay + random.uniform(0, self.retry.jitter * delay)
+
+    def _respect_rate_limit(self) -> None:
+        wait = self._last_request + self.min_interval - time.monotonic()
+        if wait > 0:
+            self.sleep(wait)
+        self._last_request = time.monotonic()
+
+    def _explain(self, where: str, response: requests.Response) -> str:
+        detail = _error_detail(response)
+        if response.status_code in (401, 403):
+            credential = f"the credential in ${self.credential_env}" if self.credential_env else "its credential"
+            return (f"{where} was refused (HTTP {response.status_code}{': ' + detail if detail else ''}): "
+                    f"{credential} is invalid, expired or lacks the permission (scope) this request needs")
+        return f"{where} failed with HTTP {response.status_code}{': ' + detail if detail else ''}"
+
+
+def _retry_after(response: requests.Response) -> float:
+    """Retry-After as seconds, from either of its two forms (seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return 0.0
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return 0.0
+
+
+def _error_detail(response: requests.Response) -> str:
+    """The platform's own error message when it sends one (JSON `error.message`, `message`, `msg`)."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return ""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("message", ""))[:200]
+    if isinstance(payload, dict):
+        return str(payload.get("message") or payload.get("msg") or error or "")[:200]
+    return ""
+
+
+def paginate(platform: str, fetch: Callable[[object], tuple[Iterable, object]]) -> Iterator:
+    """Yield every item of every page; `fetch(token)` returns (items, next token or None).
+
+    A next token equal to one already used means the API is looping: stop with an error rather
+    than loop forever or silently return a truncated set.
+    """
+    seen: set = set()
+    token = None
+    while True:
+        items, next_token = fetch(token)
+        yield from items
+        if next_token in (None, ""):
+            return
+        key = json.dumps(next_token, sort_keys=True, default=str)
+        if key in seen:
+            raise PlatformError(f"{platform}: the API returned the page cursor {str(next_token)[:40]!r} twice; "
+                                "stopping instead of looping (report this to the platform)")
+        seen.add(key)
+        token = next_token
