@@ -153,7 +153,7 @@ def _add_line_numbers(con, table: str, rejects: str, blank_lines: list[int]) -> 
     con.execute(f"INSERT INTO _skips SELECT DISTINCT line FROM {rejects}")
     # A record numbered r sits after every skipped line that has fewer than r records before it.
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _skip_marks AS
+        """CREATE OR REPLACE TEMP TABLE _skip_marks AS
             SELECT line - 1 - row_number() OVER (ORDER BY line) AS records_before FROM _skips"""
     )
     con.execute(f"ALTER TABLE {table} ADD COLUMN _line BIGINT")

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import time
 
-import pytest
 
 from pipelines.alerting.messages import Issue, tracking_alert
 from pipelines.alerting.sinks import WECOM_MAX_BYTES, Sink, deliver

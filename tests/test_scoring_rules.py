@@ -1,6 +1,5 @@
 """Scoring arithmetic on numbers worked out by hand."""
 
-import pytest
 from pytest import approx
 
 from pipelines.scoring.rules import BANDS, HIGHER, LINEAR, LOWER, THRESHOLD, Band, achievement, grade, points, renormalized

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pipelines.scoring import rules
 from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
 from pipelines.scoring.inputs import MEASURES, Employee, Inputs, ratio
-from pipelines.scoring.metrics import CHANNEL, CONTENT, MANUAL, METRICS, RATIOS, SOCIAL, metric
+from pipelines.scoring.metrics import CHANNEL, CONTENT, RATIOS, SOCIAL, metric
 from pipelines.scoring.periods import Period, ended_periods
 
 SCORED, NO_DATA, EXCUSED, NOT_DUE, BLOCKED = "scored", "no_data", "excused", "not_due", "blocked"
