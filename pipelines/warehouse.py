@@ -23,6 +23,13 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only)
 
 
+def records(con, sql: str, params=()) -> list[dict]:
+    """A query's rows as dicts keyed by column name."""
+    result = con.execute(sql, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row)) for row in result.fetchall()]
+
+
 def publish(build_path: Path, published_path: Path) -> None:
     """Checkpoint the working copy and move it over the published file in one rename."""
     if not build_path.exists():

@@ -1,5 +1,6 @@
 """Scoring arithmetic on numbers worked out by hand."""
 
+import pytest
 from pytest import approx
 
 from pipelines.scoring.rules import BANDS, HIGHER, LINEAR, LOWER, THRESHOLD, Band, achievement, grade, points, renormalized
@@ -52,3 +53,16 @@ def test_renormalization_when_a_kpi_has_no_data():
 def test_grade_bands():
     assert [grade(t, GRADES) for t in (120, 108, 107.99, 95, 80, 79.9, 0)] == [
         "excellent", "excellent", "good", "good", "pass", "fail", "fail"]
+
+
+def test_period_labels():
+    import datetime as dt
+
+    from pipelines.scoring.periods import parse
+
+    october, q4 = parse("2026-10"), parse("2026-Q4")
+    assert (october.start, october.end, october.type) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31), "month")
+    assert (q4.start, q4.end, q4.label) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31), "2026-Q4")
+    for bad in ("2026-13", "2026-Q5", "26-10", "2026-10); DROP TABLE x"):
+        with pytest.raises(ValueError, match="is not a period like 2026-10 or 2026-Q4"):
+            parse(bad)

@@ -9,6 +9,7 @@ from pathlib import Path
 from pipelines import warehouse
 from pipelines.reporting import charts
 from pipelines.reporting.labels import GRADE_NAMES, LABELS
+from pipelines.scoring.periods import parse
 
 FLAGS = ("warning", "bonus_eligibility_lost", "outstanding_employee", "promotion_eligible")
 STYLE = """
@@ -30,12 +31,6 @@ def num(value, digits: int = 2) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
 
-def _dicts(con, sql, params=()):
-    result = con.execute(sql, list(params))
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r)) for r in result.fetchall()]
-
-
 def latest_period(con, period_type: str = "month") -> str | None:
     return con.execute("SELECT max(period) FROM marts.employee_scorecards WHERE period_type = ?",
                        [period_type]).fetchall()[0][0]
@@ -44,7 +39,7 @@ def latest_period(con, period_type: str = "month") -> str | None:
 def build_report(con, period: str, lang: str = "en") -> str:
     t = LABELS[lang]
     as_of = con.execute("SELECT as_of_date FROM landing.run_settings").fetchall()[0][0]
-    cards = _dicts(con, """SELECT * FROM marts.employee_scorecards WHERE period = ?
+    cards = warehouse.records(con, """SELECT * FROM marts.employee_scorecards WHERE period = ?
                            ORDER BY total DESC NULLS LAST, employee_id""", [period])
     html = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f"<title>{e(t['title'])} — {e(period)}</title><style>{STYLE}</style></head><body>",
@@ -54,8 +49,8 @@ def build_report(con, period: str, lang: str = "en") -> str:
         return "".join(html)
     period_type = cards[0]["period_type"]
     html += _overview(con, t, lang, period, period_type, cards)
-    kpis = _dicts(con, "SELECT * FROM marts.kpi_scores WHERE period = ? ORDER BY employee_id, weight DESC, kpi", [period])
-    trends = _dicts(con, """SELECT employee_id, period, total FROM marts.employee_scorecards
+    kpis = warehouse.records(con, "SELECT * FROM marts.kpi_scores WHERE period = ? ORDER BY employee_id, weight DESC, kpi", [period])
+    trends = warehouse.records(con, """SELECT employee_id, period, total FROM marts.employee_scorecards
                             WHERE period_type = ? AND period <= ? AND total IS NOT NULL ORDER BY period""",
                     [period_type, period])
     for card in cards:
@@ -96,12 +91,11 @@ def _overview(con, t, lang, period, period_type, cards) -> list[str]:
 
 
 def _campaigns(con, t, period) -> list[str]:
-    months = (f"month BETWEEN make_date({period[:4]}, {3 * int(period[-1]) - 2}, 1) "
-              f"AND make_date({period[:4]}, {3 * int(period[-1])}, 1)") if "Q" in period else \
-        f"month = make_date({int(period[:4])}, {int(period[5:7])}, 1)"
-    rows = con.execute(f"""SELECT campaign, channel, sum(spend), sum(leads), sum(spend) / nullif(sum(leads), 0)
-                           FROM marts.fct_channel_monthly WHERE {months} AND spend > 0
-                           GROUP BY campaign, channel ORDER BY sum(spend) DESC LIMIT 10""").fetchall()
+    span = parse(period)
+    rows = con.execute("""SELECT campaign, channel, sum(spend), sum(leads), sum(spend) / nullif(sum(leads), 0)
+                          FROM marts.fct_channel_monthly WHERE month BETWEEN ? AND ? AND spend > 0
+                          GROUP BY campaign, channel ORDER BY sum(spend) DESC LIMIT 10""",
+                       [span.start, span.end]).fetchall()
     out = [f"<h3>{e(t['campaigns'])}</h3><table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
            ("campaign", "channel", "spend", "leads", "cpl")) + "</tr>"]
     out += [f"<tr><td>{e(c)}</td><td>{e(ch)}</td><td class=\"num\">{num(s)}</td><td class=\"num\">{e(l)}</td>"

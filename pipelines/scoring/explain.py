@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pipelines.scoring.inputs import OWNED_ROWS
-from pipelines.scoring.periods import month, quarter
+from pipelines.scoring.periods import parse
+from pipelines.warehouse import records
 
 ROW_LIMIT = 12
 
@@ -19,7 +18,7 @@ def explain(con, employee_id: str, period: str) -> str:
            _headline(card)]
     if card["note"]:
         out.append(f"Note: {card['note']}")
-    kpis = _dicts(con, """SELECT * FROM marts.kpi_scores WHERE employee_id = ? AND period = ? ORDER BY weight DESC, kpi""",
+    kpis = records(con, """SELECT * FROM marts.kpi_scores WHERE employee_id = ? AND period = ? ORDER BY weight DESC, kpi""",
                   [employee_id, period])
     for k in kpis:
         out.append("")
@@ -45,8 +44,7 @@ def _headline(card) -> str:
 
 def _owned_rows(con, employee_id, period) -> list[str]:
     """The marketing rows behind every `owned` KPI, with the person's share of each."""
-    span = quarter(dt.date(int(period[:4]), 3 * int(period[-1]) - 2, 1)) if "Q" in period else month(
-        dt.date(int(period[:4]), int(period[5:7]), 1))
+    span = parse(period)
     rows = con.execute(
         OWNED_ROWS + """SELECT r.month, r.channel, r.medium, r.campaign, m.share, r.spend, r.clicks, r.sessions,
                                r.leads, r.new_customers, r.revenue
@@ -62,12 +60,6 @@ def _owned_rows(con, employee_id, period) -> list[str]:
     return lines
 
 
-def _dicts(con, sql, params):
-    result = con.execute(sql, params)
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r)) for r in result.fetchall()]
-
-
 def _one(con, sql, params):
-    found = _dicts(con, sql, params)
+    found = records(con, sql, params)
     return found[0] if found else None

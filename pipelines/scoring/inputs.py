@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pipelines.scoring.metrics import RATIOS
+from pipelines.scoring.periods import add_months
+from pipelines.warehouse import records
 
 MEASURES = ["spend", "impressions", "clicks", "sessions", "leads", "online_leads", "converted_leads", "orders",
             "new_customers", "revenue", "returning_revenue"]
@@ -75,21 +77,21 @@ def read_inputs(con) -> Inputs:
     for emp, scope, value in con.execute("SELECT employee_id, scope, value FROM staging.stg_landing__ownerships").fetchall():
         ownership[emp][scope].add(value)
     owned = defaultdict(dict)
-    for row in _dicts(con, OWNED_MONTHLY):
+    for row in records(con, OWNED_MONTHLY):
         owned[row.pop("employee_id")][row.pop("month")] = row
-    team = {row.pop("month"): row for row in _dicts(con, TEAM_MONTHLY)}
-    content = _dicts(con, """SELECT author, published_date, is_original, reads, likes, comments, shares, read_rate
+    team = {row.pop("month"): row for row in records(con, TEAM_MONTHLY)}
+    content = records(con, """SELECT author, published_date, is_original, reads, likes, comments, shares, read_rate
                              FROM marts.fct_content_items""")
-    social = _dicts(con, """SELECT month, account, followers_at_start, new_followers, lost_followers
+    social = records(con, """SELECT month, account, followers_at_start, new_followers, lost_followers
                             FROM marts.fct_social_accounts_monthly""")
     manual = defaultdict(list)
     for period, emp, kpi, value, reason in con.execute(
             "SELECT period, employee_id, kpi, CAST(value AS DOUBLE), reason FROM staging.stg_landing__manual_scores").fetchall():
         manual[(period, emp, kpi)].append((value, reason))
-    errors = _dicts(con, """SELECT check_name, channel, period_start, period_end, message FROM marts.fct_tracking_issues
+    errors = records(con, """SELECT check_name, channel, period_start, period_end, message FROM marts.fct_tracking_issues
                             WHERE severity = 'error'""")
     by_channel = defaultdict(dict)
-    for row in _dicts(con, CHANNEL_MONTHLY):
+    for row in records(con, CHANNEL_MONTHLY):
         by_channel[row.pop("channel")][row.pop("month")] = row
     return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
                   dict(by_channel))
@@ -102,13 +104,7 @@ def _first_full_month(con) -> dt.date | None:
            FROM marts.fct_channel_daily""").fetchall()[0][0]
     if first is None:
         return None
-    return first if first.day == 1 else (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def _dicts(con, sql: str) -> list[dict]:
-    result = con.execute(sql)
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row)) for row in result.fetchall()]
+    return first if first.day == 1 else add_months(first.replace(day=1), 1)
 
 
 def ratio(sums: dict, name: str) -> float | None:

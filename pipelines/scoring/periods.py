@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 
@@ -18,7 +19,7 @@ class Period:
         out, day = [], self.start
         while day <= self.end:
             out.append(day)
-            day = _add_months(day, 1)
+            day = add_months(day, 1)
         return out
 
     @property
@@ -26,19 +27,28 @@ class Period:
         return ((self.end - self.start).days + 1) / 7
 
 
-def _add_months(day: dt.date, n: int) -> dt.date:
+def add_months(day: dt.date, n: int) -> dt.date:
     month = day.month - 1 + n
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
 def month(first: dt.date) -> Period:
-    return Period(first, _add_months(first, 1) - dt.timedelta(days=1), "month", f"{first:%Y-%m}")
+    return Period(first, add_months(first, 1) - dt.timedelta(days=1), "month", f"{first:%Y-%m}")
 
 
 def quarter(first: dt.date) -> Period:
     q = (first.month - 1) // 3 + 1
     start = dt.date(first.year, 3 * q - 2, 1)
-    return Period(start, _add_months(start, 3) - dt.timedelta(days=1), "quarter", f"{start.year}-Q{q}")
+    return Period(start, add_months(start, 3) - dt.timedelta(days=1), "quarter", f"{start.year}-Q{q}")
+
+
+def parse(label: str) -> Period:
+    """'2026-10' → that month, '2026-Q4' → that quarter."""
+    found = re.fullmatch(r"(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))", label)
+    if not found:
+        raise ValueError(f"{label!r} is not a period like 2026-10 or 2026-Q4")
+    year, mon, q = found.groups()
+    return month(dt.date(int(year), int(mon), 1)) if mon else quarter(dt.date(int(year), 3 * int(q) - 2, 1))
 
 
 def ended_periods(first_month: dt.date, as_of: dt.date) -> list[Period]:
@@ -47,6 +57,6 @@ def ended_periods(first_month: dt.date, as_of: dt.date) -> list[Period]:
     day = first_month.replace(day=1)
     while (p := month(day)).end <= as_of:
         months.append(p)
-        day = _add_months(day, 1)
+        day = add_months(day, 1)
     quarters = sorted({q for m in months if (q := quarter(m.start)).end <= as_of and q.start >= first_month})
     return months + quarters
