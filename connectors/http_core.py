@@ -20,6 +20,7 @@ import requests
 from requests.auth import AuthBase
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+RETRY, REFUSED = "retry", "refused"  # what a platform's own error codes can mean beyond the HTTP status
 
 
 class PlatformError(Exception):
@@ -57,7 +58,11 @@ class RetryPolicy:
 class HttpClient:
     def __init__(self, platform: str, base_url: str, *, auth: AuthBase | None = None, credential_env: str | None = None,
                  timeout: float = 30.0, retry: RetryPolicy = RetryPolicy(), requests_per_second: float | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep,
+                 classify: Callable[[requests.Response], str | None] | None = None,
+                 pause_after: Callable[[requests.Response], float] | None = None):
+        """`classify` reads a platform's error body (RETRY for throttling, REFUSED for a bad credential) where
+        the HTTP status alone does not tell; `pause_after` turns a platform's usage headers into a pause."""
         self.platform = platform
         self.base_url = base_url.rstrip("/")
         self.credential_env = credential_env
@@ -68,6 +73,8 @@ class HttpClient:
         self.session = requests.Session()
         self.session.auth = auth
         self._last_request = 0.0
+        self.classify = classify
+        self.pause_after = pause_after
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         """Send, retrying connection errors, timeouts, 429 and 5xx; raise PlatformError when it cannot succeed."""
@@ -80,9 +87,14 @@ class HttpClient:
                 problem, wait = f"{type(err).__name__}", self._backoff(attempt)
             else:
                 if response.status_code < 400:
+                    if self.pause_after:
+                        self._pause(self.pause_after(response))
                     return response
-                if response.status_code not in RETRYABLE_STATUS:
-                    raise PlatformError(self._explain(where, response))
+                verdict = self.classify(response) if self.classify else None
+                if verdict == REFUSED or (verdict is None and response.status_code in (401, 403)):
+                    raise PlatformError(self._refused(where, response))
+                if verdict != RETRY and response.status_code not in RETRYABLE_STATUS:
+                    raise PlatformError(f"{where} failed with HTTP {response.status_code}{_detail(response)}")
                 problem = f"HTTP {response.status_code}"
                 wait = max(self._backoff(attempt), _retry_after(response))
             if attempt < self.retry.attempts:
@@ -91,7 +103,9 @@ class HttpClient:
                             f"the platform may be down or rate-limiting: try again later")
 
     def json(self, method: str, path: str, **kwargs):
-        response = self.request(method, path, **kwargs)
+        return self.json_of(self.request(method, path, **kwargs), method, path)
+
+    def json_of(self, response: requests.Response, method: str, path: str):
         try:
             return response.json()
         except ValueError:
@@ -103,19 +117,20 @@ class HttpClient:
         delay = min(self.retry.max_delay, self.retry.base_delay * 2 ** (attempt - 1))
         return delay + random.uniform(0, self.retry.jitter * delay)
 
+    def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self.sleep(seconds)
+
     def _respect_rate_limit(self) -> None:
         wait = self._last_request + self.min_interval - time.monotonic()
         if wait > 0:
             self.sleep(wait)
         self._last_request = time.monotonic()
 
-    def _explain(self, where: str, response: requests.Response) -> str:
-        detail = _error_detail(response)
-        if response.status_code in (401, 403):
-            credential = f"the credential in ${self.credential_env}" if self.credential_env else "its credential"
-            return (f"{where} was refused (HTTP {response.status_code}{': ' + detail if detail else ''}): "
-                    f"{credential} is invalid, expired or lacks the permission (scope) this request needs")
-        return f"{where} failed with HTTP {response.status_code}{': ' + detail if detail else ''}"
+    def _refused(self, where: str, response: requests.Response) -> str:
+        credential = f"the credential in ${self.credential_env}" if self.credential_env else "its credential"
+        return (f"{where} was refused (HTTP {response.status_code}{_detail(response)}): "
+                f"{credential} is invalid, expired or lacks the permission (scope) this request needs")
 
 
 def _retry_after(response: requests.Response) -> float:
@@ -130,6 +145,11 @@ def _retry_after(response: requests.Response) -> float:
             return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
         except (TypeError, ValueError):
             return 0.0
+
+
+def _detail(response: requests.Response) -> str:
+    detail = _error_detail(response)
+    return f": {detail}" if detail else ""
 
 
 def _error_detail(response: requests.Response) -> str:

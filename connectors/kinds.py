@@ -58,6 +58,9 @@ KINDS: dict[str, Kind] = {
             "session_id:text!", "started_at:timestamp!", "visitor_id", "landing_url", "referrer",
             "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
         ), "One row per web session from the analytics tool."),
+        Kind("traffic_daily", _cols(
+            "date:date!", "source:text!", "medium", "campaign", "sessions:count!", "conversions:count",
+        ), "Sessions per day, source, medium and campaign (GA4 runReport); used on days without session rows."),
         Kind("leads", _cols(
             "lead_id:text!", "created_at:timestamp!", "visitor_id", "lead_source",
             "utm_source", "utm_medium", "utm_campaign", "status",

@@ -7,7 +7,6 @@ at all (a required column missing, an unreadable header) raises `SourceError`.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import tempfile
@@ -18,11 +17,11 @@ from connectors import value_parsers
 from connectors.errors import SourceError
 from connectors.file_scan import scan_file, transcode_to_utf8
 from connectors.kinds import EMAIL_COLUMNS, KINDS, PHONE_COLUMNS, Kind
+from connectors.personal_data import EMAIL_IN_TEXT, hash_personal_value
 
 RAW_SCHEMA, TYPED_SCHEMA = "landing_raw", "landing"
 QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
     raw_text VARCHAR, loaded_at TIMESTAMPTZ"""
-_EMAIL_IN_TEXT = re.compile(r"[^\s,;\"'<>]+@[^\s,;\"'<>]+\.[A-Za-z]{2,}")
 
 
 @dataclass
@@ -45,14 +44,20 @@ def prepare_schemas(con) -> None:
     value_parsers.install(con)
 
 
-def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "") -> KindReport:
-    """Replace the kind's landing tables with the content of `files` (none: empty tables)."""
+def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_sources: tuple = ()) -> KindReport:
+    """Replace the kind's landing tables with the content of `files` and of the pulled API rows of
+    `pulled_sources` (from the pull store attached as `pulled`); none of either: empty tables."""
     report = KindReport(kind.name, [str(f) for f in files])
     con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ?", [kind.name])
     staged: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mkpi-land-") as tmp:
         for i, path in enumerate(files):
             staged.append(_stage_file(con, kind, path, f"_stage_{kind.name}_{i}", Path(tmp), pii_salt))
+    for source in pulled_sources:
+        table = _stage_pulled(con, kind, source, f"_stage_{kind.name}_api_{len(staged)}")
+        if table:
+            staged.append(table)
+            report.files.append(f"{source} (API)")
     _write_raw_table(con, kind, staged)
     _write_typed_table(con, kind)
     for name in staged:
@@ -145,6 +150,24 @@ def _stage_file(con, kind: Kind, path: Path, table: str, tmp: Path, pii_salt: st
     return table
 
 
+def _stage_pulled(con, kind: Kind, source: str, table: str) -> str | None:
+    """A source's pulled rows, named for the quarantine by source, account and page, with the row as line."""
+    count = scalar(con, f"SELECT count(*) FROM pulled.pulled_{kind.name} WHERE _source = ?", [source])
+    if not count:
+        return None
+    names = ", ".join(f'"{c.name}"' for c in kind.columns)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT 0 AS _rn, {names},
+                   _source || ' API, account ' || _account || ', page ' || _page AS _file,
+                   _row::BIGINT AS _line, current_timestamp AS _loaded_at
+            FROM pulled.pulled_{kind.name} WHERE _source = ?
+            ORDER BY _account, _day, _page, _row""",
+        [source],
+    )
+    return table
+
+
 def _add_line_numbers(con, table: str, rejects: str, blank_lines: list[int]) -> None:
     """Map the n-th record DuckDB kept to its physical line: skip the header, blank and rejected lines."""
     con.execute("CREATE OR REPLACE TEMP TABLE _skips (line BIGINT)")
@@ -196,13 +219,6 @@ def _quarantine_rejects(con, kind: Kind, path: Path, rejects: str, names: list[s
         )
 
 
-def hash_personal_value(column: str, value: str, salt: str) -> str:
-    """The same digest `_pii_expr` computes in SQL, for the few rejected lines handled in Python."""
-    value = value.strip()
-    value = re.sub(r"[^0-9+]", "", value) if column in PHONE_COLUMNS else value.lower()
-    return hashlib.sha256((salt + value).encode("utf-8")).hexdigest()
-
-
 def _mask_line(text: str, names: list[str], salt: str) -> str:
     """Hash the personal-data fields of a rejected line, and any e-mail address anywhere in it."""
     text = text.strip("\r\n")
@@ -215,7 +231,7 @@ def _mask_line(text: str, names: list[str], salt: str) -> str:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="").writerow(fields)
         text = buf.getvalue()
-    return _EMAIL_IN_TEXT.sub("[e-mail removed]", text)
+    return EMAIL_IN_TEXT.sub("[e-mail removed]", text)
 
 
 def _write_raw_table(con, kind: Kind, staged: list[str]) -> None:
@@ -272,6 +288,29 @@ def _sql_str(value: str) -> str:
     return value.replace("'", "''")
 
 
-def land_all(con, files_by_kind: dict[str, list[Path]], *, pii_salt: str = "") -> list[KindReport]:
+def land_all(con, files_by_kind: dict[str, list[Path]], *, pii_salt: str = "", pull_store: Path | None = None,
+             pulled_sources: tuple = ()) -> list[KindReport]:
+    """Every kind from its files and, when a pull store is given, the pulled rows of `pulled_sources`."""
     prepare_schemas(con)
-    return [land_kind(con, kind, files_by_kind.get(name, []), pii_salt=pii_salt) for name, kind in KINDS.items()]
+    if pull_store is not None and pull_store.exists():
+        con.execute(f"ATTACH '{_sql_str(str(pull_store))}' AS pulled (READ_ONLY)")
+    else:
+        pulled_sources = ()
+    try:
+        reports = [land_kind(con, kind, files_by_kind.get(name, []), pii_salt=pii_salt, pulled_sources=pulled_sources)
+                   for name, kind in KINDS.items()]
+        _land_connector_state(con, pulled_sources)
+    finally:
+        if pulled_sources:
+            con.execute("DETACH pulled")
+    return reports
+
+
+def _land_connector_state(con, sources: tuple) -> None:
+    """How far each API source got and whether its last pull failed (the tracking check reads it)."""
+    con.execute(f"""CREATE OR REPLACE TABLE {TYPED_SCHEMA}.connector_state (source VARCHAR, stream VARCHAR,
+        platform VARCHAR, status VARCHAR, message VARCHAR, last_day DATE, cursor VARCHAR, rows_pulled BIGINT,
+        last_attempt_at TIMESTAMPTZ, last_success_at TIMESTAMPTZ)""")
+    if sources:
+        con.execute(f"INSERT INTO {TYPED_SCHEMA}.connector_state SELECT * FROM pulled.connector_state "
+                    f"WHERE list_contains(?, source)", [list(sources)])

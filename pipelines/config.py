@@ -145,6 +145,7 @@ SEVERITIES = ("info", "warn", "error")
 TRACKING_CHECKS = (
     "spend_without_sessions", "unknown_campaign", "inconsistent_spelling", "unknown_source", "medium_not_allowed",
     "click_id_without_utm", "utm_mismatch", "unattributed_lead_share", "sessions_drop", "leads_drop",
+    "source_pull_failed",
 )
 TRACKING_SETTINGS = {
     "lookback_days": _days,

@@ -6,21 +6,25 @@ import dagster as dg
 
 from pipelines.assets.alerts import tracking_alerts
 from pipelines.assets.dbt import dbt_cli, mkpi_dbt_models
-from pipelines.assets.landing import land_source_files
+from pipelines.assets.landing import landing_assets
 from pipelines.assets.publish import published_warehouse
 from pipelines.assets.report import kpi_report
 from pipelines.assets.scoring import score_kpis
+from pipelines.assets.sources import source_assets
 from pipelines.config import load_config
 from pipelines.resources import MkpiResource
 from pipelines.schedules import nightly_job, nightly_schedule
 from pipelines.sensors import failure_sensor
 from pipelines.settings import Settings
+from pipelines.sources_config import load_sources
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     settings.export()
+    pulls = source_assets(load_sources(settings.sources_file))
+    landing = landing_assets([key for asset in pulls for key in asset.keys])
     return dg.Definitions(
-        assets=[land_source_files, mkpi_dbt_models, score_kpis, published_warehouse, tracking_alerts, kpi_report],
+        assets=[*pulls, landing, mkpi_dbt_models, score_kpis, published_warehouse, tracking_alerts, kpi_report],
         jobs=[nightly_job],
         schedules=[nightly_schedule(load_config(settings.config_file))],
         sensors=[failure_sensor(settings)],

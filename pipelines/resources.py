@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.config import RunConfig, load_config
 from pipelines.settings import Settings
+from pipelines.sources_config import SourcesConfig, load_sources
 
 
 class MkpiResource(dg.ConfigurableResource):
@@ -20,6 +21,8 @@ class MkpiResource(dg.ConfigurableResource):
     build_path: str
     state_dir: str
     reports_dir: str
+    sources_file: str
+    pull_store: str
     pii_salt: str = ""
 
     @classmethod
@@ -32,8 +35,19 @@ class MkpiResource(dg.ConfigurableResource):
             build_path=str(settings.build_path),
             state_dir=str(settings.state_dir),
             reports_dir=str(settings.reports_dir),
+            sources_file=str(settings.sources_file),
+            pull_store=str(settings.pull_store),
             pii_salt=settings.pii_salt,
         )
 
     def run_config(self) -> RunConfig:
         return load_config(Path(self.config_file))
+
+    def sources(self) -> SourcesConfig:
+        return load_sources(Path(self.sources_file))
+
+    def settings(self) -> Settings:
+        """The same paths as a Settings, for code shared with the command line."""
+        return Settings.from_env(warehouse=self.warehouse, source_dir=self.source_dir, config_file=self.config_file,
+                                 kpi_config=self.kpi_config, reports_dir=self.reports_dir, state_dir=self.state_dir,
+                                 sources_file=self.sources_file, pii_salt=self.pii_salt)

@@ -20,11 +20,17 @@ class Settings:
     reports_dir: Path  # the nightly KPI report and scorecards CSV
     state_dir: Path  # what must survive from night to night: the alert ledger, validation results
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
+    sources_file: Path  # sources.yml: the API sources to pull (absent: exports in the folder only)
 
     @property
     def build_path(self) -> Path:
         """The working copy a run builds into; published only when the build succeeds."""
         return self.warehouse.with_name(self.warehouse.name + BUILD_SUFFIX)
+
+    @property
+    def pull_store(self) -> Path:
+        """What the API connectors pulled, kept from night to night (the warehouse itself is rebuilt)."""
+        return self.state_dir / "pulled.duckdb"
 
     @property
     def dbt_project_dir(self) -> Path:
@@ -43,6 +49,7 @@ class Settings:
             reports_dir=Path(env.get("MKPI_REPORTS_DIR", data / "reports")),
             state_dir=Path(env.get("MKPI_STATE_DIR", data / "state")),
             pii_salt=env.get("MKPI_PII_SALT", ""),
+            sources_file=Path(env.get("MKPI_SOURCES", PROJECT_ROOT / "sources.yml")),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         return replace(
@@ -54,6 +61,7 @@ class Settings:
             dagster_home=Path(settings.dagster_home).resolve(),
             reports_dir=Path(settings.reports_dir).resolve(),
             state_dir=Path(settings.state_dir).resolve(),
+            sources_file=Path(settings.sources_file).resolve(),
         )
 
     def export(self) -> None:

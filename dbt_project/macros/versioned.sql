@@ -19,5 +19,7 @@
         'leads': ('lead_id', 'lead_id'),
         'orders': ('order_id', 'order_id'),
         'fx_rates': ('date, currency', 'date and currency'),
+        'traffic_daily': ("date, lower(trim(source)), coalesce(lower(trim(medium)), ''), coalesce(lower(trim(campaign)), '')",
+                          'date, source, medium and campaign'),
     }) }}
 {% endmacro %}

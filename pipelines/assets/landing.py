@@ -12,7 +12,7 @@ from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
 from pipelines.validation.data_expectations import load_expectations, validate_landed
 
-LANDING_TABLES = [*KINDS, "quarantine", "run_settings"]
+LANDING_TABLES = [*KINDS, "quarantine", "run_settings", "connector_state"]
 
 
 def landing_key(table: str) -> dg.AssetKey:
@@ -41,7 +41,9 @@ def land_source_folder(mkpi: MkpiResource, log) -> dict[str, landing.KindReport]
     try:
         # Timestamps without an offset are read as reporting-time-zone local times.
         con.execute(f"SET TimeZone = '{config.reporting_timezone}'")
-        reports = {r.kind: r for r in landing.land_all(con, folder.files, pii_salt=mkpi.pii_salt)}
+        pulled = tuple(s.name for s in mkpi.sources().enabled)
+        reports = {r.kind: r for r in landing.land_all(con, folder.files, pii_salt=mkpi.pii_salt,
+                                                        pull_store=Path(mkpi.pull_store), pulled_sources=pulled)}
         write_run_settings(con, config)
     finally:
         con.close()
@@ -54,13 +56,20 @@ def land_source_folder(mkpi: MkpiResource, log) -> dict[str, landing.KindReport]
 VALIDATED_KINDS = list(load_expectations())
 
 
-@dg.multi_asset(
-    specs=[dg.AssetSpec(landing_key(t), group_name="landing", kinds={"duckdb"}) for t in LANDING_TABLES],
-    check_specs=[dg.AssetCheckSpec("expectations", asset=landing_key(k), description="Great Expectations on the landed rows")
-                 for k in VALIDATED_KINDS],
-    name="land_source_files",
-    description="Read every export in the source folder into DuckDB: raw text, typed rows, quarantine.",
-)
+def landing_assets(pulled: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The landing step, after every pulled API table it reads."""
+    return dg.multi_asset(
+        specs=[dg.AssetSpec(landing_key(t), group_name="landing", kinds={"duckdb"},
+                            deps=[k for k in pulled if t == "connector_state" or k.path[-1] == t])
+               for t in LANDING_TABLES],
+        check_specs=[dg.AssetCheckSpec("expectations", asset=landing_key(k),
+                                       description="Great Expectations on the landed rows") for k in VALIDATED_KINDS],
+        name="land_source_files",
+        description="Read every export in the source folder and every pulled API row into DuckDB: raw text, "
+                    "typed rows, quarantine.",
+    )(land_source_files)
+
+
 def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     try:
         reports = land_source_folder(mkpi, context.log)
@@ -81,6 +90,7 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         metadata={"rows_quarantined": sum(r.rows_quarantined for r in reports.values())},
     )
     yield dg.MaterializeResult(asset_key=landing_key("run_settings"))
+    yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
     yield from expectation_results(mkpi, [k for k in VALIDATED_KINDS if reports[k].files])
     for kind in VALIDATED_KINDS:
         if not reports[kind].files:

@@ -14,6 +14,9 @@ sessions as (
     select session_date as activity_date, source as channel, medium, campaign, count(*) as sessions
     from {{ ref('int_sessions_normalized') }}
     group by 1, 2, 3, 4
+    union all
+    select activity_date, channel, medium, campaign, sessions
+    from {{ ref('int_traffic_aggregated') }}
 ),
 
 leads as (

@@ -2,6 +2,8 @@
 with keys as (
     select distinct source as source, medium, campaign from {{ ref('int_sessions_normalized') }}
     union
+    select distinct channel, medium, campaign from {{ ref('int_traffic_aggregated') }}
+    union
     select distinct channel, medium, campaign from {{ ref('int_leads_attributed') }}
     union
     select distinct channel, medium, campaign from {{ ref('int_ad_spend_converted') }}

@@ -9,6 +9,8 @@ with raw_values as (
     union
     select distinct utm_source from {{ ref('stg_landing__leads') }} where utm_source is not null
     union
+    select distinct source_key from {{ ref('stg_landing__traffic_aggregates') }}
+    union
     select distinct lower(trim(utm_source)) from {{ ref('ad_platforms') }}
     union
     select distinct platform from {{ ref('stg_landing__ad_spend') }}

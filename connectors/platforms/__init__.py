@@ -1,0 +1,1 @@
+"""One module per API platform; each maps its responses onto the canonical tables."""

@@ -1,0 +1,132 @@
+"""HubSpot CRM v3: contacts as leads, won deals as orders, incrementally by last modification.
+
+Both come from the search endpoint (POST /crm/v3/objects/{type}/search) filtered on the last-modified
+property and sorted by it, with `paging.next.after` paging. Search stops at 10,000 results per
+query, so a longer run restarts from the newest modification time it has seen (records are replaced
+by id, so the overlap is harmless). Deal → contact links come from the v4 associations batch read.
+A deal that left the won stages is removed from the orders, not kept as a stale sale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+from connectors.api_source import RECORDS, Page, Stream, Window
+from connectors.http_core import BearerToken, HttpClient, PlatformError, paginate
+
+BASE_URL = "https://api.hubapi.com"
+SEARCH_LIMIT = 10_000  # HubSpot returns at most this many results for one search query
+PAGE_SIZE = 100  # the largest page the search endpoint serves
+# canonical column ← HubSpot property; the utm_* properties are the ones forms usually fill from hidden fields.
+LEAD_PROPERTIES = {
+    "created_at": "createdate", "lead_source": "hs_analytics_source", "status": "hs_lead_status",
+    "utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign",
+}
+ORDER_PROPERTIES = {"ordered_at": "closedate", "amount": "amount", "currency": "deal_currency_code", "status": "dealstage"}
+MODIFIED = {"contacts": "lastmodifieddate", "deals": "hs_lastmodifieddate"}
+
+
+class HubSpot:
+    platform = "hubspot"
+    streams = [Stream("leads", RECORDS, key="lead_id"), Stream("orders", RECORDS, key="order_id")]
+
+    def __init__(self, name: str, *, access_token: str, base_url: str = BASE_URL, won_stages=("closedwon",),
+                 default_currency: str | None = None, lead_properties: dict | None = None,
+                 credential_env: str | None = None, **http_options):
+        self.name = name
+        self.won_stages = set(won_stages)
+        self.default_currency = default_currency
+        self.lead_properties = {**LEAD_PROPERTIES, **(lead_properties or {})}
+        self.http = HttpClient(name, base_url, auth=BearerToken(access_token), credential_env=credential_env,
+                               **http_options)
+
+    def pages(self, stream: Stream, window: Window) -> Iterator[Page]:
+        object_type = "contacts" if stream.kind == "leads" else "deals"
+        properties = self.lead_properties if stream.kind == "leads" else ORDER_PROPERTIES
+        number = 0
+        for results, text, request in self._search(object_type, list(properties.values()), window.modified_since):
+            number += 1
+            if object_type == "contacts":
+                rows, removed = [self._lead(r) for r in results], []
+            else:
+                won = [r for r in results if r.get("properties", {}).get("dealstage") in self.won_stages]
+                links = self._deal_contacts([r["id"] for r in won])
+                rows = [self._order(r, links.get(str(r["id"]))) for r in won]
+                removed = [str(r["id"]) for r in results if r not in won]
+            cursor = max((_modified(r, MODIFIED[object_type]) for r in results), default=None)
+            yield Page("portal", number, request, text, rows, removed, cursor)
+
+    def _search(self, object_type: str, properties: list[str], since: dt.datetime):
+        """Every record modified at or after `since`, page by page, across the 10,000-result ceiling."""
+        path = f"/crm/v3/objects/{object_type}/search"
+        modified = MODIFIED[object_type]
+        while True:
+            body = {
+                "filterGroups": [{"filters": [{"propertyName": modified, "operator": "GTE",
+                                               "value": str(int(since.timestamp() * 1000))}]}],
+                "sorts": [{"propertyName": modified, "direction": "ASCENDING"}],
+                "properties": sorted({*properties, modified}),
+                "limit": PAGE_SIZE,
+            }
+            seen = {"total": 0}
+
+            def fetch(after, body=body, seen=seen):
+                request = dict(body, **({"after": after} if after else {}))
+                response = self.http.request("POST", path, json=request)
+                payload = self.http.json_of(response, "POST", path)
+                if not isinstance(payload, dict):
+                    raise PlatformError(f"{self.name}: POST {path} did not return a search result object")
+                seen["total"] = int(payload.get("total") or 0)
+                after = str(((payload.get("paging") or {}).get("next") or {}).get("after") or "")
+                page = (payload.get("results") or [], response.text, f"POST {path} {json.dumps(request, sort_keys=True)}")
+                return [page], (after if after.isdigit() and int(after) < SEARCH_LIMIT else None)
+
+            newest = None
+            for page in paginate(self.name, fetch):
+                newest = max(filter(None, [newest, *(_modified(r, modified) for r in page[0])]), default=None)
+                yield page
+            if seen["total"] <= SEARCH_LIMIT or newest is None:
+                return
+            restart = dt.datetime.fromisoformat(newest)
+            if restart <= since:
+                raise PlatformError(f"{self.name}: more than {SEARCH_LIMIT} {object_type} share the modification time "
+                                    f"{newest}; HubSpot search cannot page past them")
+            since = restart
+
+    def _deal_contacts(self, deal_ids: list[str]) -> dict[str, str]:
+        """deal id → the id of its first associated contact (the lead that became the customer)."""
+        if not deal_ids:
+            return {}
+        path = "/crm/v4/associations/deals/contacts/batch/read"
+        payload = self.http.json("POST", path, json={"inputs": [{"id": str(d)} for d in deal_ids]})
+        links = {}
+        for result in payload.get("results", []) if isinstance(payload, dict) else []:
+            contacts = sorted(str(t.get("toObjectId")) for t in result.get("to", []) if t.get("toObjectId") is not None)
+            if contacts:
+                links[str(result.get("from", {}).get("id"))] = contacts[0]
+        return links
+
+    def _lead(self, record: dict) -> dict:
+        props = record.get("properties", {})
+        row = {column: props.get(prop) for column, prop in self.lead_properties.items()}
+        return {**row, "lead_id": str(record.get("id"))}
+
+    def _order(self, record: dict, contact_id: str | None) -> dict:
+        props = record.get("properties", {})
+        row = {column: props.get(prop) for column, prop in ORDER_PROPERTIES.items()}
+        row["currency"] = row["currency"] or self.default_currency
+        return {**row, "order_id": str(record.get("id")), "lead_id": contact_id}
+
+    def check(self) -> str:
+        for object_type in ("contacts", "deals"):
+            self.http.json("GET", f"/crm/v3/objects/{object_type}", params={"limit": "1"})
+        return "contacts and deals readable"
+
+
+def _modified(record: dict, prop: str) -> str | None:
+    value = record.get("properties", {}).get(prop) or record.get("updatedAt")
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc).isoformat()

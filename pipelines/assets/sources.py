@@ -1,0 +1,45 @@
+"""One asset per API source table (pulled/<source>/<table>), pulled into the pull store before landing.
+
+A pull that fails is retried by Dagster (retry policy from sources.yml); when the last attempt fails
+too, the failure is recorded and the asset still completes, so the other sources, the build and the
+publish go on: the table keeps its last good data and a tracking issue reports the failure.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines import pulling
+from pipelines.resources import MkpiResource
+from pipelines.sources_config import SourcesConfig, SourceSpec
+
+
+def pulled_key(source: str, kind: str) -> dg.AssetKey:
+    return dg.AssetKey(["pulled", source, kind])
+
+
+def source_assets(config: SourcesConfig) -> list[dg.AssetsDefinition]:
+    return [_pull_asset(spec, kind) for spec in config.enabled for kind in spec.kinds]
+
+
+def _pull_asset(spec: SourceSpec, kind: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=pulled_key(spec.name, kind),
+        group_name="sources",
+        kinds={spec.type},
+        description=f"{kind} pulled from {spec.name} ({spec.type}) into the pull store",
+        retry_policy=dg.RetryPolicy(max_retries=spec.retries, delay=spec.retry_delay_seconds,
+                                    backoff=dg.Backoff.EXPONENTIAL),
+    )
+    def _pull(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
+        outcome = pulling.pull(mkpi.settings(), spec, kind, as_of=mkpi.run_config().as_of())
+        if not outcome.ok:
+            if context.retry_number < spec.retries:
+                raise dg.Failure(description=outcome.error)  # Dagster retries the step after the delay
+            context.log.error(f"{outcome.error} — {kind} keeps the data of the last good pull")
+            return dg.MaterializeResult(metadata={"status": "failed", "error": outcome.error})
+        result = outcome.result
+        return dg.MaterializeResult(metadata={"status": "ok", "window": result.window, "pages": result.pages,
+                                              "rows": result.rows})
+
+    return _pull

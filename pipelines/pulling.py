@@ -1,0 +1,122 @@
+"""Pull the API sources of sources.yml into the pull store: used by `mkpi sources pull` and the
+Dagster source assets alike. Credentials are read here, from the variables sources.yml names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from connectors.api_source import ApiSource
+from connectors.google_oauth import GoogleRefreshToken
+from connectors.http_core import BearerToken, HeaderToken, PlatformError
+from connectors.platforms.ga4 import GA4
+from connectors.platforms.google_ads import GoogleAds
+from connectors.platforms.hubspot import HubSpot
+from connectors.platforms.json_api import JsonApi, JsonApiSpec, Paging
+from connectors.platforms.meta_ads import MetaAds
+from connectors.pull_store import PullStore
+from connectors.puller import StreamResult, pull_stream, window_for
+from pipelines.settings import Settings, secret
+from pipelines.sources_config import SourceSpec
+
+
+class MissingSecret(PlatformError):
+    """A credential variable sources.yml names is not set in this environment."""
+
+
+@dataclass
+class PullOutcome:
+    source: str
+    kind: str
+    ok: bool
+    result: StreamResult | None = None
+    error: str | None = None
+
+
+def _secret(spec: SourceSpec, key: str) -> str:
+    name = spec.options[key]
+    value = secret(name)
+    if value is None:
+        raise MissingSecret(f"{spec.name}: the environment variable ${name} ({key.removesuffix('_env')}) is not set; "
+                            f"set it where the nightly job runs (see docs/connectors.md)")
+    return value
+
+
+def _google_auth(spec: SourceSpec, http: dict) -> GoogleRefreshToken:
+    extra = {"token_url": spec.options["token_url"]} if spec.options.get("token_url") else {}
+    return GoogleRefreshToken(spec.name, client_id=_secret(spec, "client_id_env"),
+                              client_secret=_secret(spec, "client_secret_env"),
+                              refresh_token=_secret(spec, "refresh_token_env"),
+                              credential_env=spec.options["refresh_token_env"], **extra, **http)
+
+
+def build_source(spec: SourceSpec, **http_options) -> ApiSource:
+    """The connector for one source, with its credentials from the environment."""
+    o = spec.options
+    http = {"timeout": spec.timeout_seconds, "requests_per_second": spec.requests_per_second, **http_options}
+    base = {"base_url": spec.base_url} if spec.base_url else {}
+    version = {"api_version": o["api_version"]} if o.get("api_version") else {}
+    if spec.type == "google_ads":
+        return GoogleAds(spec.name, customer_ids=o["customer_ids"], developer_token=_secret(spec, "developer_token_env"),
+                         auth=_google_auth(spec, http), login_customer_id=o.get("login_customer_id"),
+                         credential_env=o["refresh_token_env"], **base, **version, **http)
+    if spec.type == "meta_ads":
+        return MetaAds(spec.name, ad_account_ids=o["ad_account_ids"], access_token=_secret(spec, "access_token_env"),
+                       credential_env=o["access_token_env"], page_size=o.get("page_size", 500), **base, **version, **http)
+    if spec.type == "hubspot":
+        return HubSpot(spec.name, access_token=_secret(spec, "access_token_env"), credential_env=o["access_token_env"],
+                       won_stages=tuple(o.get("won_stages", ["closedwon"])), default_currency=o.get("default_currency"),
+                       lead_properties=o.get("lead_properties"), **base, **http)
+    if spec.type == "ga4":
+        return GA4(spec.name, property_ids=o["property_ids"], auth=_google_auth(spec, http),
+                   conversion_metric=o.get("conversion_metric", "keyEvents"), page_size=o.get("page_size", 100_000),
+                   credential_env=o["refresh_token_env"], **base, **http)
+    return _json_api(spec, http)
+
+
+def _json_api(spec: SourceSpec, http: dict) -> JsonApi:
+    o = spec.options
+    auth, credential_env = None, None
+    if o.get("auth"):
+        credential_env = o["auth"]["secret_env"]
+        value = secret(credential_env)
+        if value is None:
+            raise MissingSecret(f"{spec.name}: the environment variable ${credential_env} is not set")
+        header, prefix = o["auth"].get("header", "Authorization"), o["auth"].get("prefix", "Bearer ")
+        auth = BearerToken(value) if (header, prefix) == ("Authorization", "Bearer ") else HeaderToken(header, prefix + value)
+    paging = Paging(**{k: v for k, v in (o.get("paging") or {}).items()})
+    described = JsonApiSpec(
+        kind=o["kind"], url=o["url"], records_path=o["records"], fields=o["fields"], method=str(o.get("method", "GET")).upper(),
+        params=o.get("params") or {}, body=o.get("body"), constants=o.get("constants") or {}, paging=paging,
+        mode=o.get("mode", "days"), key=o.get("key"), accounts=tuple(o.get("accounts") or ["default"]),
+    )
+    return JsonApi(spec.name, described, auth=auth, credential_env=credential_env, **http)
+
+
+def last_complete_day(as_of: dt.date) -> dt.date:
+    """Pulls stop at the day before the build date: today's figures are still moving."""
+    return as_of - dt.timedelta(days=1)
+
+
+def pull(settings: Settings, spec: SourceSpec, kind: str, *, as_of: dt.date, since: dt.date | None = None,
+         **http_options) -> PullOutcome:
+    """Pull one of a source's tables; a failure is recorded in the store and returned, never raised."""
+    with PullStore(settings.pull_store) as store:
+        try:
+            source = build_source(spec, **http_options)
+            stream = next(s for s in source.streams if s.kind == kind)
+            window = window_for(stream, store.state(spec.name, kind), end=last_complete_day(as_of),
+                                start_date=spec.start_date, lookback_days=spec.lookback_days, since=since)
+            return PullOutcome(spec.name, kind, True, pull_stream(store, source, stream, window, settings.pii_salt))
+        except PlatformError as err:
+            store.record_failure(spec.name, kind, spec.type, str(err))
+            return PullOutcome(spec.name, kind, False, error=str(err))
+
+
+def check(spec: SourceSpec, **http_options) -> str:
+    """One line: the source reached with its credentials, or why not. Never raises for a platform problem."""
+    try:
+        return f"ok    {spec.name} ({spec.type}): {build_source(spec, **http_options).check()}"
+    except PlatformError as err:
+        return f"FAIL  {spec.name} ({spec.type}): {err}"
+
