@@ -144,6 +144,41 @@ def _demo_data(args) -> int:
     return 0
 
 
+def _sources(args) -> int:
+    from pipelines import pulling
+    from pipelines.config import ConfigError, load_config
+    from pipelines.settings import Settings
+    from pipelines.sources_config import SourcesConfigError, load_sources
+
+    settings = Settings.from_env(config_file=args.config, sources_file=args.sources)
+    try:
+        config = load_config(settings.config_file)
+        sources = load_sources(settings.sources_file)
+        chosen = [sources.get(args.name)] if getattr(args, "name", None) else sources.enabled
+    except (ConfigError, SourcesConfigError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if not chosen:
+        print(f"No API sources enabled in {settings.sources_file} (see docs/connectors.md).")
+        return 1
+    if args.action == "check":
+        lines = [pulling.check(spec) for spec in chosen]
+        print("\n".join(lines))
+        return 0 if all(line.startswith("ok") for line in lines) else 1
+    failed = False
+    for spec in chosen:
+        for kind in spec.kinds:
+            outcome = pulling.pull(settings, spec, kind, as_of=config.as_of(), since=args.since)
+            if outcome.ok:
+                r = outcome.result
+                print(f"ok    {spec.name} {kind}: {r.rows:,} rows in {r.pages} page(s), {r.window}")
+            else:
+                failed = True
+                print(f"FAIL  {spec.name} {kind}: {outcome.error}")
+    print(f"Pulled into {settings.pull_store}; the next `mkpi run` builds the marts from it.")
+    return 1 if failed else 0
+
+
 def _iso_date(text: str):
     import datetime as dt
 
@@ -224,6 +259,20 @@ def build_parser() -> argparse.ArgumentParser:
     alert.add_argument("--test", action="store_true", required=True, help="send the test message")
     alert.add_argument("--config", metavar="FILE", help="run settings with the alerts section (default: mkpi.yml)")
     alert.set_defaults(handler=_alert)
+
+    sources = commands.add_parser(
+        "sources", help="check or pull the API sources of sources.yml (Google Ads, Meta, HubSpot, GA4, ...)",
+        description="check: validate sources.yml and make one authenticated request per source, one line each. "
+        "pull: fetch what is new (plus the look-back window) into the pull store without building; the next "
+        "`mkpi run` lands it. Credentials come from the environment variables sources.yml names.",
+    )
+    sources.add_argument("action", choices=["check", "pull"])
+    sources.add_argument("name", nargs="?", help="only this source (default: every enabled source)")
+    sources.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="pull: re-fetch from this day instead of from the last pull (backfill)")
+    sources.add_argument("--sources", metavar="FILE", help="sources file (default: sources.yml or $MKPI_SOURCES)")
+    sources.add_argument("--config", metavar="FILE", help="run settings, for the as-of date (default: mkpi.yml)")
+    sources.set_defaults(handler=_sources)
     return parser
 
 
