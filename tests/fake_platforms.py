@@ -121,6 +121,9 @@ class FakePlatforms:
             (r"^/token$", self._token),
             (r"^/v\d+/customers/(\d+)/googleAds:searchStream$", self._google_ads),
             (r"^/v[\d.]+/act_(\d+)/insights$", self._meta),
+            (r"^/v[\d.]+/act_(\d+)$", self._meta_account),
+            (r"^/crm/v3/objects/(contacts|deals)$", self._hubspot_list),
+            (r"^/v1beta/properties/(\d+)/metadata$", self._ga4_metadata),
             (r"^/crm/v3/objects/(contacts|deals)/search$", self._hubspot_search),
             (r"^/crm/v4/associations/deals/contacts/batch/read$", self._hubspot_associations),
             (r"^/v1beta/properties/(\d+):runReport$", self._ga4),
@@ -213,6 +216,11 @@ class FakePlatforms:
         headers = {"X-Business-Use-Case-Usage": self.usage_header} if self.usage_header else {}
         return 200, body, headers
 
+    def _meta_account(self, request, account):
+        if self._bearer(request, SECRETS["META_ACCESS_TOKEN"]):
+            return 400, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}, {}
+        return 200, {"id": f"act_{account}", "name": "Fake account", "currency": "USD"}, {}
+
     # -- HubSpot --------------------------------------------------------------------------------------------
 
     def _hubspot_search(self, request, object_type):
@@ -243,6 +251,11 @@ class FakePlatforms:
         if start + size < len(matching):
             answer["paging"] = {"next": {"after": str(start + size), "link": "?after=" + str(start + size)}}
         return 200, answer, {}
+
+    def _hubspot_list(self, request, object_type):
+        refused = self._bearer(request, SECRETS["HUBSPOT_TOKEN"])
+        records = self.contacts if object_type == "contacts" else self.deals
+        return refused or (200, {"results": [{"id": r["id"]} for r in records[:1]]}, {})
 
     def _hubspot_associations(self, request):
         refused = self._bearer(request, SECRETS["HUBSPOT_TOKEN"])
@@ -289,6 +302,10 @@ class FakePlatforms:
                                "metricValues": [{"value": str(r["sessions"])}, {"value": str(r["keyEvents"])}]}
                               for r in page]
         return 200, answer, {}
+
+    def _ga4_metadata(self, request, property_id):
+        refused = self._bearer(request, ACCESS_TOKEN)
+        return refused or (200, {"name": f"properties/{property_id}/metadata", "dimensions": [], "metrics": []}, {})
 
     # -- a Baidu-like page-numbered report API (the generic JSON connector) -------------------------------
 

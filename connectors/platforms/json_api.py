@@ -4,6 +4,7 @@ are in the response, how it pages, and which response field fills which canonica
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,6 +136,8 @@ class JsonApi:
         return None
 
     def check(self) -> str:
-        window_values = {"account": str(self.spec.accounts[0]), "start": "", "end": "", "since": ""}
-        self._fetch(None, window_values, str(self.spec.accounts[0]))
+        """The first page of yesterday's report."""
+        yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+        account = str(self.spec.accounts[0])
+        self._fetch(None, {"account": account, "start": yesterday, "end": yesterday, "since": yesterday}, account)
         return "reachable"

@@ -5,7 +5,6 @@ too, the failure is recorded and the asset still completes, so the other sources
 publish go on: the table keeps its last good data and a tracking issue reports the failure.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

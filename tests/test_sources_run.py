@@ -1,0 +1,135 @@
+"""`mkpi run` and `mkpi sources` with sources.yml pointing at the local fake platforms: the same marts
+as from the equivalent exports, no secret anywhere, a failing source that does not stop the night,
+and a pull killed mid-way that the next run completes."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+import time
+
+import duckdb
+import pytest
+
+from tests.conftest import MKPI, run_mkpi
+from tests.fake_platforms import ACCESS_TOKEN, SECRETS, FakePlatforms, populate, sources_yml, write_equivalent_exports, write_fx_rates
+
+CONFIG = "reporting:\n  currency: USD\n  timezone: UTC\n  as_of_date: 2026-10-10\n"
+
+
+@pytest.fixture
+def fake(tmp_path, monkeypatch):
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "mkpi.yml").write_text(CONFIG, encoding="utf-8")
+    with FakePlatforms() as platforms:
+        populate(platforms)
+        sources_yml(platforms, tmp_path / "sources.yml")
+        yield platforms
+
+
+def mkpi_run(tmp_path, source_dir, warehouse, sources):
+    return run_mkpi("run", "--source-dir", str(source_dir), "--warehouse", str(tmp_path / warehouse),
+                    "--config", str(tmp_path / "mkpi.yml"), env={"MKPI_SOURCES": str(sources)})
+
+
+def marts(path) -> dict[str, list]:
+    """Every mart table's rows, without the columns that say which file or page a row came from."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY 1").fetchall()]
+        out = {}
+        for table in tables:
+            cols = [c for (c,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' AND table_name = ? "
+                "ORDER BY ordinal_position", [table]).fetchall() if "file" not in c and c != "_line"]
+            out[table] = con.execute(f"SELECT {', '.join(cols)} FROM marts.{table} ORDER BY ALL").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def test_the_api_sources_build_the_same_marts_as_the_exports_and_no_secret_leaks(tmp_path, fake):
+    exports, api_only = tmp_path / "exports", tmp_path / "api_only"
+    exports.mkdir()
+    api_only.mkdir()
+    write_equivalent_exports(fake, exports)
+    write_fx_rates(api_only)  # exchange rates stay a file; everything else comes from the APIs
+
+    from_files = mkpi_run(tmp_path, exports, "files.duckdb", tmp_path / "no-sources.yml")
+    assert from_files.returncode == 0, from_files.stderr
+    from_apis = mkpi_run(tmp_path, api_only, "apis.duckdb", tmp_path / "sources.yml")
+    assert from_apis.returncode == 0, from_apis.stderr
+    assert fake.problems == []
+
+    expected, actual = marts(tmp_path / "files.duckdb"), marts(tmp_path / "apis.duckdb")
+    assert sum(len(r) for r in expected.values()) > 50 and expected["fct_channel_daily"]
+    assert actual.keys() == expected.keys()
+    for table in expected:
+        assert actual[table] == expected[table], table
+
+    secrets = [*SECRETS.values(), ACCESS_TOKEN]
+    leaks = [(str(p), s) for p in tmp_path.rglob("*") if p.is_file() for s in secrets if s.encode() in p.read_bytes()]
+    leaks += [("console", s) for s in secrets if s in from_apis.stdout + from_apis.stderr]
+    assert leaks == []
+
+
+def test_a_failing_source_keeps_its_last_good_data_and_raises_a_tracking_issue(tmp_path, fake, monkeypatch):
+    api_only = tmp_path / "api_only"
+    api_only.mkdir()
+    write_fx_rates(api_only)
+    assert mkpi_run(tmp_path, api_only, "apis.duckdb", tmp_path / "sources.yml").returncode == 0
+    before = marts(tmp_path / "apis.duckdb")
+
+    sources_yml(fake, tmp_path / "sources.yml", retries=1)
+    monkeypatch.setenv("META_ACCESS_TOKEN", "expired-token")
+    calls = len(fake.requests_to("/insights"))
+    second = mkpi_run(tmp_path, api_only, "apis.duckdb", tmp_path / "sources.yml")
+    assert second.returncode == 0, second.stderr
+    assert len(fake.requests_to("/insights")) == calls + 2  # Dagster retried the step once
+
+    after = marts(tmp_path / "apis.duckdb")
+    assert after["fct_channel_daily"] == before["fct_channel_daily"]  # Meta's spend is still there
+    con = duckdb.connect(str(tmp_path / "apis.duckdb"), read_only=True)
+    issues = con.execute("SELECT channel, severity, message FROM marts.fct_tracking_issues "
+                         "WHERE check_name = 'source_pull_failed'").fetchall()
+    con.close()
+    assert len(issues) == 1 and issues[0][:2] == ("meta", "warn")
+    assert "$META_ACCESS_TOKEN is invalid" in issues[0][2] and "up to 2026-10-09" in issues[0][2]
+    assert "expired-token" not in issues[0][2]
+
+
+def test_a_pull_killed_mid_way_is_completed_by_the_next_without_loss_or_duplicates(tmp_path, fake):
+    env = {"MKPI_SOURCES": str(tmp_path / "sources.yml"), "MKPI_CONFIG": str(tmp_path / "mkpi.yml")}
+    release = threading.Event()
+    fake.pause_on = ("/insights", 3, release)  # hold the third page's request
+    child = subprocess.Popen([MKPI, "sources", "pull", "meta"], env={**__import__("os").environ, **env},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(fake.requests_to("/insights")) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(fake.requests_to("/insights")) == 3  # pages 1 and 2 were served
+    child.send_signal(signal.SIGKILL)
+    child.wait(10)
+    release.set()
+    fake.pause_on = None
+
+    done = run_mkpi("sources", "pull", "meta", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok    meta ad_spend: 5 rows in 3 page(s), 2026-10-01 to 2026-10-09" in done.stdout
+    con = duckdb.connect(str(tmp_path / "state" / "pulled.duckdb"), read_only=True)
+    rows = con.execute("SELECT date, campaign_id, count(*) FROM pulled_ad_spend GROUP BY ALL ORDER BY 1").fetchall()
+    con.close()
+    assert rows == [(f"2026-10-0{d}", "21", 1) for d in range(1, 6)]
+
+
+def test_sources_check_prints_one_line_per_source(tmp_path, fake, monkeypatch):
+    monkeypatch.delenv("HUBSPOT_TOKEN")
+    result = run_mkpi("sources", "check", env={"MKPI_SOURCES": str(tmp_path / "sources.yml")})
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 1
+    assert [line.split()[:2] for line in lines] == [["ok", "google_ads"], ["ok", "meta"], ["FAIL", "hubspot"],
+                                                    ["ok", "ga4"], ["ok", "baidu"]]
+    assert "the environment variable $HUBSPOT_TOKEN (access_token) is not set" in lines[2]
