@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -43,3 +44,20 @@ def test_asset_graph_snapshot():
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_text(current)
     assert current == SNAPSHOT.read_text(), f"asset graph changed; review and update {SNAPSHOT.relative_to(PROJECT_ROOT)}"
+
+
+def test_each_api_source_table_is_an_asset_that_feeds_its_landing_table(tmp_path):
+    from pipelines.definitions import build_definitions
+    from tests.conftest import settings_for
+
+    (tmp_path / "sources.yml").write_text(
+        "defaults: {start_date: 2026-01-01}\nsources:\n"
+        "  - {name: crm, type: hubspot, access_token_env: HUBSPOT_TOKEN}\n"
+        "  - {name: fb, type: meta_ads, ad_account_ids: ['1'], access_token_env: META_TOKEN, retries: 2}\n"
+        "  - {name: paused, type: meta_ads, ad_account_ids: ['2'], access_token_env: META_TOKEN, enabled: false}\n")
+    graph = build_definitions(replace(settings_for(tmp_path), sources_file=tmp_path / "sources.yml")).resolve_asset_graph()
+    pulled = sorted(k.to_user_string() for k in graph.get_all_asset_keys() if k.path[0] == "pulled")
+    assert pulled == ["pulled/crm/leads", "pulled/crm/orders", "pulled/fb/ad_spend"]
+    assert dg.AssetKey(["pulled", "crm", "orders"]) in graph.get(dg.AssetKey(["landing", "orders"])).parent_keys
+    assert dg.AssetKey(["pulled", "fb", "ad_spend"]) in graph.get(dg.AssetKey(["landing", "ad_spend"])).parent_keys
+    assert graph.get(dg.AssetKey(["pulled", "fb", "ad_spend"])).retry_policy.max_retries == 2
