@@ -55,9 +55,11 @@ def test_each_api_source_table_is_an_asset_that_feeds_its_landing_table(tmp_path
         "  - {name: crm, type: hubspot, access_token_env: HUBSPOT_TOKEN}\n"
         "  - {name: fb, type: meta_ads, ad_account_ids: ['1'], access_token_env: META_TOKEN, retries: 2}\n"
         "  - {name: paused, type: meta_ads, ad_account_ids: ['2'], access_token_env: META_TOKEN, enabled: false}\n")
-    graph = build_definitions(replace(settings_for(tmp_path), sources_file=tmp_path / "sources.yml")).resolve_asset_graph()
+    defs = build_definitions(replace(settings_for(tmp_path), sources_file=tmp_path / "sources.yml"))
+    graph = defs.resolve_asset_graph()
     pulled = sorted(k.to_user_string() for k in graph.get_all_asset_keys() if k.path[0] == "pulled")
     assert pulled == ["pulled/crm/leads", "pulled/crm/orders", "pulled/fb/ad_spend"]
     assert dg.AssetKey(["pulled", "crm", "orders"]) in graph.get(dg.AssetKey(["landing", "orders"])).parent_keys
     assert dg.AssetKey(["pulled", "fb", "ad_spend"]) in graph.get(dg.AssetKey(["landing", "ad_spend"])).parent_keys
-    assert graph.get(dg.AssetKey(["pulled", "fb", "ad_spend"])).retry_policy.max_retries == 2
+    pull_fb = defs.resolve_assets_def(dg.AssetKey(["pulled", "fb", "ad_spend"]))
+    assert pull_fb.op.retry_policy.max_retries == 2
