@@ -77,3 +77,10 @@ def test_mistakes_name_the_line_and_key(tmp_path, change, message):
 def test_a_missing_required_key_names_the_source(tmp_path):
     assert error(tmp_path, GOOD.replace("    refresh_token_env: GOOGLE_REFRESH_TOKEN\n", "")) == (
         "sources.yml, line 5, sources[0]: google_ads source 'google_ads' needs 'refresh_token_env'")
+
+
+def test_the_example_file_in_the_repository_is_valid():
+    from pipelines.settings import PROJECT_ROOT
+
+    config = load_sources(PROJECT_ROOT / "sources.example.yml")
+    assert [s.name for s in config.enabled] == ["google_ads", "meta", "hubspot", "ga4"]
