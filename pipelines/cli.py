@@ -20,6 +20,7 @@ def _run(args) -> int:
     from pipelines.nightly import preflight, run_log_path, run_nightly
     from pipelines.scoring.config import KpiConfigError
     from pipelines.settings import Settings
+    from pipelines.sources_config import SourcesConfigError
     from pipelines.summary import render_summary
 
     settings = Settings.from_env(source_dir=args.source_dir, warehouse=args.warehouse, config_file=args.config,
@@ -32,7 +33,7 @@ def _run(args) -> int:
     try:
         for warning in preflight(settings):
             print(f"warning: {warning}", file=sys.stderr)
-    except (ConfigError, KpiConfigError, SourceError, FileNotFoundError) as err:
+    except (ConfigError, KpiConfigError, SourcesConfigError, SourceError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         _alert_failure(config, str(err), settings)
         return 2

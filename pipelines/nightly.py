@@ -33,12 +33,15 @@ class RunOutcome:
 
 
 def preflight(settings: Settings) -> list[str]:
-    """Checks that need no run: config and every file's header. Raises ConfigError / SourceError."""
+    """Checks that need no run: the config files and every file's header. Raises ConfigError,
+    KpiConfigError, SourcesConfigError or SourceError."""
     from pipelines.config import ConfigError, load_config
     from pipelines.scoring.config import load_kpi_config
+    from pipelines.sources_config import load_sources
 
     load_config(settings.config_file)
     load_kpi_config(settings.kpi_config)
+    load_sources(settings.sources_file)
     if settings.warehouse.stem.lower() in SCHEMAS:
         raise ConfigError(
             f"{settings.warehouse}: DuckDB names a database after its file, and '{settings.warehouse.stem}' is also "

@@ -133,3 +133,12 @@ def test_sources_check_prints_one_line_per_source(tmp_path, fake, monkeypatch):
     assert [line.split()[:2] for line in lines] == [["ok", "google_ads"], ["ok", "meta"], ["FAIL", "hubspot"],
                                                     ["ok", "ga4"], ["ok", "baidu"]]
     assert "the environment variable $HUBSPOT_TOKEN (access_token) is not set" in lines[2]
+
+
+def test_mkpi_run_stops_before_anything_on_a_bad_sources_file(tmp_path, fake):
+    (tmp_path / "sources.yml").write_text("sources:\n  - name: meta\n    type: meta_ads\n    ad_account_ids: [1]\n",
+                                          encoding="utf-8")
+    result = mkpi_run(tmp_path, tmp_path, "w.duckdb", tmp_path / "sources.yml")
+    assert result.returncode == 2 and not (tmp_path / "w.duckdb").exists()
+    assert result.stderr.strip() == (f"error: {tmp_path}/sources.yml, line 2, sources[0]: meta_ads source 'meta' "
+                                     f"needs 'access_token_env'")
