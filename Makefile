@@ -44,3 +44,6 @@ lock:
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py --scale large --repeat 3 --curve small,medium,large

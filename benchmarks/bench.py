@@ -1,0 +1,205 @@
+"""`make bench`: time mkpi against the hand-written DuckDB floor on the demo organisation, print a
+table and write it to benchmarks/results/ as JSON and Markdown. Figures are medians of --repeat
+runs; peak memory is the largest resident set of the process tree (Linux ru_maxrss).
+
+    python benchmarks/bench.py --scale large --repeat 3 --curve small,medium,large
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+END_DATE = "2026-10-31"  # fixed, so a reused dataset is the same dataset
+QUERIES = {  # what analysts ask the published file most
+    "cpl by channel, last month": "SELECT channel, sum(spend) / nullif(sum(leads), 0) FROM marts.fct_channel_monthly "
+                                  "WHERE month = (SELECT max(month) FROM marts.fct_channel_monthly) GROUP BY 1",
+    "roi by channel group": "SELECT channel_group, (sum(revenue) - sum(spend)) / nullif(sum(spend), 0) "
+                            "FROM marts.fct_channel_monthly GROUP BY 1",
+    "daily spend trend": "SELECT date, sum(spend) FROM marts.fct_channel_daily GROUP BY 1 ORDER BY 1",
+    "top campaigns by revenue": "SELECT campaign, sum(revenue) r FROM marts.fct_channel_monthly GROUP BY 1 ORDER BY r DESC LIMIT 20",
+    "conversion by medium": "SELECT medium, sum(leads) / nullif(sum(sessions), 0) FROM marts.fct_channel_monthly GROUP BY 1",
+    "cac by month": "SELECT month, sum(spend) / nullif(sum(new_customers), 0) FROM marts.fct_channel_monthly GROUP BY 1",
+    "retention cohorts": "SELECT * FROM marts.fct_customer_retention ORDER BY 1, 2",
+    "open tracking issues": "SELECT check_name, severity, count(*) FROM marts.fct_tracking_issues GROUP BY 1, 2",
+    "sessions of one day": "SELECT channel_group, count(*) FROM marts.fct_sessions "
+                           "WHERE session_date = (SELECT max(session_date) FROM marts.fct_sessions) GROUP BY 1",
+    "channel rollup, one month": "SELECT * FROM marts.fct_channel_rollup_monthly "
+                                 "WHERE month = (SELECT max(month) FROM marts.fct_channel_rollup_monthly)",
+}
+
+
+def measure(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of a command and its children."""
+    started = time.perf_counter()
+    child = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{child.stderr.read()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def dataset(scale: str) -> Path:
+    folder = ROOT / "data" / "bench" / scale
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating the {scale} demo organisation in {folder} ...", flush=True)
+        subprocess.run([BIN / "mkpi", "demo-data", str(folder), "--scale", scale, "--end-date", END_DATE], check=True)
+        (folder / ".complete").touch()
+    return folder
+
+
+def rows_in(folder: Path, prefix: str) -> int:
+    return sum(sum(1 for _ in open(p, "rb")) - 1 for p in folder.glob(f"{prefix}*.csv"))
+
+
+def full_run(folder: Path, work: Path, warehouse: str = "mkpi.duckdb") -> tuple[float, float]:
+    env = {"DAGSTER_HOME": str(work / "dagster_home"), "MKPI_STATE_DIR": str(work / "state")}
+    return measure([str(BIN / "mkpi"), "run", "--source-dir", str(folder), "--warehouse", str(work / warehouse)], env)
+
+
+def utf8_copy(folder: Path, work: Path) -> Path:
+    """The exports with GB18030 files re-encoded: DuckDB's reader needs UTF-8, mkpi detects and converts.
+    Prepared once, outside the timings (it is a few small files of the demo's Baidu spend)."""
+    copy = work / f"utf8_{folder.name}"
+    if not copy.exists():
+        shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".complete"))
+        for path in copy.glob("*.csv"):
+            raw = path.read_bytes()
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                path.write_bytes(raw.decode("gb18030").encode("utf-8"))
+    return copy
+
+
+def floor_run(folder: Path, work: Path) -> tuple[float, float]:
+    sql = (ROOT / "benchmarks" / "floor.sql").read_text().replace("{dir}", str(utf8_copy(folder, work))).replace(
+        "{seeds}", str(ROOT / "dbt_project" / "seeds"))
+    out = work / "floor.duckdb"
+    out.unlink(missing_ok=True)
+    script = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute(sys.stdin.read())"
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", script, str(out)], stdin=subprocess.PIPE, text=True)
+    child.stdin.write(sql)
+    child.stdin.close()
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("the hand-written SQL floor failed")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+def add_a_day(folder: Path, work: Path) -> Path:
+    """A copy of the exports plus one more day of sessions (the last day's, one day later)."""
+    night = work / "next_night"
+    shutil.rmtree(night, ignore_errors=True)
+    shutil.copytree(folder, night, ignore=shutil.ignore_patterns(".complete"))
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"""COPY (
+        SELECT * REPLACE ('n' || session_id AS session_id, started_at::TIMESTAMP + INTERVAL 1 DAY AS started_at)
+        FROM read_csv('{folder}/sessions*.csv', header = true, all_varchar = true, union_by_name = true)
+        WHERE started_at::TIMESTAMP::DATE = DATE '{END_DATE}'
+    ) TO '{night}/sessions_zz_next_day.csv' (HEADER)""")
+    con.close()
+    return night
+
+
+def analyst_queries(warehouse: Path, repeat: int = 20) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    timings = []
+    for sql in QUERIES.values():
+        con.execute(sql).fetchall()  # warm
+        for _ in range(repeat):
+            started = time.perf_counter()
+            con.execute(sql).fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    con.close()
+    timings.sort()
+    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2)}
+
+
+def median_of(runs: list[tuple[float, float]]) -> dict:
+    return {"seconds": round(statistics.median(r[0] for r in runs), 2), "peak_mib": round(max(r[1] for r in runs)),
+            "runs": [round(r[0], 2) for r in runs]}
+
+
+def bench_scale(scale: str, repeat: int, work: Path, full: bool) -> dict:
+    folder = dataset(scale)
+    result = {"scale": scale, "sessions": rows_in(folder, "sessions"), "leads": rows_in(folder, "leads"),
+              "ad_spend_rows": rows_in(folder, "ad_spend")}
+    print(f"[{scale}] {result['sessions']:,} sessions: full mkpi run x{repeat} ...", flush=True)
+    result["mkpi_run"] = median_of([full_run(folder, work) for _ in range(repeat)])
+    print(f"[{scale}] hand-written SQL floor x{repeat} ...", flush=True)
+    result["sql_floor"] = median_of([floor_run(folder, work) for _ in range(repeat)])
+    result["ratio_run_to_floor"] = round(result["mkpi_run"]["seconds"] / result["sql_floor"]["seconds"], 2)
+    if full:
+        night = add_a_day(folder, work)
+        print(f"[{scale}] next night (one more day) x{repeat} ...", flush=True)
+        result["next_night"] = median_of([full_run(night, work, "next_night.duckdb") for _ in range(repeat)])
+        result["ratio_night_to_run"] = round(result["next_night"]["seconds"] / result["mkpi_run"]["seconds"], 2)
+        result["analyst_queries"] = analyst_queries(work / "mkpi.duckdb")
+    return result
+
+
+def markdown(report: dict) -> str:
+    main = report["main"]
+    lines = [f"# mkpi benchmark, {report['date']}", "",
+             f"Machine: {report['machine']}. Medians of {report['repeat']} runs; peak = largest resident set.", "",
+             f"Scale `{main['scale']}`: {main['sessions']:,} sessions, {main['leads']:,} leads, "
+             f"{main['ad_spend_rows']:,} ad-spend rows.", "",
+             "| measurement | median | peak memory |", "|---|---|---|",
+             f"| (a) full `mkpi run` from CSV | {main['mkpi_run']['seconds']} s | {main['mkpi_run']['peak_mib']} MiB |",
+             f"| (b) hand-written DuckDB SQL floor | {main['sql_floor']['seconds']} s | {main['sql_floor']['peak_mib']} MiB |",
+             f"| (c) next night, one more day | {main['next_night']['seconds']} s | {main['next_night']['peak_mib']} MiB |",
+             f"| (d) analyst queries p50 / p95 | {main['analyst_queries']['p50_ms']} / {main['analyst_queries']['p95_ms']} ms | |",
+             "", f"Ratios: (a)/(b) = **{main['ratio_run_to_floor']}**, (c)/(a) = **{main['ratio_night_to_run']}**.", "",
+             "Scaling curve:", "", "| scale | sessions | mkpi run | SQL floor | ratio |", "|---|---|---|---|---|"]
+    for point in report["curve"]:
+        lines.append(f"| {point['scale']} | {point['sessions']:,} | {point['mkpi_run']['seconds']} s | "
+                     f"{point['sql_floor']['seconds']} s | {point['ratio_run_to_floor']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="large", choices=["small", "medium", "large"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--curve", default="small,medium", help="scales for the scaling curve (comma-separated)")
+    args = parser.parse_args()
+    work = ROOT / "data" / "bench" / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    main_result = bench_scale(args.scale, args.repeat, work, full=True)
+    curve = [main_result if s == args.scale else bench_scale(s, args.repeat, work, full=False)
+             for s in args.curve.split(",") if s]
+    report = {"date": dt.date.today().isoformat(), "repeat": args.repeat,
+              "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+              "main": main_result, "curve": curve}
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = f"{report['date']}-{args.scale}"
+    (out / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / f"{stamp}.md").write_text(markdown(report))
+    print(markdown(report))
+    print(f"written to {out / stamp}.json and .md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
