@@ -92,3 +92,12 @@ def test_a_failing_step_reports_one_line_and_publishes_nothing(tmp_path):
     assert outcome.error == (f"land_source_files failed: {broken / 'orders_late.csv'}, line 1, column 'amount': "
                              "missing required column for orders files (the header has: order_id, lead_id, ordered_at, currency)")
     assert warehouse.read_bytes() == b"previous night's file"
+
+
+def test_nightly_builds_reuse_one_dbt_target_folder(tiny_warehouse):
+    """dagster-dbt's default is a new ~8 MB folder per run, which piles up night after night."""
+    from pipelines.assets.dbt import NIGHTLY_TARGET
+
+    target = NIGHTLY_TARGET.parent
+    assert (NIGHTLY_TARGET / "run_results.json").exists()
+    assert not list(target.glob("mkpi_dbt_models-*"))

@@ -15,6 +15,11 @@ from pipelines.settings import PROJECT_ROOT
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
 _PROJECT_FILES = (".sql", ".yml", ".yaml", ".csv")
+_PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "analyses", "snapshots")
+# One target folder for every nightly build instead of dagster-dbt's one per invocation: the
+# per-invocation folders (~8 MB each) piled up without end, and a fixed folder keeps dbt's
+# partial-parse state from one night to the next.
+NIGHTLY_TARGET = DBT_PROJECT.target_path / "nightly"
 TRACKING_TEST = ".no_tracking_issues_"  # the generic test behind each tracking check
 
 
@@ -24,11 +29,10 @@ def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    return any(
-        p.stat().st_mtime > built
-        for p in project.project_dir.rglob("*")
-        if p.suffix in _PROJECT_FILES and "target" not in p.relative_to(project.project_dir).parts
-    )
+    folders = [project.project_dir / f for f in _PROJECT_FOLDERS]
+    files = [p for f in folders if f.is_dir() for p in f.rglob("*") if p.suffix in _PROJECT_FILES]
+    files += list(project.project_dir.glob("*.yml"))
+    return any(p.stat().st_mtime > built for p in files)
 
 
 def prepare_manifest(project: DbtProject = DBT_PROJECT) -> None:
@@ -57,7 +61,8 @@ class MkpiTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models",
             dagster_dbt_translator=MkpiTranslator())
 def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, mkpi: MkpiResource):
-    invocation = dbt.cli(build_args(mkpi.run_config()), context=context, raise_on_error=False)
+    invocation = dbt.cli(build_args(mkpi.run_config()), context=context, raise_on_error=False,
+                         target_path=NIGHTLY_TARGET)
     yield from invocation.stream()
     if not invocation.is_successful():
         failed = build_failures(invocation.get_artifact("run_results.json"))
