@@ -19,7 +19,7 @@ _PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "analyses", "snapshots
 # One target folder for every nightly build instead of dagster-dbt's one per invocation: the
 # per-invocation folders (~8 MB each) piled up without end, and a fixed folder keeps dbt's
 # partial-parse state from one night to the next.
-NIGHTLY_TARGET = DBT_PROJECT.target_path / "nightly"
+NIGHTLY_TARGET = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / "nightly"
 TRACKING_TEST = ".no_tracking_issues_"  # the generic test behind each tracking check
 
 
