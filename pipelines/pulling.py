@@ -34,10 +34,14 @@ class PullOutcome:
 
 
 def _secret(spec: SourceSpec, key: str) -> str:
-    name = spec.options[key]
+    """The credential behind one of the source's `*_env` keys."""
+    return _secret_value(spec, spec.options[key], key.removesuffix("_env"))
+
+
+def _secret_value(spec: SourceSpec, name: str, what: str) -> str:
     value = secret(name)
     if value is None:
-        raise MissingSecret(f"{spec.name}: the environment variable ${name} ({key.removesuffix('_env')}) is not set; "
+        raise MissingSecret(f"{spec.name}: the environment variable ${name} ({what}) is not set; "
                             f"set it where the nightly job runs (see docs/connectors.md)")
     return value
 
@@ -79,12 +83,10 @@ def _json_api(spec: SourceSpec, http: dict) -> JsonApi:
     auth, credential_env = None, None
     if o.get("auth"):
         credential_env = o["auth"]["secret_env"]
-        value = secret(credential_env)
-        if value is None:
-            raise MissingSecret(f"{spec.name}: the environment variable ${credential_env} is not set")
+        value = _secret_value(spec, credential_env, "auth")
         header, prefix = o["auth"].get("header", "Authorization"), o["auth"].get("prefix", "Bearer ")
         auth = BearerToken(value) if (header, prefix) == ("Authorization", "Bearer ") else HeaderToken(header, prefix + value)
-    paging = Paging(**{k: v for k, v in (o.get("paging") or {}).items()})
+    paging = Paging(**(o.get("paging") or {}))
     described = JsonApiSpec(
         kind=o["kind"], url=o["url"], records_path=o["records"], fields=o["fields"], method=str(o.get("method", "GET")).upper(),
         params=o.get("params") or {}, body=o.get("body"), constants=o.get("constants") or {}, paging=paging,

@@ -13,12 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from tests.sink_servers import Received, Reply
+from tests.sink_servers import LocalHttpServer, Received, Reply
 
 SECRETS = {
     "GOOGLE_CLIENT_ID": "client-id-SECRET-7f3a",
@@ -33,7 +31,7 @@ ACCESS_TOKEN = "ya29.access-SECRET-issued"  # what the token endpoint hands out
 
 
 @dataclass
-class FakePlatforms:
+class FakePlatforms(LocalHttpServer):
     google_ads: dict = field(default_factory=dict)  # customer id → [row dicts: date, campaign_id, name, impressions, clicks, cost_micros, currency]
     meta: dict = field(default_factory=dict)  # account id → [insight dicts as the API returns them]
     contacts: list = field(default_factory=list)  # HubSpot objects: {id, properties}
@@ -47,6 +45,7 @@ class FakePlatforms:
     ga4_page: int = 2
     baidu_page: int = 2
     usage_header: str | None = None  # X-Business-Use-Case-Usage value sent with Meta answers
+    always_json = True
     received: list = field(default_factory=list)
     problems: list = field(default_factory=list)  # requests a real API would have refused, and why
     faults: list = field(default_factory=list)  # [path part, Reply, normal answers first] consumed in order
@@ -56,57 +55,15 @@ class FakePlatforms:
         """The next requests to `path_part`, after `after` normal answers, get `replies`, one each."""
         self.faults.extend([path_part, r, after] for r in replies)
 
-    # -- server plumbing --------------------------------------------------------------------------------
-
-    def __enter__(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                self._handle("GET")
-
-            def do_POST(self):
-                self._handle("POST")
-
-            def _handle(self, method):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                split = urlsplit(self.path)
-                request = Received(split.path, parse_qs(split.query), dict(self.headers), body)
-                fake.received.append(request)
-                status, payload, headers = fake.answer(method, request)
-                text = payload if isinstance(payload, str) else json.dumps(payload)
-                data = text.encode("utf-8")
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return self.base_url
 
     def requests_to(self, path_part: str) -> list[Received]:
         return [r for r in self.received if path_part in r.path]
 
-    def answer(self, method: str, request: Received):
+    def answer(self, request: Received) -> Reply:
+        self.received.append(request)
         if self.pause_on and self.pause_on[0] in request.path:
             if len(self.requests_to(self.pause_on[0])) == self.pause_on[1]:
                 self.pause_on[2].wait(30)
@@ -115,8 +72,11 @@ class FakePlatforms:
             fault[2] -= 1
         elif fault:
             self.faults.remove(fault)
-            reply = fault[1]
-            return reply.status, reply.body if isinstance(reply.body, (dict, list)) else str(reply.body), reply.headers
+            return fault[1]
+        status, body, headers = self._route(request)
+        return Reply(status, body, headers=headers)
+
+    def _route(self, request: Received):
         routes = [
             (r"^/token$", self._token),
             (r"^/v\d+/customers/(\d+)/googleAds:searchStream$", self._google_ads),

@@ -31,13 +31,16 @@ class Reply:
     headers: dict = field(default_factory=dict)
 
 
-@dataclass
-class RecordingServer:
-    script: list[Reply] = field(default_factory=list)  # replies in order; the last one repeats
-    received: list[Received] = field(default_factory=list)
+class LocalHttpServer:
+    """A threaded HTTP server on 127.0.0.1; a subclass answers every GET and POST with `answer(request)`."""
+
+    always_json = False  # send Content-Type application/json even for a text body (a broken API's JSON)
+
+    def answer(self, request: Received) -> Reply:
+        raise NotImplementedError
 
     def __enter__(self):
-        recorder = self
+        server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
@@ -46,14 +49,13 @@ class RecordingServer:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 split = urlsplit(self.path)
-                recorder.received.append(Received(split.path, parse_qs(split.query), dict(self.headers), body))
-                reply = recorder.script[min(len(recorder.received), len(recorder.script)) - 1] if recorder.script else Reply()
+                reply = server.answer(Received(split.path, parse_qs(split.query), dict(self.headers), body))
                 time.sleep(reply.delay)
                 as_json = isinstance(reply.body, (dict, list))
                 payload = json.dumps(reply.body).encode() if as_json else str(reply.body).encode()
                 try:
                     self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json" if as_json else "text/plain")
+                    self.send_header("Content-Type", "application/json" if as_json or server.always_json else "text/plain")
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(payload)))
@@ -74,8 +76,22 @@ class RecordingServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+
+@dataclass
+class RecordingServer(LocalHttpServer):
+    script: list[Reply] = field(default_factory=list)  # replies in order; the last one repeats
+    received: list[Received] = field(default_factory=list)
+
+    def answer(self, request: Received) -> Reply:
+        self.received.append(request)
+        return self.script[min(len(self.received), len(self.script)) - 1] if self.script else Reply()
+
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        return self.base_url + path
 
 
 class SmtpServer:
