@@ -16,6 +16,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,13 +43,15 @@ QUERIES = {  # what analysts ask the published file most
 
 def measure(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
     """Wall seconds and peak resident MiB of a command and its children."""
-    started = time.perf_counter()
-    child = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{child.stderr.read()[-2000:]}")
+    # stderr goes to a file, not a pipe: nobody reads a pipe until the child ends, and a full one blocks it.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"benchmark step failed: {' '.join(map(str, cmd))}\n{errors.read()[-2000:].decode()}")
     return seconds, usage.ru_maxrss / 1024
 
 
@@ -89,17 +92,11 @@ def utf8_copy(folder: Path, work: Path) -> Path:
 def floor_run(folder: Path, work: Path) -> tuple[float, float]:
     sql = (ROOT / "benchmarks" / "floor.sql").read_text().replace("{dir}", str(utf8_copy(folder, work))).replace(
         "{seeds}", str(ROOT / "dbt_project" / "seeds"))
-    out = work / "floor.duckdb"
+    out, script_file = work / "floor.duckdb", work / "floor.sql"
     out.unlink(missing_ok=True)
-    script = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute(sys.stdin.read())"
-    started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", script, str(out)], stdin=subprocess.PIPE, text=True)
-    child.stdin.write(sql)
-    child.stdin.close()
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("the hand-written SQL floor failed")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    script_file.write_text(sql)
+    script = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute(open(sys.argv[2]).read())"
+    return measure([sys.executable, "-c", script, str(out), str(script_file)])
 
 
 def add_a_day(folder: Path, work: Path) -> Path:
