@@ -11,6 +11,7 @@ from pathlib import Path
 from connectors.api_source import DAYS, RECORDS
 from connectors.kinds import KINDS
 from connectors.platforms.json_api import PAGING_STYLES
+from pipelines.config import _amount
 from pipelines.yaml_lines import LocatedYaml
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -129,21 +130,18 @@ def _source(doc: LocatedYaml, n: int, item, defaults: dict) -> SourceSpec:
     merged = {**defaults, **item}
     if kind == "json_api":
         _check_json_api(item, fail)
-    try:
-        start = _date(merged.get("start_date"))
-        lookback = _whole(merged.get("lookback_days", 7), 0, 366)
-        retries = _whole(merged.get("retries", 1), 0, 10)
-        delay = _number(merged.get("retry_delay_seconds", 300))
-        timeout = _number(merged.get("timeout_seconds", 30))
-        rps = None if merged.get("requests_per_second") is None else _number(merged["requests_per_second"])
-    except ValueError as err:
-        fail(None, str(err))
+    settings = {}
+    for key, (check, default) in SETTINGS.items():
+        value = merged.get(key, default)
+        try:
+            settings[key] = check(value)
+        except ValueError as err:
+            fail(key if key in item else None, str(err))  # a value from defaults: the source's own line
     enabled = merged.get("enabled", True)
     if not isinstance(enabled, bool):
         fail("enabled", "enabled is true or false")
     options = {k: v for k, v in item.items() if k not in COMMON}
-    return SourceSpec(item["name"], kind, options, start, lookback, enabled, retries, delay, timeout, rps,
-                      item.get("base_url"))
+    return SourceSpec(item["name"], kind, options, enabled=enabled, base_url=item.get("base_url"), **settings)
 
 
 def _check_json_api(item: dict, fail) -> None:
@@ -194,6 +192,15 @@ def _whole(value, low: int, high: int) -> int:
 
 
 def _number(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{value!r} is not a non-negative number")
-    return float(value)
+    return float(_amount(value))
+
+
+# setting → (validator, default); each may be set per source or under defaults
+SETTINGS = {
+    "start_date": (_date, None),
+    "lookback_days": (lambda v: _whole(v, 0, 366), 7),
+    "retries": (lambda v: _whole(v, 0, 10), 1),
+    "retry_delay_seconds": (_number, 300),
+    "timeout_seconds": (_number, 30),
+    "requests_per_second": (lambda v: None if v is None else _number(v), None),
+}
