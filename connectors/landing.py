@@ -2,6 +2,12 @@
 and every row that could not be read or typed in `landing.quarantine` with file, line, field and
 reason. Nothing is dropped and nothing here raises for a bad row; only a file the run cannot use
 at all (a required column missing, an unreadable header) raises `SourceError`.
+
+Landing into last night's tables (`incremental=True`) reads only what changed: a file whose size
+and modification time match `landing.landed_files` is kept as it is; a new or changed file is
+(re)read, a changed or removed file's rows go away, and the pulled API rows are always re-read.
+The sessions and leads that came or went are listed in `landing.row_changes` for the incremental
+dbt models.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from connectors.personal_data import EMAIL_IN_TEXT, hash_personal_value
 RAW_SCHEMA, TYPED_SCHEMA = "landing_raw", "landing"
 QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
     raw_text VARCHAR, loaded_at TIMESTAMPTZ"""
+# kind → (key, event time) of the rows the incremental dbt models rebuild by day.
+CHANGE_KEYS = {"sessions": ("session_id", "started_at"), "leads": ("lead_id", "created_at")}
+API_SUFFIX = " API"  # ledger name of a source's pulled rows; their _file reads "<source> API, account …"
 
 
 @dataclass
@@ -41,27 +50,39 @@ def prepare_schemas(con) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {TYPED_SCHEMA}")
     con.execute(f"CREATE TABLE IF NOT EXISTS {TYPED_SCHEMA}.quarantine ({QUARANTINE_COLUMNS})")
+    con.execute(f"""CREATE TABLE IF NOT EXISTS {TYPED_SCHEMA}.landed_files
+        (kind VARCHAR, file VARCHAR, size BIGINT, mtime_ns BIGINT)""")
+    con.execute(f"CREATE OR REPLACE TABLE {TYPED_SCHEMA}.row_changes (kind VARCHAR, row_key VARCHAR, event_at TIMESTAMPTZ)")
     value_parsers.install(con)
 
 
-def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_sources: tuple = ()) -> KindReport:
-    """Replace the kind's landing tables with the content of `files` and of the pulled API rows of
-    `pulled_sources` (from the pull store attached as `pulled`); none of either: empty tables."""
+def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_sources: tuple = (),
+              incremental: bool = False) -> KindReport:
+    """Land `files` and the pulled API rows of `pulled_sources` (from the pull store attached as
+    `pulled`). Without `incremental` the kind's tables are replaced; with it, only new and changed
+    files are read and the rows of changed and removed ones removed."""
     report = KindReport(kind.name, [str(f) for f in files])
-    con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ?", [kind.name])
+    _create_tables(con, kind, replace=not incremental)
+    current = {str(f): _file_stamp(f) for f in files}
+    current.update({s + API_SUFFIX: (None, None) for s in pulled_sources})
+    kept = _unchanged_files(con, kind, current) if incremental else set()
+    previous = _ledger(con, kind)
+    _forget_files(con, kind, [f for f in previous if f not in kept], record=incremental)
     staged: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mkpi-land-") as tmp:
         for i, path in enumerate(files):
-            staged.append(_stage_file(con, kind, path, f"_stage_{kind.name}_{i}", Path(tmp), pii_salt))
+            if str(path) not in kept:
+                staged.append(_stage_file(con, kind, path, f"_stage_{kind.name}_{i}", Path(tmp), pii_salt))
     for source in pulled_sources:
         table = _stage_pulled(con, kind, source, f"_stage_{kind.name}_api_{len(staged)}")
         if table:
             staged.append(table)
             report.files.append(f"{source} (API)")
-    _write_raw_table(con, kind, staged)
-    _write_typed_table(con, kind)
+    _append_raw_rows(con, kind, staged)
+    _append_typed_rows(con, kind, staged, record=incremental)
     for name in staged:
         con.execute(f"DROP TABLE {name}")
+    _write_ledger(con, kind, current)
     report.rows_read = _count(con, f"{RAW_SCHEMA}.{kind.name}")
     report.rows_loaded = _count(con, f"{TYPED_SCHEMA}.{kind.name}")
     report.rows_quarantined = scalar(
@@ -234,22 +255,83 @@ def _mask_line(text: str, names: list[str], salt: str) -> str:
     return EMAIL_IN_TEXT.sub("[e-mail removed]", text)
 
 
-def _write_raw_table(con, kind: Kind, staged: list[str]) -> None:
-    """All files of the kind, unioned by column name, every value as the text that was read."""
-    target = f"{RAW_SCHEMA}.{kind.name}"
-    if not staged:
-        cols = ", ".join(f'"{c.name}" VARCHAR' for c in kind.columns)
-        con.execute(f"CREATE OR REPLACE TABLE {target} ({cols}, _file VARCHAR, _line BIGINT, _loaded_at TIMESTAMPTZ)")
+def _file_stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _create_tables(con, kind: Kind, replace: bool) -> None:
+    """The kind's raw and typed tables, emptied when `replace`."""
+    create = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
+    raw_cols = ", ".join(f'"{c.name}" VARCHAR' for c in kind.columns)
+    typed_cols = ", ".join(f'"{c.name}" {value_parsers.TYPES[c.type][0]}' for c in kind.columns)
+    con.execute(f"{create} {RAW_SCHEMA}.{kind.name} ({raw_cols}, _file VARCHAR, _line BIGINT, _loaded_at TIMESTAMPTZ)")
+    con.execute(f"{create} {TYPED_SCHEMA}.{kind.name} ({typed_cols}, _file VARCHAR, _line BIGINT)")
+    if replace:
+        con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ?", [kind.name])
+        con.execute(f"DELETE FROM {TYPED_SCHEMA}.landed_files WHERE kind = ?", [kind.name])
+
+
+def _ledger(con, kind: Kind) -> dict[str, tuple]:
+    rows = con.execute(f"SELECT file, size, mtime_ns FROM {TYPED_SCHEMA}.landed_files WHERE kind = ?",
+                       [kind.name]).fetchall()
+    return {file: (size, mtime) for file, size, mtime in rows}
+
+
+def _unchanged_files(con, kind: Kind, current: dict[str, tuple]) -> set[str]:
+    """Files landed before with the same size and modification time (API rows never count as unchanged)."""
+    return {f for f, stamp in _ledger(con, kind).items() if stamp[0] is not None and current.get(f) == stamp}
+
+
+def _write_ledger(con, kind: Kind, current: dict[str, tuple]) -> None:
+    con.execute(f"DELETE FROM {TYPED_SCHEMA}.landed_files WHERE kind = ?", [kind.name])
+    if current:
+        con.executemany(f"INSERT INTO {TYPED_SCHEMA}.landed_files VALUES (?, ?, ?, ?)",
+                        [[kind.name, f, size, mtime] for f, (size, mtime) in current.items()])
+
+
+def _file_condition(files: list[str], column: str = "_file") -> str:
+    """SQL matching the rows of these ledger entries: a file by name, a source's API rows by prefix."""
+    terms = [f"starts_with({column}, '{_sql_str(f)}, ')" for f in files if f.endswith(API_SUFFIX)]
+    paths = [f"'{_sql_str(f)}'" for f in files if not f.endswith(API_SUFFIX)]
+    if paths:
+        terms.append(f"{column} IN ({', '.join(paths)})")
+    return "(" + " OR ".join(terms) + ")"
+
+
+def _forget_files(con, kind: Kind, files: list[str], record: bool) -> None:
+    """Remove the rows of changed or removed files (and of re-pulled API rows) before they land again."""
+    if not files:
         return
-    union = " UNION ALL BY NAME ".join(f"SELECT * EXCLUDE (_rn) FROM {t}" for t in staged)
-    con.execute(f"CREATE OR REPLACE TABLE {target} AS {union}")
-    for col in kind.columns:  # optional canonical columns absent from every file
-        con.execute(f'ALTER TABLE {target} ADD COLUMN IF NOT EXISTS "{col.name}" VARCHAR')
+    condition = _file_condition(files)
+    if record and kind.name in CHANGE_KEYS:
+        key, at = CHANGE_KEYS[kind.name]
+        con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
+                        SELECT '{kind.name}', "{key}", "{at}" FROM {TYPED_SCHEMA}.{kind.name} WHERE {condition}""")
+    for table in (f"{RAW_SCHEMA}.{kind.name}", f"{TYPED_SCHEMA}.{kind.name}"):
+        con.execute(f"DELETE FROM {table} WHERE {condition}")
+    con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ? AND {_file_condition(files, 'file')}",
+                [kind.name])
 
 
-def _write_typed_table(con, kind: Kind) -> None:
+def _append_raw_rows(con, kind: Kind, staged: list[str]) -> None:
+    """Every staged row as the text that was read; a file's extra columns are kept as extra columns."""
+    target = f"{RAW_SCHEMA}.{kind.name}"
+    for table in staged:
+        for col in kind.columns:  # optional canonical columns absent from this file
+            con.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{col.name}" VARCHAR')
+        existing = {r[0] for r in con.execute(f"DESCRIBE {target}").fetchall()}
+        for (name,) in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall():
+            if name not in existing and name != "_rn":
+                con.execute(f'ALTER TABLE {target} ADD COLUMN "{name}" VARCHAR')
+        con.execute(f"INSERT INTO {target} BY NAME SELECT * EXCLUDE (_rn) FROM {table}")
+
+
+def _append_typed_rows(con, kind: Kind, staged: list[str], record: bool) -> None:
     """Type every canonical column; rows with any unusable value go to quarantine, one row per field."""
-    source = f"{RAW_SCHEMA}.{kind.name}"
+    if not staged:
+        return
+    source = "(" + " UNION ALL BY NAME ".join(f"SELECT * EXCLUDE (_rn) FROM {t}" for t in staged) + ")"
     typed_cols, checks = [], []
     for col in kind.columns:
         sql_type, parser, expected, empty = value_parsers.TYPES[col.type]
@@ -273,9 +355,13 @@ def _write_typed_table(con, kind: Kind) -> None:
     )
     names = ", ".join(f'"{c.name}"' for c in kind.columns)
     con.execute(
-        f"""CREATE OR REPLACE TABLE {TYPED_SCHEMA}.{kind.name} AS
+        f"""INSERT INTO {TYPED_SCHEMA}.{kind.name}
             SELECT {names}, _file, _line FROM _typed WHERE len(_errors) = 0 ORDER BY _file, _line"""
     )
+    if record and kind.name in CHANGE_KEYS:
+        key, at = CHANGE_KEYS[kind.name]
+        con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
+                        SELECT '{kind.name}', "{key}", "{at}" FROM _typed WHERE len(_errors) = 0""")
     con.execute(
         f"""INSERT INTO {TYPED_SCHEMA}.quarantine
             SELECT '{kind.name}', _file, _line, e.field, e.reason, _raw, _loaded_at
@@ -289,15 +375,17 @@ def _sql_str(value: str) -> str:
 
 
 def land_all(con, files_by_kind: dict[str, list[Path]], *, pii_salt: str = "", pull_store: Path | None = None,
-             pulled_sources: tuple = ()) -> list[KindReport]:
-    """Every kind from its files and, when a pull store is given, the pulled rows of `pulled_sources`."""
+             pulled_sources: tuple = (), incremental: bool = False) -> list[KindReport]:
+    """Every kind from its files and, when a pull store is given, the pulled rows of `pulled_sources`;
+    `incremental`: into the tables of the last build, reading only what changed (see the module doc)."""
     prepare_schemas(con)
     if pull_store is not None and pull_store.exists():
         con.execute(f"ATTACH '{_sql_str(str(pull_store))}' AS pulled (READ_ONLY)")
     else:
         pulled_sources = ()
     try:
-        reports = [land_kind(con, kind, files_by_kind.get(name, []), pii_salt=pii_salt, pulled_sources=pulled_sources)
+        reports = [land_kind(con, kind, files_by_kind.get(name, []), pii_salt=pii_salt, pulled_sources=pulled_sources,
+                             incremental=incremental)
                    for name, kind in KINDS.items()]
         _land_connector_state(con, pulled_sources)
     finally:

@@ -38,7 +38,7 @@ def _run(args) -> int:
         _alert_failure(config, str(err), settings)
         return 2
     print(f"Running the nightly job on {settings.source_dir} (dbt progress: {run_log_path(settings)}) ...", flush=True)
-    outcome = run_nightly(settings)
+    outcome = run_nightly(settings, full_refresh=args.full_refresh)
     if not outcome.success:
         print(f"error: {outcome.error}", file=sys.stderr)
         _alert_failure(config, outcome.error, settings)
@@ -205,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", metavar="FILE", help="DuckDB file to publish (default: data/warehouse.duckdb or $MKPI_WAREHOUSE)")
     run.add_argument("--config", metavar="FILE", help="run settings: currency, time zone, schedule (default: mkpi.yml or $MKPI_CONFIG)")
     run.add_argument("--kpi-config", metavar="FILE", help="roles, KPIs, targets and weights (default: kpi.yml or $MKPI_KPI_CONFIG)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild everything from the exports instead of only what changed since the last run")
     run.set_defaults(handler=_run)
 
     demo = commands.add_parser(

@@ -21,6 +21,8 @@ class RunConfig:
     reporting_timezone: str = "UTC"
     as_of_date: dt.date | None = None
     fx_max_staleness_days: int = 7
+    # Incremental nights always rebuild at least the days from the as-of date minus this.
+    rebuild_lookback_days: int = 3
     schedule_cron: str = "0 3 * * *"
     schedule_timezone: str = "UTC"
     # Tracking thresholds and severities that differ from dbt_project.yml's defaults (vars.mkpi_tracking).
@@ -163,6 +165,7 @@ FIELDS = {
     ("reporting", "timezone"): ("reporting_timezone", _timezone),
     ("reporting", "as_of_date"): ("as_of_date", _date),
     ("fx", "max_staleness_days"): ("fx_max_staleness_days", _days),
+    ("incremental", "lookback_days"): ("rebuild_lookback_days", _days),
     ("schedule", "cron"): ("schedule_cron", _cron),
     ("schedule", "timezone"): ("schedule_timezone", _timezone),
     ("alerts", "min_severity"): ("alert_min_severity", _severity),

@@ -19,7 +19,7 @@ from pipelines.settings import Settings
 from pipelines.sources_config import load_sources
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
+def build_definitions(settings: Settings, full_refresh: bool = False) -> dg.Definitions:
     settings.export()
     pulls = source_assets(load_sources(settings.sources_file))
     landing = landing_assets([key for asset in pulls for key in asset.keys])
@@ -29,7 +29,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=[nightly_schedule(load_config(settings.config_file))],
         sensors=[failure_sensor(settings)],
         resources={
-            "mkpi": MkpiResource.from_settings(settings),
+            "mkpi": MkpiResource.from_settings(settings, full_refresh),
             "dbt": dbt_cli(),
         },
     )

@@ -69,12 +69,14 @@ def run_log_path(settings: Settings) -> Path:
     return settings.dagster_home / "logs" / "last_run.log"
 
 
-def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOutcome:
-    """Materialize every asset; on failure return the first failing step's message, one line."""
+def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None,
+                full_refresh: bool = False) -> RunOutcome:
+    """Materialize every asset; on failure return the first failing step's message, one line.
+    `full_refresh`: build from nothing even when last night's file could be reused."""
     from pipelines.definitions import build_definitions
 
     started = time.perf_counter()
-    defs = build_definitions(settings)
+    defs = build_definitions(settings, full_refresh)
     if instance is None:
         prepare_dagster_home(settings)
         instance = dg.DagsterInstance.get()

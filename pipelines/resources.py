@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.config import RunConfig, load_config
-from pipelines.settings import Settings
+from pipelines.settings import DEFAULT_MEMORY_LIMIT, Settings
 from pipelines.sources_config import SourcesConfig, load_sources
 
 
@@ -24,9 +24,11 @@ class MkpiResource(dg.ConfigurableResource):
     sources_file: str
     pull_store: str
     pii_salt: str = ""
+    duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
+    full_refresh: bool = False  # rebuild from nothing even when last night's file could be reused
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "MkpiResource":
+    def from_settings(cls, settings: Settings, full_refresh: bool = False) -> "MkpiResource":
         return cls(
             source_dir=str(settings.source_dir),
             config_file=str(settings.config_file),
@@ -38,6 +40,8 @@ class MkpiResource(dg.ConfigurableResource):
             sources_file=str(settings.sources_file),
             pull_store=str(settings.pull_store),
             pii_salt=settings.pii_salt,
+            duckdb_memory_limit=settings.duckdb_memory_limit,
+            full_refresh=full_refresh,
         )
 
     def run_config(self) -> RunConfig:
@@ -50,4 +54,5 @@ class MkpiResource(dg.ConfigurableResource):
         """The same paths as a Settings, for code shared with the command line."""
         return Settings.from_env(warehouse=self.warehouse, source_dir=self.source_dir, config_file=self.config_file,
                                  kpi_config=self.kpi_config, reports_dir=self.reports_dir, state_dir=self.state_dir,
-                                 sources_file=self.sources_file, pii_salt=self.pii_salt)
+                                 sources_file=self.sources_file, pii_salt=self.pii_salt,
+                                 duckdb_memory_limit=self.duckdb_memory_limit)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SUFFIX = ".building"  # dbt's profiles.yml appends the same suffix to MKPI_WAREHOUSE
+DEFAULT_MEMORY_LIMIT = "2GB"  # profiles.yml has the same default for MKPI_DUCKDB_MEMORY_LIMIT
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Settings:
     state_dir: Path  # what must survive from night to night: the alert ledger, validation results
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
     sources_file: Path  # sources.yml: the API sources to pull (absent: exports in the folder only)
+    duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB spills to disk beyond this, in landing and in dbt
 
     @property
     def build_path(self) -> Path:
@@ -50,6 +52,7 @@ class Settings:
             state_dir=Path(env.get("MKPI_STATE_DIR", data / "state")),
             pii_salt=env.get("MKPI_PII_SALT", ""),
             sources_file=Path(env.get("MKPI_SOURCES", PROJECT_ROOT / "sources.yml")),
+            duckdb_memory_limit=env.get("MKPI_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         return replace(
@@ -65,8 +68,9 @@ class Settings:
         )
 
     def export(self) -> None:
-        """Make the resolved paths visible to child processes (dbt reads MKPI_WAREHOUSE)."""
+        """Make the resolved paths visible to child processes (dbt reads MKPI_WAREHOUSE and the memory limit)."""
         os.environ["MKPI_WAREHOUSE"] = str(self.warehouse)
+        os.environ["MKPI_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
 
 

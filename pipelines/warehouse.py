@@ -19,8 +19,9 @@ def start_build(build_path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only)
+def connect(path: Path, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """`memory_limit`: beyond it DuckDB spills to a temp folder beside the file instead of growing."""
+    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit} if memory_limit else {})
 
 
 def records(con, sql: str, params=()) -> list[dict]:

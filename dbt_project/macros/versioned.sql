@@ -1,13 +1,16 @@
 {#
   Rows of a landing table numbered per business key, newest first (`_version` = 1 is the row used):
   overlapping exports repeat rows, and the last file in name order, last line, wins.
-  Staging keeps `_version = 1`; int_excluded_rows reports the others.
+  Staging keeps `_version = 1`; int_excluded_rows reports the others. `where` narrows the rows
+  before numbering (the incremental models pass a set of whole keys, so every version of a key
+  stays in).
 #}
-{% macro versioned(kind, partition_by) %}
+{% macro versioned(kind, partition_by, where=none) %}
     select
         *,
         row_number() over (partition by {{ partition_by }} order by _file desc, _line desc) as _version
     from {{ source('landing', kind) }}
+    {% if where %}where {{ where }}{% endif %}
 {% endmacro %}
 
 {# kind → (SQL partition key, how the key reads to an analyst) #}

@@ -8,6 +8,7 @@ from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
 from pipelines import warehouse
+from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
 from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
 from pipelines.validation.data_expectations import load_expectations, validate_landed
@@ -24,33 +25,42 @@ def write_run_settings(con, config: RunConfig) -> None:
     con.execute(
         """CREATE OR REPLACE TABLE landing.run_settings AS
            SELECT ?::VARCHAR AS reporting_currency, ?::VARCHAR AS reporting_timezone,
-                  ?::DATE AS as_of_date, ?::INTEGER AS fx_max_staleness_days""",
-        [config.reporting_currency, config.reporting_timezone, config.as_of(), config.fx_max_staleness_days],
+                  ?::DATE AS as_of_date, ?::INTEGER AS fx_max_staleness_days,
+                  ?::INTEGER AS rebuild_lookback_days""",
+        [config.reporting_currency, config.reporting_timezone, config.as_of(), config.fx_max_staleness_days,
+         config.rebuild_lookback_days],
     )
 
 
-def land_source_folder(mkpi: MkpiResource, log) -> dict[str, landing.KindReport]:
-    """Land the whole source folder into a fresh working copy; returns a report per kind."""
+def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindReport], BuildPlan]:
+    """Land the source folder into the working copy: a fresh one, or last night's file when nothing
+    that shapes the rows changed (then only new and changed files are read). A report per kind."""
     config = mkpi.run_config()
     folder = source_folder.scan(Path(mkpi.source_dir))
     for path in folder.unknown:
         log.warning(f"{path}: not a known kind of export, ignored (known kinds: {', '.join(KINDS)})")
     build_path = Path(mkpi.build_path)
+    plan = plan_build(Path(mkpi.warehouse), config, mkpi.pii_salt, mkpi.full_refresh)
+    log.info(plan.reason)
     warehouse.start_build(build_path)
-    con = warehouse.connect(build_path)
+    if plan.incremental:
+        start_from_published(Path(mkpi.warehouse), build_path)
+    con = warehouse.connect(build_path, memory_limit=mkpi.duckdb_memory_limit)
     try:
         # Timestamps without an offset are read as reporting-time-zone local times.
         con.execute(f"SET TimeZone = '{config.reporting_timezone}'")
         pulled = tuple(s.name for s in mkpi.sources().enabled)
         reports = {r.kind: r for r in landing.land_all(con, folder.files, pii_salt=mkpi.pii_salt,
-                                                        pull_store=Path(mkpi.pull_store), pulled_sources=pulled)}
+                                                        pull_store=Path(mkpi.pull_store), pulled_sources=pulled,
+                                                        incremental=plan.incremental)}
         write_run_settings(con, config)
+        record_build_state(con, plan)
     finally:
         con.close()
     for report in reports.values():
         if not report.files:
             log.warning(f"no {report.kind} files in {mkpi.source_dir}: its tables are empty")
-    return reports
+    return reports, plan
 
 
 VALIDATED_KINDS = list(load_expectations())
@@ -72,7 +82,7 @@ def landing_assets(pulled: list[dg.AssetKey]) -> dg.AssetsDefinition:
 
 def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     try:
-        reports = land_source_folder(mkpi, context.log)
+        reports, plan = land_source_folder(mkpi, context.log)
     except SourceError as err:
         raise dg.Failure(description=str(err), allow_retries=False) from None
     for kind, report in reports.items():
@@ -89,7 +99,8 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         asset_key=landing_key("quarantine"),
         metadata={"rows_quarantined": sum(r.rows_quarantined for r in reports.values())},
     )
-    yield dg.MaterializeResult(asset_key=landing_key("run_settings"))
+    yield dg.MaterializeResult(asset_key=landing_key("run_settings"),
+                               metadata={"incremental": plan.incremental, "build": plan.reason})
     yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
     yield from expectation_results(mkpi, [k for k in VALIDATED_KINDS if reports[k].files])
     for kind in VALIDATED_KINDS:

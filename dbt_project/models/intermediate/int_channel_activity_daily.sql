@@ -11,9 +11,8 @@ with spend as (
 ),
 
 sessions as (
-    select session_date as activity_date, source as channel, medium, campaign, count(*) as sessions
-    from {{ ref('int_sessions_normalized') }}
-    group by 1, 2, 3, 4
+    select session_date as activity_date, source as channel, medium, campaign, sessions
+    from {{ ref('int_sessions_daily') }}
     union all
     select activity_date, channel, medium, campaign, sessions
     from {{ ref('int_traffic_aggregated') }}

@@ -1,6 +1,6 @@
 {# The GA4 default channel group of every (source, medium, campaign) seen, from the editable rules table. #}
 with keys as (
-    select distinct source as source, medium, campaign from {{ ref('int_sessions_normalized') }}
+    select distinct source as source, medium, campaign from {{ ref('int_sessions_daily') }}
     union
     select distinct channel, medium, campaign from {{ ref('int_traffic_aggregated') }}
     union

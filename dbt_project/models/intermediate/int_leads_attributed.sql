@@ -1,12 +1,19 @@
+{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt_days('created_date', 'leads_from') }}") }}
+-- depends_on: {{ ref('int_rebuild_window') }}
 {#
   Each lead's (channel, medium, campaign): its own UTM fields when it has any; else the earliest
   session of its visitor at or before the lead was created; else (unattributed).
+  Incremental: tonight's days are rebuilt (from the first changed session day at the latest).
 #}
-with leads as (
+with staged as (
+    {{ staged_to_rebuild('leads') }}
+),
+
+leads as (
     select
         *,
         utm_source is not null or utm_medium is not null or utm_campaign is not null as has_utm
-    from {{ ref('stg_landing__leads') }}
+    from staged
 ),
 
 first_sessions as (
@@ -59,3 +66,6 @@ select
     a.channel <> '(unattributed)' and a.medium <> 'offline' and o.lead_source is null as is_online
 from attributed as a
 left join {{ ref('offline_lead_sources') }} as o on lower(o.lead_source) = a.lead_source
+{% if is_incremental() %}
+where cast(a.created_at_local as date) >= {{ rebuild_window('leads_from') }}
+{% endif %}

@@ -1,5 +1,8 @@
+{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt_days('session_date', 'sessions_from') }}") }}
+-- depends_on: {{ ref('int_rebuild_window') }}
+{# Incremental: tonight's days are deleted by the pre-hook and rebuilt from every version of their session ids. #}
 with sessions as (
-    select * from {{ ref('stg_landing__sessions') }}
+    {{ staged_to_rebuild('sessions') }}
 ),
 
 resolved as (
@@ -11,31 +14,49 @@ resolved as (
     from sessions as s
     left join {{ ref('int_source_lookup') }} as lk on lk.raw_value = s.source_key
     left join {{ ref('source_categories') }} as cat on cat.source = lk.source
+),
+
+normalized as (
+    select
+        session_id,
+        started_at,
+        started_at_local,
+        cast(started_at_local as date) as session_date,
+        visitor_id,
+        landing_url,
+        referrer,
+        referrer_host,
+        touch_type,
+        source,
+        case touch_type
+            when 'utm' then coalesce(tagged_medium, '(not set)')
+            when 'click_id' then 'cpc'
+            when 'referral' then case when source_category = 'search' then 'organic' else 'referral' end
+            else '(none)'
+        end as medium,
+        coalesce(tagged_campaign, '(not set)') as campaign,
+        utm_content,
+        utm_term,
+        has_gclid,
+        has_msclkid,
+        has_fbclid,
+        {# The tags as exported, for the tracking checks (spelling, columns vs URL, unknown source). #}
+        tagged_source,
+        exported_utm_source,
+        exported_utm_medium,
+        exported_utm_campaign,
+        column_source_key,
+        url_source_key,
+        column_medium_key,
+        url_medium_key,
+        column_campaign_key,
+        url_campaign_key,
+        _file,
+        _line
+    from resolved
 )
 
-select
-    session_id,
-    started_at,
-    started_at_local,
-    cast(started_at_local as date) as session_date,
-    visitor_id,
-    landing_url,
-    referrer,
-    referrer_host,
-    touch_type,
-    source,
-    case touch_type
-        when 'utm' then coalesce(tagged_medium, '(not set)')
-        when 'click_id' then 'cpc'
-        when 'referral' then case when source_category = 'search' then 'organic' else 'referral' end
-        else '(none)'
-    end as medium,
-    coalesce(tagged_campaign, '(not set)') as campaign,
-    utm_content,
-    utm_term,
-    has_gclid,
-    has_msclkid,
-    has_fbclid,
-    _file,
-    _line
-from resolved
+select * from normalized
+{% if is_incremental() %}
+where session_date >= {{ rebuild_window('sessions_from') }}
+{% endif %}

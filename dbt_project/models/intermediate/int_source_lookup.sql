@@ -5,7 +5,7 @@
   Built on distinct values only, so its cost does not grow with the number of sessions.
 #}
 with raw_values as (
-    select distinct source_key as raw_value from {{ ref('stg_landing__sessions') }}
+    select distinct source_key as raw_value from {{ ref('int_session_source_keys') }}
     union
     select distinct utm_source from {{ ref('stg_landing__leads') }} where utm_source is not null
     union

@@ -3,7 +3,7 @@
   rows: where both exist, sessions are counted from the rows, never twice.
 #}
 with session_days as (
-    select distinct session_date from {{ ref('int_sessions_normalized') }}
+    select distinct session_date from {{ ref('int_sessions_daily') }}
 )
 
 select

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt_days('session_date', 'sessions_from') }}") }}
+-- depends_on: {{ ref('int_rebuild_window') }}
 select
     s.session_id,
     s.started_at,
@@ -20,3 +22,6 @@ select
 from {{ ref('int_sessions_normalized') }} as s
 left join {{ ref('int_channel_groups') }} as g
     on g.channel = s.source and g.medium = s.medium and g.campaign = s.campaign
+{% if is_incremental() %}
+where s.session_date >= {{ rebuild_window('sessions_from') }}
+{% endif %}

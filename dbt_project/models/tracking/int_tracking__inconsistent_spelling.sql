@@ -1,16 +1,13 @@
 {# UTM values exported with capitals or stray spaces: they count correctly here, but not in tools that do not normalize. #}
 with exported as (
     select session_date as activity_date, 'utm_source' as field, exported_utm_source as spelled, source as channel
-    from {{ ref('stg_landing__sessions') }} as s
-    inner join {{ ref('int_sessions_normalized') }} as n using (session_id)
+    from {{ ref('int_sessions_normalized') }}
     union all
-    select n.session_date, 'utm_medium', exported_utm_medium, n.source
-    from {{ ref('stg_landing__sessions') }} as s
-    inner join {{ ref('int_sessions_normalized') }} as n using (session_id)
+    select session_date, 'utm_medium', exported_utm_medium, source
+    from {{ ref('int_sessions_normalized') }}
     union all
-    select n.session_date, 'utm_campaign', exported_utm_campaign, n.source
-    from {{ ref('stg_landing__sessions') }} as s
-    inner join {{ ref('int_sessions_normalized') }} as n using (session_id)
+    select session_date, 'utm_campaign', exported_utm_campaign, source
+    from {{ ref('int_sessions_normalized') }}
 ),
 
 variants as (

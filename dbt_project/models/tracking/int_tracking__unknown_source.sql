@@ -7,13 +7,9 @@ with known as (
 ),
 
 tagged as (
-    select session_date as activity_date, source, medium, campaign, tagged_source_raw
-    from (
-        select n.*, s.tagged_source as tagged_source_raw
-        from {{ ref('int_sessions_normalized') }} as n
-        inner join {{ ref('stg_landing__sessions') }} as s using (session_id)
-        where n.touch_type = 'utm'
-    ) as t
+    select session_date as activity_date, source, medium, campaign, tagged_source as tagged_source_raw
+    from {{ ref('int_sessions_normalized') }}
+    where touch_type = 'utm'
 )
 
 select

@@ -1,13 +1,13 @@
 {# Sessions whose exported utm columns disagree with the utm parameters of their own landing URL. #}
 with pairs as (
     select session_id, session_date, 'utm_source' as field, column_source_key as in_columns, url_source_key as in_url
-    from {{ ref('stg_landing__sessions') }} inner join {{ ref('int_sessions_normalized') }} using (session_id)
+    from {{ ref('int_sessions_normalized') }}
     union all
     select session_id, session_date, 'utm_medium', column_medium_key, url_medium_key
-    from {{ ref('stg_landing__sessions') }} inner join {{ ref('int_sessions_normalized') }} using (session_id)
+    from {{ ref('int_sessions_normalized') }}
     union all
     select session_id, session_date, 'utm_campaign', column_campaign_key, url_campaign_key
-    from {{ ref('stg_landing__sessions') }} inner join {{ ref('int_sessions_normalized') }} using (session_id)
+    from {{ ref('int_sessions_normalized') }}
 )
 
 select

@@ -1,0 +1,40 @@
+{#
+  The incremental models rebuild every day from tonight's start day (int_rebuild_window) on:
+  a pre-hook deletes those days, the model inserts them again. On the first night, after a change
+  to the project or the run settings, and with `mkpi run --full-refresh`, their tables start empty
+  and are built whole, from the same SQL.
+#}
+
+{# A column of tonight's rebuild window, as a scalar subquery. #}
+{% macro rebuild_window(column) -%}
+    (select {{ column }} from {{ ref('int_rebuild_window') }})
+{%- endmacro %}
+
+{# Pre-hook: delete the days this night rebuilds. #}
+{% macro delete_rebuilt_days(date_column, window_column) -%}
+    {% if is_incremental() %}
+    delete from {{ this }} where {{ date_column }} >= {{ rebuild_window(window_column) }}
+    {% endif %}
+{%- endmacro %}
+
+{#
+  The landing keys with any version on or after the window's start: every version of each stays in,
+  so deduplicating them picks the same row a full build picks.
+#}
+{% macro keys_to_rebuild(kind, key, at_column) -%}
+    {{ key }} in (
+        select {{ key }} from {{ source('landing', kind) }}
+        where {{ at_column }} >= {{ rebuild_window('landing_rows_from') }}
+    )
+{%- endmacro %}
+
+{# The staged rows an incremental model reads: tonight's keys when incremental, else the staging view. #}
+{% macro staged_to_rebuild(kind) -%}
+    {% if kind == 'sessions' and is_incremental() %}
+    {{ staged_sessions(where=keys_to_rebuild('sessions', 'session_id', 'started_at')) }}
+    {% elif kind == 'leads' and is_incremental() %}
+    {{ staged_leads(where=keys_to_rebuild('leads', 'lead_id', 'created_at')) }}
+    {% else %}
+    select * from {{ ref('stg_landing__' ~ kind) }}
+    {% endif %}
+{%- endmacro %}

@@ -1,0 +1,96 @@
+{#
+  The staging of the two tables that grow with history, as macros: stg_landing__sessions and
+  stg_landing__leads are these without `where`; the incremental models call them with a set of
+  keys so that only those keys are deduplicated and parsed, not the whole history.
+#}
+
+{# One row per session (its latest version) with its UTM evidence, touch type and source key. #}
+{% macro staged_sessions(where=none) %}
+with ranked as (
+    {{ versioned('sessions', version_keys()['sessions'][0], where) }}
+),
+
+exported as (
+    select
+        *,
+        case when trim(utm_source) <> '' then utm_source end as column_utm_source,
+        case when trim(utm_medium) <> '' then utm_medium end as column_utm_medium,
+        case when trim(utm_campaign) <> '' then utm_campaign end as column_utm_campaign,
+        {{ url_param('landing_url', 'utm_source') }} as url_utm_source,
+        {{ url_param('landing_url', 'utm_medium') }} as url_utm_medium,
+        {{ url_param('landing_url', 'utm_campaign') }} as url_utm_campaign
+    from ranked
+    where _version = 1
+),
+
+evidence as (
+    select
+        session_id,
+        started_at,
+        visitor_id,
+        landing_url,
+        referrer,
+        {# As exported (columns, else URL): the tracking checks look for spelling variants here. #}
+        coalesce(column_utm_source, url_utm_source) as exported_utm_source,
+        coalesce(column_utm_medium, url_utm_medium) as exported_utm_medium,
+        coalesce(column_utm_campaign, url_utm_campaign) as exported_utm_campaign,
+        {# Both spellings, lower-cased, for the check that columns and URL agree. #}
+        lower(trim(column_utm_source)) as column_source_key,
+        lower(trim(url_utm_source)) as url_source_key,
+        lower(trim(column_utm_medium)) as column_medium_key,
+        lower(trim(url_utm_medium)) as url_medium_key,
+        lower(trim(column_utm_campaign)) as column_campaign_key,
+        lower(trim(url_utm_campaign)) as url_campaign_key,
+        lower(trim(coalesce(column_utm_source, url_utm_source))) as tagged_source,
+        lower(trim(coalesce(column_utm_medium, url_utm_medium))) as tagged_medium,
+        lower(trim(coalesce(column_utm_campaign, url_utm_campaign))) as tagged_campaign,
+        coalesce({{ clean_key('utm_content') }}, lower(trim({{ url_param('landing_url', 'utm_content') }}))) as utm_content,
+        coalesce({{ clean_key('utm_term') }}, lower(trim({{ url_param('landing_url', 'utm_term') }}))) as utm_term,
+        {{ url_param('landing_url', 'gclid') }} is not null as has_gclid,
+        {{ url_param('landing_url', 'msclkid') }} is not null as has_msclkid,
+        {{ url_param('landing_url', 'fbclid') }} is not null as has_fbclid,
+        {{ url_host('referrer') }} as referrer_host,
+        _file,
+        _line
+    from exported
+)
+
+select
+    *,
+    case
+        when tagged_source is not null or tagged_medium is not null or tagged_campaign is not null then 'utm'
+        when has_gclid or has_msclkid then 'click_id'
+        when referrer_host is not null then 'referral'
+        else 'direct'
+    end as touch_type,
+    case
+        when tagged_source is not null or tagged_medium is not null or tagged_campaign is not null
+            then coalesce(tagged_source, '(not set)')
+        when has_gclid then 'google'
+        when has_msclkid then 'bing'
+        when referrer_host is not null then referrer_host
+        else '(direct)'
+    end as source_key
+from evidence
+{% endmacro %}
+
+{# One row per lead (its latest version), keys cleaned. #}
+{% macro staged_leads(where=none) %}
+with ranked as (
+    {{ versioned('leads', version_keys()['leads'][0], where) }}
+)
+
+select
+    lead_id,
+    created_at,
+    visitor_id,
+    {{ clean_key('lead_source') }} as lead_source,
+    {{ clean_key('utm_source') }} as utm_source,
+    {{ clean_key('utm_medium') }} as utm_medium,
+    {{ clean_key('utm_campaign') }} as utm_campaign,
+    {{ clean_key('status') }} as status,
+    _file,
+    _line
+from ranked
+where _version = 1
+{% endmacro %}

@@ -1,0 +1,75 @@
+"""Whether tonight's build starts from last night's published file (incremental) or from nothing.
+
+An incremental night copies the published file and lands and rebuilds only what changed. It is
+only safe when everything that shapes the stored rows is as it was: the dbt project, the landing
+code, the reporting currency and time zone, and the hashing salt. Their fingerprint is stored in
+the file (`landing.build_state`); any difference, a missing or unreadable file, or
+`mkpi run --full-refresh` makes the night a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines import warehouse
+from pipelines.config import RunConfig
+from pipelines.settings import PROJECT_ROOT
+
+# What the stored rows depend on; tests and docs do not change them.
+_SHAPING_FOLDERS = ("dbt_project/models", "dbt_project/macros", "dbt_project/seeds")
+_SHAPING_FILES = ("dbt_project/dbt_project.yml", "connectors/landing.py", "connectors/kinds.py",
+                  "connectors/value_parsers.py", "connectors/personal_data.py")
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    incremental: bool
+    reason: str  # one line for the run's log and metadata
+    fingerprint: str
+
+
+def fingerprint(config: RunConfig, pii_salt: str) -> str:
+    digest = hashlib.sha256()
+    files = [PROJECT_ROOT / f for f in _SHAPING_FILES]
+    for folder in _SHAPING_FOLDERS:
+        files += sorted(p for p in (PROJECT_ROOT / folder).rglob("*") if p.is_file())
+    for path in files:
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    settings = (config.reporting_currency, config.reporting_timezone, config.fx_max_staleness_days, pii_salt)
+    digest.update(repr(settings).encode())
+    return digest.hexdigest()
+
+
+def plan_build(published: Path, config: RunConfig, pii_salt: str, full_refresh: bool = False) -> BuildPlan:
+    current = fingerprint(config, pii_salt)
+    if full_refresh:
+        return BuildPlan(False, "full build: asked for with --full-refresh", current)
+    if not published.exists():
+        return BuildPlan(False, "full build: no published file yet", current)
+    try:
+        con = warehouse.connect(published, read_only=True)
+        try:
+            stored = con.execute("SELECT fingerprint FROM landing.build_state").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return BuildPlan(False, "full build: the published file has no build state (built by an older mkpi)", current)
+    if not stored or stored[0] != current:
+        return BuildPlan(False, "full build: the dbt project, landing code or reporting settings changed", current)
+    return BuildPlan(True, "incremental: only new, changed and removed files and the days they touch", current)
+
+
+def start_from_published(published: Path, build_path: Path) -> None:
+    """The working copy begins as last night's file; the published one is never written to."""
+    shutil.copyfile(published, build_path)
+
+
+def record_build_state(con, plan: BuildPlan) -> None:
+    con.execute("""CREATE OR REPLACE TABLE landing.build_state AS
+                   SELECT ?::VARCHAR AS fingerprint, ?::BOOLEAN AS incremental, ?::VARCHAR AS reason,
+                          current_timestamp AS built_at""", [plan.fingerprint, plan.incremental, plan.reason])
