@@ -37,6 +37,7 @@ API_SUFFIX = " API"  # ledger name of a source's pulled rows; their _file reads 
 class KindReport:
     kind: str
     files: list[str] = field(default_factory=list)
+    landed: list[str] = field(default_factory=list)  # files read tonight (all of them on a full build), API entries
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -78,6 +79,8 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
         if table:
             staged.append(table)
             report.files.append(f"{source} (API)")
+            report.landed.append(source + API_SUFFIX)
+    report.landed += [str(f) for f in files if str(f) not in kept]
     _append_raw_rows(con, kind, staged)
     _append_typed_rows(con, kind, staged, record=incremental)
     for name in staged:
@@ -290,7 +293,7 @@ def _write_ledger(con, kind: Kind, current: dict[str, tuple]) -> None:
                         [[kind.name, f, size, mtime] for f, (size, mtime) in current.items()])
 
 
-def _file_condition(files: list[str], column: str = "_file") -> str:
+def rows_of(files: list[str], column: str = "_file") -> str:
     """SQL matching the rows of these ledger entries: a file by name, a source's API rows by prefix."""
     terms = [f"starts_with({column}, '{_sql_str(f)}, ')" for f in files if f.endswith(API_SUFFIX)]
     paths = [f"'{_sql_str(f)}'" for f in files if not f.endswith(API_SUFFIX)]
@@ -303,14 +306,14 @@ def _forget_files(con, kind: Kind, files: list[str], record: bool) -> None:
     """Remove the rows of changed or removed files (and of re-pulled API rows) before they land again."""
     if not files:
         return
-    condition = _file_condition(files)
+    condition = rows_of(files)
     if record and kind.name in CHANGE_KEYS:
         key, at = CHANGE_KEYS[kind.name]
         con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
                         SELECT '{kind.name}', "{key}", "{at}" FROM {TYPED_SCHEMA}.{kind.name} WHERE {condition}""")
     for table in (f"{RAW_SCHEMA}.{kind.name}", f"{TYPED_SCHEMA}.{kind.name}"):
         con.execute(f"DELETE FROM {table} WHERE {condition}")
-    con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ? AND {_file_condition(files, 'file')}",
+    con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ? AND {rows_of(files, 'file')}",
                 [kind.name])
 
 

@@ -102,19 +102,23 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     yield dg.MaterializeResult(asset_key=landing_key("run_settings"),
                                metadata={"incremental": plan.incremental, "build": plan.reason})
     yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
-    yield from expectation_results(mkpi, [k for k in VALIDATED_KINDS if reports[k].files])
+    landed = {k: reports[k].landed for k in VALIDATED_KINDS if reports[k].landed}
+    yield from expectation_results(mkpi, landed)
     for kind in VALIDATED_KINDS:
-        if not reports[kind].files:
+        if kind not in landed:
+            note = "unchanged since the last build" if reports[kind].files else "no files of this kind"
             yield dg.AssetCheckResult(asset_key=landing_key(kind), check_name="expectations", passed=True,
-                                      metadata={"rows_checked": 0, "note": "no files of this kind"})
+                                      metadata={"rows_checked": 0, "note": note})
 
 
-def expectation_results(mkpi: MkpiResource, kinds: list[str]):
-    """Validate in the landing step itself: a separate step would contend with dbt for the file lock."""
+def expectation_results(mkpi: MkpiResource, landed: dict[str, list[str]]):
+    """Validate tonight's rows of each kind in the landing step itself: a separate step would contend
+    with dbt for the file lock."""
     con = warehouse.connect(Path(mkpi.build_path), read_only=True)
     try:
-        validations = validate_landed(con, kinds, mkpi.run_config().as_of().isoformat(),
-                                      Path(mkpi.state_dir) / "validations")
+        validations = validate_landed(con, list(landed), mkpi.run_config().as_of().isoformat(),
+                                      Path(mkpi.state_dir) / "validations",
+                                      rows={kind: landing.rows_of(files) for kind, files in landed.items()})
     finally:
         con.close()
     for v in validations:

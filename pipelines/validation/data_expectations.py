@@ -45,8 +45,10 @@ def _expectation(gx, kind: str, name: str, args: dict):
     return cls(**(args or {}))
 
 
-def validate_landed(con, kinds: list[str], as_of: str, results_dir: Path) -> list[KindValidation]:
-    """Run each kind's expectations on its landed table; keep GX's JSON result per kind."""
+def validate_landed(con, kinds: list[str], as_of: str, results_dir: Path,
+                    rows: dict[str, str] | None = None) -> list[KindValidation]:
+    """Run each kind's expectations on its landed table, or on the rows matching `rows[kind]` (SQL,
+    tonight's rows on an incremental night); keep GX's JSON result per kind."""
     import great_expectations as gx
 
     expectations = load_expectations()
@@ -59,7 +61,7 @@ def validate_landed(con, kinds: list[str], as_of: str, results_dir: Path) -> lis
     for kind in kinds:
         if kind not in expectations:
             continue
-        frame = _read_for_validation(con, kind)
+        frame = _read_for_validation(con, kind, (rows or {}).get(kind, "true"))
         suite = context.suites.add(gx.ExpectationSuite(name=kind))
         for name, args in expectations[kind]:
             suite.add_expectation(_expectation(gx, kind, name, args))
@@ -72,10 +74,10 @@ def validate_landed(con, kinds: list[str], as_of: str, results_dir: Path) -> lis
     return validations
 
 
-def _read_for_validation(con, kind: str):
-    """The kind's typed table as pandas, decimals as floats; a reproducible sample above SAMPLE_ROWS."""
-    table = f"landing.{kind}"
-    columns = con.execute(f"DESCRIBE {table}").fetchall()
+def _read_for_validation(con, kind: str, where: str):
+    """The kind's typed rows as pandas, decimals as floats; a reproducible sample above SAMPLE_ROWS."""
+    columns = con.execute(f"DESCRIBE landing.{kind}").fetchall()
+    table = f"(SELECT * FROM landing.{kind} WHERE {where})"
     select = ", ".join(f'CAST("{c}" AS DOUBLE) AS "{c}"' if t.startswith("DECIMAL") else f'"{c}"' for c, t, *_ in columns)
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     sample = f" USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)" if rows > SAMPLE_ROWS else ""
