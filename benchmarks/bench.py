@@ -205,7 +205,7 @@ def markdown(report: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", default="large", choices=["small", "medium", "large"])
+    parser.add_argument("--scale", default="large", choices=["small", "medium", "large", "xlarge"])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--curve", default="small,medium", help="scales for the scaling curve (comma-separated)")
     args = parser.parse_args()

@@ -155,20 +155,18 @@ def _stage_file(con, kind: Kind, path: Path, table: str, tmp: Path, pii_salt: st
         transcode_to_utf8(path, read_path, "gb18030")
     rejects = f"_rej_{table}"
     columns = "{" + ", ".join(f"'{_sql_str(n)}': 'VARCHAR'" for n in names) + "}"
+    # Line = record number + 1 (the header) until a blank or rejected line says otherwise.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT row_number() OVER () AS _rn, *
+            SELECT row_number() OVER () AS _rn, *, '{_sql_str(str(path))}' AS _file,
+                   row_number() OVER () + 1 AS _line, current_timestamp AS _loaded_at
             FROM read_csv(?, header = true, columns = {columns}, delim = ?, quote = '"',
                           escape = '"', store_rejects = true, rejects_table = '{rejects}',
                           rejects_scan = '{rejects}_scan', auto_detect = false)""",
         [str(read_path), delimiter],
     )
-    _add_line_numbers(con, table, rejects, scan.blank_lines)
+    _correct_line_numbers(con, table, rejects, scan.blank_lines)
     _hash_personal_data(con, table, names, pii_salt)
-    con.execute(
-        f"""ALTER TABLE {table} ADD COLUMN _file VARCHAR DEFAULT '{_sql_str(str(path))}';
-            ALTER TABLE {table} ADD COLUMN _loaded_at TIMESTAMPTZ DEFAULT current_timestamp;"""
-    )
     _quarantine_rejects(con, kind, path, rejects, names, pii_salt)
     con.execute(f"DROP TABLE {rejects}; DROP TABLE {rejects}_scan")
     return table
@@ -192,25 +190,23 @@ def _stage_pulled(con, kind: Kind, source: str, table: str) -> str | None:
     return table
 
 
-def _add_line_numbers(con, table: str, rejects: str, blank_lines: list[int]) -> None:
+def _correct_line_numbers(con, table: str, rejects: str, blank_lines: list[int]) -> None:
     """Map the n-th record DuckDB kept to its physical line: skip the header, blank and rejected lines."""
     con.execute("CREATE OR REPLACE TEMP TABLE _skips (line BIGINT)")
     if blank_lines:
         con.executemany("INSERT INTO _skips VALUES (?)", [[n] for n in blank_lines])
     con.execute(f"INSERT INTO _skips SELECT DISTINCT line FROM {rejects}")
+    if _count(con, "_skips") == 0:
+        return
     # A record numbered r sits after every skipped line that has fewer than r records before it.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _skip_marks AS
             SELECT line - 1 - row_number() OVER (ORDER BY line) AS records_before FROM _skips"""
     )
-    con.execute(f"ALTER TABLE {table} ADD COLUMN _line BIGINT")
-    if _count(con, "_skip_marks") == 0:
-        con.execute(f"UPDATE {table} SET _line = _rn + 1")
-    else:
-        con.execute(
-            f"""UPDATE {table} SET _line = _rn + 1 + (
-                    SELECT count(*) FROM _skip_marks WHERE records_before < {table}._rn)"""
-        )
+    con.execute(
+        f"""UPDATE {table} SET _line = _rn + 1 + (
+                SELECT count(*) FROM _skip_marks WHERE records_before < {table}._rn)"""
+    )
 
 
 def _pii_expr(column: str, salt: str) -> str | None:
@@ -348,13 +344,16 @@ def _append_typed_rows(con, kind: Kind, staged: list[str], record: bool) -> None
         if parser:
             reason = f"'{col.name}: ''' || {value} || ''' is not {_sql_str(expected)}'"
             checks.append(f"CASE WHEN {value} IS NOT NULL AND {typed} IS NULL THEN {{'field': '{col.name}', 'reason': {reason}}} END")
-    raw_json = "json_object(" + ", ".join(f"'{c.name}', \"{c.name}\"" for c in kind.columns) + ")"
+    raw_json = "json_object(" + ", ".join(f"'{c.name}', \"_text_{c.name}\"" for c in kind.columns) + ")"
     errors = f"list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL)" if checks else "[]"
+    texts = ", ".join(f'"{c.name}" AS "_text_{c.name}"' for c in kind.columns)
+    # The row's text as JSON only where the quarantine needs it.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _typed AS
-            SELECT {', '.join(typed_cols)}, _file, _line, _loaded_at,
-                   {errors} AS _errors, {raw_json}::VARCHAR AS _raw
-            FROM {source}"""
+            SELECT * EXCLUDE ({', '.join(f'"_text_{c.name}"' for c in kind.columns)}),
+                   CASE WHEN len(_errors) > 0 THEN {raw_json}::VARCHAR END AS _raw
+            FROM (SELECT {', '.join(typed_cols)}, _file, _line, _loaded_at, {errors} AS _errors, {texts}
+                  FROM {source})"""
     )
     names = ", ".join(f'"{c.name}"' for c in kind.columns)
     con.execute(

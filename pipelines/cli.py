@@ -219,8 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("dir", metavar="DIR", help="folder to write the exports to (created if missing)")
     demo.add_argument("--seed", type=int, default=7, help="random seed; same seed, same data (default 7)")
     demo.add_argument("--days", type=int, default=None, help="days of history ending yesterday (default depends on --scale)")
-    demo.add_argument("--scale", choices=["small", "medium", "large"], default="small",
-                      help="small: ~60k sessions; medium: ~1M; large: ~20M (default small)")
+    demo.add_argument("--scale", choices=["small", "medium", "large", "xlarge"], default="small",
+                      help="small: ~60k sessions; medium: ~1M; large: ~20M; xlarge: ~100M (default small)")
     demo.add_argument("--end-date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                       help="last day of data (default: yesterday); same seed and end date, same files")
     demo.set_defaults(handler=_demo_data)

@@ -4,11 +4,14 @@ with settings as (
 ),
 
 {% for kind, (key, label) in version_keys().items() %}
+{#- A one-column key: number only the keys that occur more than once, not the whole history. #}
+{%- set only_repeated = key ~ " in (select " ~ key ~ " from " ~ source('landing', kind) ~ " group by " ~ key
+                        ~ " having count(*) > 1)" if ',' not in key else none %}
 repeated_{{ kind }} as (
     select
         '{{ kind }}' as kind, _file as file, _line as line, '{{ key.split(",")[0] }}' as field,
         'another row with the same {{ label }} comes later (later file or line); that row is used' as reason
-    from ({{ versioned(kind, key) }}) as v
+    from ({{ versioned(kind, key, only_repeated) }}) as v
     where _version > 1
 ),
 {% endfor %}

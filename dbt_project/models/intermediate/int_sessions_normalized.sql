@@ -5,6 +5,15 @@ with sessions as (
     {{ staged_to_rebuild('sessions') }}
 ),
 
+{# Resolved here rather than read from int_source_lookup, which is built from this table's keys. #}
+source_keys as (
+    select distinct source_key as raw_value from sessions
+),
+
+lookup as (
+    {{ resolve_sources('source_keys') }}
+),
+
 resolved as (
     select
         s.*,
@@ -12,7 +21,7 @@ resolved as (
         lk.source,
         cat.category as source_category
     from sessions as s
-    left join {{ ref('int_source_lookup') }} as lk on lk.raw_value = s.source_key
+    left join lookup as lk on lk.raw_value = s.source_key
     left join {{ ref('source_categories') }} as cat on cat.source = lk.source
 ),
 
@@ -27,6 +36,7 @@ normalized as (
         referrer,
         referrer_host,
         touch_type,
+        source_key,
         source,
         case touch_type
             when 'utm' then coalesce(tagged_medium, '(not set)')

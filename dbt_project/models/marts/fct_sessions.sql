@@ -1,5 +1,8 @@
-{{ config(materialized='incremental', pre_hook="{{ delete_rebuilt_days('session_date', 'sessions_from') }}") }}
--- depends_on: {{ ref('int_rebuild_window') }}
+{#
+  A view: one row per session is the biggest table of the warehouse, and every column but the
+  channel group is int_sessions_normalized's. Filters on session_date reach that table's scan.
+#}
+{{ config(materialized='view') }}
 select
     s.session_id,
     s.started_at,
@@ -22,6 +25,3 @@ select
 from {{ ref('int_sessions_normalized') }} as s
 left join {{ ref('int_channel_groups') }} as g
     on g.channel = s.source and g.medium = s.medium and g.campaign = s.campaign
-{% if is_incremental() %}
-where s.session_date >= {{ rebuild_window('sessions_from') }}
-{% endif %}
