@@ -27,6 +27,36 @@ class FileScan:
 
 def scan_file(path: Path) -> FileScan:
     """Classify the encoding and find blank lines, reading the file in large chunks."""
+    if _plain_utf8(path):
+        with open(path, "rb") as fh:
+            has_bom = fh.read(len(UTF8_BOM)) == UTF8_BOM
+        return FileScan(path, "utf-8-sig" if has_bom else "utf-8")
+    return _classify(path)
+
+
+def _plain_utf8(path: Path) -> bool:
+    """The common case, at C speed: valid UTF-8 without a single blank line."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    tail = b""  # a blank line starting in the previous chunk starts at its last newline
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return False
+            if _BLANK_LINE.search(tail + chunk):
+                return False
+            cut = chunk.rfind(b"\n")
+            tail = chunk[cut:] if cut >= 0 else tail + chunk
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _classify(path: Path) -> FileScan:
+    """The slow path: count valid and invalid multibyte text to tell GB18030 from damaged UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     bad = good_non_ascii = 0
     blank: list[int] = []

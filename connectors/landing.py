@@ -69,22 +69,17 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
     kept = _unchanged_files(con, kind, current) if incremental else set()
     previous = _ledger(con, kind)
     _forget_files(con, kind, [f for f in previous if f not in kept], record=incremental)
-    staged: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mkpi-land-") as tmp:
-        for i, path in enumerate(files):
+        for path in files:
             if str(path) not in kept:
-                staged.append(_stage_file(con, kind, path, f"_stage_{kind.name}_{i}", Path(tmp), pii_salt))
+                _land_file_text(con, kind, path, Path(tmp), pii_salt)
+                report.landed.append(str(path))
     for source in pulled_sources:
-        table = _stage_pulled(con, kind, source, f"_stage_{kind.name}_api_{len(staged)}")
-        if table:
-            staged.append(table)
+        if _land_pulled_text(con, kind, source):
             report.files.append(f"{source} (API)")
             report.landed.append(source + API_SUFFIX)
-    report.landed += [str(f) for f in files if str(f) not in kept]
-    _append_raw_rows(con, kind, staged)
-    _append_typed_rows(con, kind, staged, record=incremental)
-    for name in staged:
-        con.execute(f"DROP TABLE {name}")
+    if report.landed:
+        _append_typed_rows(con, kind, rows_of(report.landed), record=incremental)
     _write_ledger(con, kind, current)
     report.rows_read = _count(con, f"{RAW_SCHEMA}.{kind.name}")
     report.rows_loaded = _count(con, f"{TYPED_SCHEMA}.{kind.name}")
@@ -145,52 +140,55 @@ def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
         )
 
 
-def _stage_file(con, kind: Kind, path: Path, table: str, tmp: Path, pii_salt: str) -> str:
-    """Read one file as text into a temp table with its physical line numbers; quarantine rejects."""
+def _land_file_text(con, kind: Kind, path: Path, tmp: Path, pii_salt: str) -> None:
+    """Append one file's rows as text to the raw table with their physical line numbers; quarantine
+    the lines DuckDB could not read."""
     names, delimiter = check_header(kind, path)
     scan = scan_file(path)
     read_path = path
     if scan.encoding == "gb18030":
         read_path = tmp / (path.stem + ".utf8.csv")
         transcode_to_utf8(path, read_path, "gb18030")
-    rejects = f"_rej_{table}"
+    raw = f"{RAW_SCHEMA}.{kind.name}"
+    for name in names:  # a file's extra columns are kept as extra columns
+        con.execute(f'ALTER TABLE {raw} ADD COLUMN IF NOT EXISTS "{name}" VARCHAR')
+    rejects = f"_rej_{kind.name}"
     columns = "{" + ", ".join(f"'{_sql_str(n)}': 'VARCHAR'" for n in names) + "}"
     # Line = record number + 1 (the header) until a blank or rejected line says otherwise.
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT row_number() OVER () AS _rn, *, '{_sql_str(str(path))}' AS _file,
-                   row_number() OVER () + 1 AS _line, current_timestamp AS _loaded_at
+        f"""INSERT INTO {raw} BY NAME
+            SELECT *, '{_sql_str(str(path))}' AS _file, row_number() OVER () + 1 AS _line,
+                   current_timestamp AS _loaded_at
             FROM read_csv(?, header = true, columns = {columns}, delim = ?, quote = '"',
                           escape = '"', store_rejects = true, rejects_table = '{rejects}',
                           rejects_scan = '{rejects}_scan', auto_detect = false)""",
         [str(read_path), delimiter],
     )
-    _correct_line_numbers(con, table, rejects, scan.blank_lines)
-    _hash_personal_data(con, table, names, pii_salt)
+    of_file = f"_file = '{_sql_str(str(path))}'"
+    _correct_line_numbers(con, raw, of_file, rejects, scan.blank_lines)
+    _hash_personal_data(con, raw, of_file, names, pii_salt)
     _quarantine_rejects(con, kind, path, rejects, names, pii_salt)
     con.execute(f"DROP TABLE {rejects}; DROP TABLE {rejects}_scan")
-    return table
 
 
-def _stage_pulled(con, kind: Kind, source: str, table: str) -> str | None:
+def _land_pulled_text(con, kind: Kind, source: str) -> bool:
     """A source's pulled rows, named for the quarantine by source, account and page, with the row as line."""
     count = scalar(con, f"SELECT count(*) FROM pulled.pulled_{kind.name} WHERE _source = ?", [source])
     if not count:
-        return None
+        return False
     names = ", ".join(f'"{c.name}"' for c in kind.columns)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT 0 AS _rn, {names},
-                   _source || ' API, account ' || _account || ', page ' || _page AS _file,
+        f"""INSERT INTO {RAW_SCHEMA}.{kind.name} BY NAME
+            SELECT {names}, _source || ' API, account ' || _account || ', page ' || _page AS _file,
                    _row::BIGINT AS _line, current_timestamp AS _loaded_at
             FROM pulled.pulled_{kind.name} WHERE _source = ?
             ORDER BY _account, _day, _page, _row""",
         [source],
     )
-    return table
+    return True
 
 
-def _correct_line_numbers(con, table: str, rejects: str, blank_lines: list[int]) -> None:
+def _correct_line_numbers(con, table: str, of_file: str, rejects: str, blank_lines: list[int]) -> None:
     """Map the n-th record DuckDB kept to its physical line: skip the header, blank and rejected lines."""
     con.execute("CREATE OR REPLACE TEMP TABLE _skips (line BIGINT)")
     if blank_lines:
@@ -198,14 +196,15 @@ def _correct_line_numbers(con, table: str, rejects: str, blank_lines: list[int])
     con.execute(f"INSERT INTO _skips SELECT DISTINCT line FROM {rejects}")
     if _count(con, "_skips") == 0:
         return
-    # A record numbered r sits after every skipped line that has fewer than r records before it.
+    # A record numbered r (line r + 1 so far) sits after every skipped line with fewer than r records before it.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _skip_marks AS
             SELECT line - 1 - row_number() OVER (ORDER BY line) AS records_before FROM _skips"""
     )
     con.execute(
-        f"""UPDATE {table} SET _line = _rn + 1 + (
-                SELECT count(*) FROM _skip_marks WHERE records_before < {table}._rn)"""
+        f"""UPDATE {table} SET _line = _line + (
+                SELECT count(*) FROM _skip_marks WHERE records_before < {table}._line - 1)
+            WHERE {of_file}"""
     )
 
 
@@ -218,11 +217,11 @@ def _pii_expr(column: str, salt: str) -> str | None:
     return None
 
 
-def _hash_personal_data(con, table: str, names: list[str], salt: str) -> None:
+def _hash_personal_data(con, table: str, of_file: str, names: list[str], salt: str) -> None:
     for name in names:
         expr = _pii_expr(name, salt)
         if expr:
-            con.execute(f'UPDATE {table} SET "{name}" = {expr}')
+            con.execute(f'UPDATE {table} SET "{name}" = {expr} WHERE {of_file}')
 
 
 def _quarantine_rejects(con, kind: Kind, path: Path, rejects: str, names: list[str], salt: str) -> None:
@@ -313,24 +312,10 @@ def _forget_files(con, kind: Kind, files: list[str], record: bool) -> None:
                 [kind.name])
 
 
-def _append_raw_rows(con, kind: Kind, staged: list[str]) -> None:
-    """Every staged row as the text that was read; a file's extra columns are kept as extra columns."""
-    target = f"{RAW_SCHEMA}.{kind.name}"
-    for table in staged:
-        for col in kind.columns:  # optional canonical columns absent from this file
-            con.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{col.name}" VARCHAR')
-        existing = {r[0] for r in con.execute(f"DESCRIBE {target}").fetchall()}
-        for (name,) in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall():
-            if name not in existing and name != "_rn":
-                con.execute(f'ALTER TABLE {target} ADD COLUMN "{name}" VARCHAR')
-        con.execute(f"INSERT INTO {target} BY NAME SELECT * EXCLUDE (_rn) FROM {table}")
-
-
-def _append_typed_rows(con, kind: Kind, staged: list[str], record: bool) -> None:
-    """Type every canonical column; rows with any unusable value go to quarantine, one row per field."""
-    if not staged:
-        return
-    source = "(" + " UNION ALL BY NAME ".join(f"SELECT * EXCLUDE (_rn) FROM {t}" for t in staged) + ")"
+def _append_typed_rows(con, kind: Kind, landed: str, record: bool) -> None:
+    """Type every canonical column of the raw rows matching `landed`; rows with any unusable value go
+    to quarantine, one row per field."""
+    source = f"(SELECT * FROM {RAW_SCHEMA}.{kind.name} WHERE {landed})"
     typed_cols, checks = [], []
     for col in kind.columns:
         sql_type, parser, expected, empty = value_parsers.TYPES[col.type]
@@ -358,7 +343,7 @@ def _append_typed_rows(con, kind: Kind, staged: list[str], record: bool) -> None
     names = ", ".join(f'"{c.name}"' for c in kind.columns)
     con.execute(
         f"""INSERT INTO {TYPED_SCHEMA}.{kind.name}
-            SELECT {names}, _file, _line FROM _typed WHERE len(_errors) = 0 ORDER BY _file, _line"""
+            SELECT {names}, _file, _line FROM _typed WHERE len(_errors) = 0"""
     )
     if record and kind.name in CHANGE_KEYS:
         key, at = CHANGE_KEYS[kind.name]
