@@ -13,7 +13,8 @@ import duckdb
 
 
 def start_build(build_path: Path) -> None:
-    """Begin from an empty working copy, so nothing from an earlier run leaks into this one."""
+    """Clear what an earlier, interrupted run left behind: the night then starts empty or from a copy
+    of the published file (pipelines/build_plan.py), never from a half-built one."""
     build_path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (build_path, build_path.with_name(build_path.name + ".wal")):
         leftover.unlink(missing_ok=True)

@@ -53,6 +53,11 @@ def test_reader_keeps_a_consistent_view_and_does_not_block_the_run(tmp_path):
     finally:
         analyst.close()
     assert sessions_in(warehouse) == before + 1
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:  # the second night reused the first one's file
+        assert con.execute("SELECT incremental FROM landing.build_state").fetchone() == (True,)
+    finally:
+        con.close()
 
 
 def test_a_run_killed_mid_build_leaves_the_published_file_intact(tmp_path):
@@ -76,8 +81,14 @@ def test_a_run_killed_mid_build_leaves_the_published_file_intact(tmp_path):
     assert proc.returncode == -signal.SIGKILL
     assert digest(warehouse) == published
     assert sessions_in(warehouse) > 0
-    # The next night starts clean from the leftover working copy.
-    assert run_mkpi(*run_args(TINY_ORG, warehouse)).returncode == 0
+    # The next night starts clean from the leftover working copy; asked to, it rebuilds everything.
+    assert run_mkpi(*run_args(TINY_ORG, warehouse), "--full-refresh").returncode == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT incremental, reason FROM landing.build_state").fetchone() == (
+            False, "full build: asked for with --full-refresh")
+    finally:
+        con.close()
 
 
 def test_a_failing_step_reports_one_line_and_publishes_nothing(tmp_path):
