@@ -67,8 +67,14 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
     current = {str(f): _file_stamp(f) for f in files}
     current.update({s + API_SUFFIX: (None, None) for s in pulled_sources})
     kept = _unchanged_files(con, kind, current) if incremental else set()
-    previous = _ledger(con, kind)
-    _forget_files(con, kind, [f for f in previous if f not in kept], record=incremental)
+    previous = [f for f in _ledger(con, kind) if f not in kept]
+    api = [f for f in previous if f.endswith(API_SUFFIX)]
+    # Pulled rows are re-read every night; only those that differ from last night's count as changes.
+    compare_api = incremental and kind.name in CHANGE_KEYS and bool(api)
+    if compare_api:
+        _snapshot_rows(con, kind, api, "_api_before")
+    _forget_files(con, kind, [f for f in previous if f not in api], record=incremental)
+    _forget_files(con, kind, api, record=False)
     with tempfile.TemporaryDirectory(prefix="mkpi-land-") as tmp:
         for path in files:
             if str(path) not in kept:
@@ -79,7 +85,11 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
             report.files.append(f"{source} (API)")
             report.landed.append(source + API_SUFFIX)
     if report.landed:
-        _append_typed_rows(con, kind, rows_of(report.landed), record=incremental)
+        from_files = [f for f in report.landed if not f.endswith(API_SUFFIX)]
+        _append_typed_rows(con, kind, rows_of(report.landed),
+                           record=rows_of(from_files) if incremental and from_files else None)
+    if compare_api:
+        _record_differences(con, kind, [f for f in report.landed if f.endswith(API_SUFFIX)], "_api_before")
     _write_ledger(con, kind, current)
     report.rows_read = _count(con, f"{RAW_SCHEMA}.{kind.name}")
     report.rows_loaded = _count(con, f"{TYPED_SCHEMA}.{kind.name}")
@@ -312,9 +322,33 @@ def _forget_files(con, kind: Kind, files: list[str], record: bool) -> None:
                 [kind.name])
 
 
-def _append_typed_rows(con, kind: Kind, landed: str, record: bool) -> None:
-    """Type every canonical column of the raw rows matching `landed`; rows with any unusable value go
-    to quarantine, one row per field."""
+def _snapshot_rows(con, kind: Kind, entries: list[str], table: str) -> None:
+    """Key, event time and a hash of each typed row of these ledger entries, to compare after landing."""
+    key, at = CHANGE_KEYS[kind.name]
+    columns = ", ".join(f'"{c.name}"' for c in kind.columns)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table} AS
+                    SELECT "{key}" AS row_key, "{at}" AS event_at, hash({columns}, _file, _line) AS row_hash
+                    FROM {TYPED_SCHEMA}.{kind.name} WHERE {rows_of(entries)}""")
+
+
+def _record_differences(con, kind: Kind, entries: list[str], before: str) -> None:
+    """Rows of these entries that were not there before, and rows that were and are gone, as changes."""
+    after = before + "_after"
+    if entries:
+        _snapshot_rows(con, kind, entries, after)
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {after} AS SELECT * FROM {before} LIMIT 0")
+    con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
+                    SELECT '{kind.name}', row_key, event_at FROM (
+                        (SELECT * FROM {before} EXCEPT ALL SELECT * FROM {after})
+                        UNION ALL
+                        (SELECT * FROM {after} EXCEPT ALL SELECT * FROM {before}))""")
+    con.execute(f"DROP TABLE {before}; DROP TABLE {after}")
+
+
+def _append_typed_rows(con, kind: Kind, landed: str, record: str | None) -> None:
+    """Type every canonical column of the raw rows matching `landed` (SQL); rows with any unusable
+    value go to quarantine, one row per field. Rows matching `record` are listed as changes."""
     source = f"(SELECT * FROM {RAW_SCHEMA}.{kind.name} WHERE {landed})"
     typed_cols, checks = [], []
     for col in kind.columns:
@@ -348,7 +382,7 @@ def _append_typed_rows(con, kind: Kind, landed: str, record: bool) -> None:
     if record and kind.name in CHANGE_KEYS:
         key, at = CHANGE_KEYS[kind.name]
         con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
-                        SELECT '{kind.name}', "{key}", "{at}" FROM _typed WHERE len(_errors) = 0""")
+                        SELECT '{kind.name}', "{key}", "{at}" FROM _typed WHERE len(_errors) = 0 AND {record}""")
     con.execute(
         f"""INSERT INTO {TYPED_SCHEMA}.quarantine
             SELECT '{kind.name}', _file, _line, e.field, e.reason, _raw, _loaded_at

@@ -135,3 +135,32 @@ def test_scan_reports_unknown_files(tmp_path):
     folder = scan(tmp_path)
     assert list(folder.files) == ["leads"]
     assert [p.name for p in folder.unknown] == ["budget_plan.csv"]
+
+
+def test_incremental_landing_lists_only_what_changed(con, tmp_path):
+    """Unchanged files are not read again; a changed file's and the re-pulled API rows' differences are listed."""
+    from connectors.pull_store import PullStore
+
+    lead = "L{n},2026-10-0{n}T10:00:00Z,v{n},web form,,,,{status},,\n"
+    header = "lead_id,created_at,visitor_id,lead_source,utm_source,utm_medium,utm_campaign,status,email,phone\n"
+    old = write(tmp_path / "leads_old.csv", header + lead.format(n=1, status="new") + lead.format(n=2, status="new"))
+    new = write(tmp_path / "leads_new.csv", header + lead.format(n=3, status="new"))
+    store = tmp_path / "pulled.duckdb"
+    with PullStore(store) as pulled:
+        pulled.con.execute("""INSERT INTO pulled_leads (lead_id, created_at, status, _source, _account, _page, _row)
+                              VALUES ('H1', '2026-10-05T08:00:00Z', 'open', 'crm', 'a', 1, 1),
+                                     ('H2', '2026-10-06T08:00:00Z', 'open', 'crm', 'a', 1, 2)""")
+
+    def night(incremental):
+        landing.land_all(con, {"leads": [old, new]}, pull_store=store, pulled_sources=("crm",), incremental=incremental)
+        return sorted(con.execute("SELECT row_key FROM landing.row_changes").fetchall())
+
+    assert night(incremental=False) == []
+    assert night(incremental=True) == []
+    write(new, header + lead.format(n=3, status="won") + lead.format(n=4, status="new"))
+    with PullStore(store) as pulled:
+        pulled.con.execute("UPDATE pulled_leads SET status = 'won' WHERE lead_id = 'H2'")
+    # L3 went and came back changed, L4 is new, H2 changed (old and new row); L1, L2 and H1 did not move.
+    assert night(incremental=True) == [("H2",), ("H2",), ("L3",), ("L3",), ("L4",)]
+    assert con.execute("SELECT count(*) FROM landing.leads").fetchone()[0] == 6
+    assert con.execute("SELECT status FROM landing.leads WHERE lead_id = 'H2'").fetchone() == ("won",)
