@@ -70,7 +70,7 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
     previous = [f for f in _ledger(con, kind) if f not in kept]
     api = [f for f in previous if f.endswith(API_SUFFIX)]
     # Pulled rows are re-read every night; only those that differ from last night's count as changes.
-    compare_api = incremental and kind.name in CHANGE_KEYS and bool(api)
+    compare_api = incremental and kind.name in CHANGE_KEYS and bool(api or pulled_sources)
     if compare_api:
         _snapshot_rows(con, kind, api, "_api_before")
     _forget_files(con, kind, [f for f in previous if f not in api], record=incremental)
@@ -304,7 +304,7 @@ def rows_of(files: list[str], column: str = "_file") -> str:
     paths = [f"'{_sql_str(f)}'" for f in files if not f.endswith(API_SUFFIX)]
     if paths:
         terms.append(f"{column} IN ({', '.join(paths)})")
-    return "(" + " OR ".join(terms) + ")"
+    return "(" + " OR ".join(terms) + ")" if terms else "false"
 
 
 def _forget_files(con, kind: Kind, files: list[str], record: bool) -> None:
@@ -334,10 +334,7 @@ def _snapshot_rows(con, kind: Kind, entries: list[str], table: str) -> None:
 def _record_differences(con, kind: Kind, entries: list[str], before: str) -> None:
     """Rows of these entries that were not there before, and rows that were and are gone, as changes."""
     after = before + "_after"
-    if entries:
-        _snapshot_rows(con, kind, entries, after)
-    else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {after} AS SELECT * FROM {before} LIMIT 0")
+    _snapshot_rows(con, kind, entries, after)
     con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
                     SELECT '{kind.name}', row_key, event_at FROM (
                         (SELECT * FROM {before} EXCEPT ALL SELECT * FROM {after})

@@ -151,8 +151,8 @@ def test_incremental_landing_lists_only_what_changed(con, tmp_path):
                               VALUES ('H1', '2026-10-05T08:00:00Z', 'open', 'crm', 'a', 1, 1),
                                      ('H2', '2026-10-06T08:00:00Z', 'open', 'crm', 'a', 1, 2)""")
 
-    def night(incremental):
-        landing.land_all(con, {"leads": [old, new]}, pull_store=store, pulled_sources=("crm",), incremental=incremental)
+    def night(incremental, sources=("crm",)):
+        landing.land_all(con, {"leads": [old, new]}, pull_store=store, pulled_sources=sources, incremental=incremental)
         return sorted(con.execute("SELECT row_key FROM landing.row_changes").fetchall())
 
     assert night(incremental=False) == []
@@ -164,3 +164,9 @@ def test_incremental_landing_lists_only_what_changed(con, tmp_path):
     assert night(incremental=True) == [("H2",), ("H2",), ("L3",), ("L3",), ("L4",)]
     assert con.execute("SELECT count(*) FROM landing.leads").fetchone()[0] == 6
     assert con.execute("SELECT status FROM landing.leads WHERE lead_id = 'H2'").fetchone() == ("won",)
+    # A source switched on brings all its rows as changes; one switched off takes its rows away.
+    with PullStore(store) as pulled:
+        pulled.con.execute("""INSERT INTO pulled_leads (lead_id, created_at, status, _source, _account, _page, _row)
+                              VALUES ('X1', '2026-10-07T08:00:00Z', 'open', 'shop', 'b', 1, 1)""")
+    assert night(incremental=True, sources=("crm", "shop")) == [("X1",)]
+    assert night(incremental=True, sources=("shop",)) == [("H1",), ("H2",)]
