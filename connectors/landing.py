@@ -5,9 +5,9 @@ at all (a required column missing, an unreadable header) raises `SourceError`.
 
 Landing into last night's tables (`incremental=True`) reads only what changed: a file whose size
 and modification time match `landing.landed_files` is kept as it is; a new or changed file is
-(re)read, a changed or removed file's rows go away, and the pulled API rows are always re-read.
-The sessions and leads that came or went are listed in `landing.row_changes` for the incremental
-dbt models.
+(re)read, a changed or removed file's rows go away, and the pulled API rows are always re-read
+(only those that differ from last night's count as changed). The sessions and leads that came,
+went or changed are listed in `landing.row_changes` for the incremental dbt models.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from connectors.personal_data import EMAIL_IN_TEXT, hash_personal_value
 RAW_SCHEMA, TYPED_SCHEMA = "landing_raw", "landing"
 QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
     raw_text VARCHAR, loaded_at TIMESTAMPTZ"""
-# kind → (key, event time) of the rows the incremental dbt models rebuild by day.
+# kind → (key, event time) of the rows the incremental dbt models rebuild by day (dbt: rebuilt_kinds()).
 CHANGE_KEYS = {"sessions": ("session_id", "started_at"), "leads": ("lead_id", "created_at")}
 API_SUFFIX = " API"  # ledger name of a source's pulled rows; their _file reads "<source> API, account …"
 
@@ -66,8 +66,9 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
     _create_tables(con, kind, replace=not incremental)
     current = {str(f): _file_stamp(f) for f in files}
     current.update({s + API_SUFFIX: (None, None) for s in pulled_sources})
-    kept = _unchanged_files(con, kind, current) if incremental else set()
-    previous = [f for f in _ledger(con, kind) if f not in kept]
+    ledger = _ledger(con, kind)
+    kept = _unchanged_files(ledger, current) if incremental else set()
+    previous = [f for f in ledger if f not in kept]
     api = [f for f in previous if f.endswith(API_SUFFIX)]
     # Pulled rows are re-read every night; only those that differ from last night's count as changes.
     compare_api = incremental and kind.name in CHANGE_KEYS and bool(api or pulled_sources)
@@ -286,9 +287,9 @@ def _ledger(con, kind: Kind) -> dict[str, tuple]:
     return {file: (size, mtime) for file, size, mtime in rows}
 
 
-def _unchanged_files(con, kind: Kind, current: dict[str, tuple]) -> set[str]:
+def _unchanged_files(ledger: dict[str, tuple], current: dict[str, tuple]) -> set[str]:
     """Files landed before with the same size and modification time (API rows never count as unchanged)."""
-    return {f for f, stamp in _ledger(con, kind).items() if stamp[0] is not None and current.get(f) == stamp}
+    return {f for f, stamp in ledger.items() if stamp[0] is not None and current.get(f) == stamp}
 
 
 def _write_ledger(con, kind: Kind, current: dict[str, tuple]) -> None:
@@ -312,14 +313,20 @@ def _forget_files(con, kind: Kind, files: list[str], record: bool) -> None:
     if not files:
         return
     condition = rows_of(files)
-    if record and kind.name in CHANGE_KEYS:
-        key, at = CHANGE_KEYS[kind.name]
-        con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
-                        SELECT '{kind.name}', "{key}", "{at}" FROM {TYPED_SCHEMA}.{kind.name} WHERE {condition}""")
+    if record:
+        _record_rows(con, kind, f"{TYPED_SCHEMA}.{kind.name}", condition)
     for table in (f"{RAW_SCHEMA}.{kind.name}", f"{TYPED_SCHEMA}.{kind.name}"):
         con.execute(f"DELETE FROM {table} WHERE {condition}")
     con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ? AND {rows_of(files, 'file')}",
                 [kind.name])
+
+
+def _record_rows(con, kind: Kind, relation: str, where: str) -> None:
+    """List the rows of `relation` matching `where` as tonight's changes (sessions and leads only)."""
+    if kind.name in CHANGE_KEYS:
+        key, at = CHANGE_KEYS[kind.name]
+        con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
+                        SELECT '{kind.name}', "{key}", "{at}" FROM {relation} WHERE {where}""")
 
 
 def _snapshot_rows(con, kind: Kind, entries: list[str], table: str) -> None:
@@ -376,10 +383,8 @@ def _append_typed_rows(con, kind: Kind, landed: str, record: str | None) -> None
         f"""INSERT INTO {TYPED_SCHEMA}.{kind.name}
             SELECT {names}, _file, _line FROM _typed WHERE len(_errors) = 0"""
     )
-    if record and kind.name in CHANGE_KEYS:
-        key, at = CHANGE_KEYS[kind.name]
-        con.execute(f"""INSERT INTO {TYPED_SCHEMA}.row_changes
-                        SELECT '{kind.name}', "{key}", "{at}" FROM _typed WHERE len(_errors) = 0 AND {record}""")
+    if record:
+        _record_rows(con, kind, "_typed", f"len(_errors) = 0 AND {record}")
     con.execute(
         f"""INSERT INTO {TYPED_SCHEMA}.quarantine
             SELECT '{kind.name}', _file, _line, e.field, e.reason, _raw, _loaded_at

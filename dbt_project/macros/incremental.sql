@@ -5,6 +5,11 @@
   and are built whole, from the same SQL.
 #}
 
+{# kind → (key, event time) of the landing tables the incremental models rebuild by day (landing.py: CHANGE_KEYS). #}
+{% macro rebuilt_kinds() %}
+    {{ return({'sessions': ('session_id', 'started_at'), 'leads': ('lead_id', 'created_at')}) }}
+{% endmacro %}
+
 {# A column of tonight's rebuild window, as a scalar subquery. #}
 {% macro rebuild_window(column) -%}
     (select {{ column }} from {{ ref('int_rebuild_window') }})
@@ -21,7 +26,8 @@
   The landing keys with any version on or after the window's start: every version of each stays in,
   so deduplicating them picks the same row a full build picks.
 #}
-{% macro keys_to_rebuild(kind, key, at_column) -%}
+{% macro keys_to_rebuild(kind) -%}
+    {%- set key, at_column = rebuilt_kinds()[kind] -%}
     {{ key }} in (
         select {{ key }} from {{ source('landing', kind) }}
         where {{ at_column }} >= {{ rebuild_window('landing_rows_from') }}
@@ -30,10 +36,8 @@
 
 {# The staged rows an incremental model reads: tonight's keys when incremental, else the staging view. #}
 {% macro staged_to_rebuild(kind) -%}
-    {% if kind == 'sessions' and is_incremental() %}
-    {{ staged_sessions(where=keys_to_rebuild('sessions', 'session_id', 'started_at')) }}
-    {% elif kind == 'leads' and is_incremental() %}
-    {{ staged_leads(where=keys_to_rebuild('leads', 'lead_id', 'created_at')) }}
+    {% if is_incremental() %}
+    {{ {'sessions': staged_sessions, 'leads': staged_leads}[kind](where=keys_to_rebuild(kind)) }}
     {% else %}
     select * from {{ ref('stg_landing__' ~ kind) }}
     {% endif %}

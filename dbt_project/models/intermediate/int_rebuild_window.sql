@@ -12,24 +12,19 @@ changes as (
     select * from {{ ref('stg_landing__row_changes') }}
 ),
 
-session_times as (
-    select event_at from changes where kind = 'sessions'
+{% for kind, (key, at_column) in rebuilt_kinds().items() %}
+{{ kind }}_times as (
+    select event_at from changes where kind = '{{ kind }}'
     union all
-    select started_at from {{ source('landing', 'sessions') }}
-    where session_id in (select row_key from changes where kind = 'sessions')
+    select {{ at_column }} from {{ source('landing', kind) }}
+    where {{ key }} in (select row_key from changes where kind = '{{ kind }}')
 ),
-
-lead_times as (
-    select event_at from changes where kind = 'leads'
-    union all
-    select created_at from {{ source('landing', 'leads') }}
-    where lead_id in (select row_key from changes where kind = 'leads')
-),
+{% endfor %}
 
 first_days as (
     select
-        (select {{ reporting_date('min(event_at)') }} from session_times) as first_session_day,
-        (select {{ reporting_date('min(event_at)') }} from lead_times) as first_lead_day,
+        (select {{ reporting_date('min(event_at)') }} from sessions_times) as first_session_day,
+        (select {{ reporting_date('min(event_at)') }} from leads_times) as first_lead_day,
         cast({{ dbt.dateadd('day', '-1 * rebuild_lookback_days', 'as_of_date') }} as date) as lookback_day
     from settings
 ),
