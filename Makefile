@@ -6,13 +6,14 @@ UV_VERSION := 0.13.9
 SAMPLE_DIR := data/sample
 export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 
-.PHONY: run test setup browser dev lock bench clean help
+.PHONY: run test test-spark setup setup-spark java browser dev lock bench clean help
 
 help:
 	@echo "make run    - set up, generate the sample organisation if absent, run the nightly job"
 	@echo "make test   - set up and run the test suite"
 	@echo "make dev    - open the Dagster UI on the asset graph"
-	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
+	@echo "make test-spark - install the Spark extra (and Java if missing), run the Spark parity tests"
+	@echo "make lock   - re-resolve requirements.lock and requirements-spark.lock from pyproject.toml"
 
 setup: $(VENV)/.installed
 
@@ -31,6 +32,21 @@ run: setup
 test: setup browser
 	$(BIN)/python -m pytest
 
+# The same venv plus dbt-spark and PySpark (requirements-spark.lock is requirements.lock plus the spark extra).
+setup-spark: $(VENV)/.installed-spark
+
+$(VENV)/.installed-spark: $(VENV)/.installed requirements-spark.lock
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements-spark.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+# Spark runs on the JVM: Java 17 from the OS packages when none is installed.
+java:
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+test-spark: setup-spark java
+	$(BIN)/python -m pytest -m spark
+
 # The report tests render pages in Debian's Chromium, with a CJK font so Chinese labels show.
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
@@ -41,6 +57,7 @@ dev: setup
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra spark -c requirements.lock --python-version 3.11 --no-header -o requirements-spark.lock
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs

@@ -45,10 +45,14 @@ def fingerprint(config: RunConfig, pii_salt: str) -> str:
     return digest.hexdigest()
 
 
-def plan_build(published: Path, config: RunConfig, pii_salt: str, full_refresh: bool = False) -> BuildPlan:
+def plan_build(published: Path, config: RunConfig, pii_salt: str, full_refresh: bool = False,
+               engine: str = "duckdb") -> BuildPlan:
     current = fingerprint(config, pii_salt)
     if full_refresh:
         return BuildPlan(False, "full build: asked for with --full-refresh", current)
+    if engine != "duckdb":
+        # Rebuilding a day window deletes rows first; Spark's plain Parquet tables cannot (docs/scale-out.md).
+        return BuildPlan(False, f"full build: the {engine} engine rebuilds every table each night", current)
     if not published.exists():
         return BuildPlan(False, "full build: no published file yet", current)
     try:

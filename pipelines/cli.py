@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipelines.settings import ENGINES
+
 DESCRIPTION = """\
 mkpi turns your marketing exports (ad spend, web sessions, CRM leads and orders,
 exchange rates) into one DuckDB file of trustworthy channel metrics: spend, CPL,
@@ -21,10 +23,11 @@ def _run(args) -> int:
     from pipelines.scoring.config import KpiConfigError
     from pipelines.settings import Settings
     from pipelines.sources_config import SourcesConfigError
+    from pipelines.spark_engine import SparkUnavailable
     from pipelines.summary import render_summary
 
     settings = Settings.from_env(source_dir=args.source_dir, warehouse=args.warehouse, config_file=args.config,
-                                 kpi_config=args.kpi_config)
+                                 kpi_config=args.kpi_config, engine=args.engine)
     try:
         config = load_config(settings.config_file)
     except ConfigError as err:  # without a valid config there is no sink to alert
@@ -33,7 +36,7 @@ def _run(args) -> int:
     try:
         for warning in preflight(settings):
             print(f"warning: {warning}", file=sys.stderr)
-    except (ConfigError, KpiConfigError, SourcesConfigError, SourceError, FileNotFoundError) as err:
+    except (ConfigError, KpiConfigError, SourcesConfigError, SourceError, FileNotFoundError, SparkUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         _alert_failure(config, str(err), settings)
         return 2
@@ -207,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--kpi-config", metavar="FILE", help="roles, KPIs, targets and weights (default: kpi.yml or $MKPI_KPI_CONFIG)")
     run.add_argument("--full-refresh", action="store_true",
                      help="rebuild everything from the exports instead of only what changed since the last run")
+    run.add_argument("--engine", choices=ENGINES, help="where dbt builds the models (default: duckdb or $MKPI_ENGINE; "
+                     "spark: docs/scale-out.md)")
     run.set_defaults(handler=_run)
 
     demo = commands.add_parser(

@@ -13,7 +13,8 @@ import dagster as dg
 
 from connectors import landing, source_folder
 from connectors.kinds import KINDS
-from pipelines.settings import PROJECT_ROOT, Settings
+from pipelines import spark_engine
+from pipelines.settings import ENGINES, PROJECT_ROOT, Settings
 
 
 # Schemas the warehouse holds; a file named like one of them makes DuckDB references ambiguous.
@@ -33,12 +34,16 @@ class RunOutcome:
 
 
 def preflight(settings: Settings) -> list[str]:
-    """Checks that need no run: the config files and every file's header. Raises ConfigError,
-    KpiConfigError, SourcesConfigError or SourceError."""
+    """Checks that need no run: the engine, the config files and every file's header. Raises ConfigError,
+    KpiConfigError, SourcesConfigError, SourceError or SparkUnavailable."""
     from pipelines.config import ConfigError, load_config
     from pipelines.scoring.config import load_kpi_config
     from pipelines.sources_config import load_sources
 
+    if settings.engine not in ENGINES:
+        raise ConfigError(f"MKPI_ENGINE: '{settings.engine}' is not an engine mkpi builds on; use one of {', '.join(ENGINES)}")
+    if settings.engine == "spark":
+        spark_engine.check_available()
     load_config(settings.config_file)
     load_kpi_config(settings.kpi_config)
     load_sources(settings.sources_file)

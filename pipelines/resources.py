@@ -26,6 +26,8 @@ class MkpiResource(dg.ConfigurableResource):
     pii_salt: str = ""
     duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
     full_refresh: bool = False  # rebuild from nothing even when last night's file could be reused
+    engine: str = "duckdb"  # the dbt target: duckdb, or spark (landing then also written as Parquet)
+    spark_dir: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings, full_refresh: bool = False) -> "MkpiResource":
@@ -42,6 +44,8 @@ class MkpiResource(dg.ConfigurableResource):
             pii_salt=settings.pii_salt,
             duckdb_memory_limit=settings.duckdb_memory_limit,
             full_refresh=full_refresh,
+            engine=settings.engine,
+            spark_dir=str(settings.spark_dir),
         )
 
     def run_config(self) -> RunConfig:
@@ -55,4 +59,5 @@ class MkpiResource(dg.ConfigurableResource):
         return Settings.from_env(warehouse=self.warehouse, source_dir=self.source_dir, config_file=self.config_file,
                                  kpi_config=self.kpi_config, reports_dir=self.reports_dir, state_dir=self.state_dir,
                                  sources_file=self.sources_file, pii_salt=self.pii_salt,
-                                 duckdb_memory_limit=self.duckdb_memory_limit)
+                                 duckdb_memory_limit=self.duckdb_memory_limit, engine=self.engine,
+                                 spark_dir=self.spark_dir or None)

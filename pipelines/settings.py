@@ -9,6 +9,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SUFFIX = ".building"  # dbt's profiles.yml appends the same suffix to MKPI_WAREHOUSE
 DEFAULT_MEMORY_LIMIT = "2GB"  # profiles.yml has the same default for MKPI_DUCKDB_MEMORY_LIMIT
+ENGINES = ("duckdb", "spark")  # dbt targets of profiles.yml that `mkpi run --engine` selects
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Settings:
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
     sources_file: Path  # sources.yml: the API sources to pull (absent: exports in the folder only)
     duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB spills to disk beyond this, in landing and in dbt
+    engine: str = "duckdb"  # where dbt builds the models: duckdb (the warehouse file) or spark (docs/scale-out.md)
+    spark_dir: Path = PROJECT_ROOT / "data" / "spark"  # spark engine: landing Parquet, Spark's tables and metastore
 
     @property
     def build_path(self) -> Path:
@@ -33,6 +36,11 @@ class Settings:
     def pull_store(self) -> Path:
         """What the API connectors pulled, kept from night to night (the warehouse itself is rebuilt)."""
         return self.state_dir / "pulled.duckdb"
+
+    @property
+    def landing_parquet(self) -> Path:
+        """Spark engine: the landing tables as Parquet files, registered as dbt's sources on Spark."""
+        return self.spark_dir / "landing"
 
     @property
     def dbt_project_dir(self) -> Path:
@@ -53,6 +61,8 @@ class Settings:
             pii_salt=env.get("MKPI_PII_SALT", ""),
             sources_file=Path(env.get("MKPI_SOURCES", PROJECT_ROOT / "sources.yml")),
             duckdb_memory_limit=env.get("MKPI_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+            engine=env.get("MKPI_ENGINE", "duckdb"),
+            spark_dir=Path(env.get("MKPI_SPARK_DIR", data / "spark")),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         return replace(
@@ -65,6 +75,7 @@ class Settings:
             reports_dir=Path(settings.reports_dir).resolve(),
             state_dir=Path(settings.state_dir).resolve(),
             sources_file=Path(settings.sources_file).resolve(),
+            spark_dir=Path(settings.spark_dir).resolve(),
         )
 
     def export(self) -> None:
@@ -72,6 +83,8 @@ class Settings:
         os.environ["MKPI_WAREHOUSE"] = str(self.warehouse)
         os.environ["MKPI_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+        os.environ["MKPI_SPARK_DIR"] = str(self.spark_dir)
+        os.environ["MKPI_LANDING_PARQUET"] = str(self.landing_parquet)
 
 
 def secret(name: str) -> str | None:

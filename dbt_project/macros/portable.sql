@@ -4,7 +4,7 @@
 #}
 
 {% macro regex_matches(value, pattern) -%}
-    {{ return(adapter.dispatch('regex_matches', 'mkpi')(value, pattern)) }}
+    {{ return(engine_dispatch('regex_matches')(value, pattern)) }}
 {%- endmacro %}
 {% macro default__regex_matches(value, pattern) -%}
     ({{ value }} rlike {{ pattern }})
@@ -14,7 +14,7 @@
 {%- endmacro %}
 
 {% macro url_decode(value) -%}
-    {{ return(adapter.dispatch('url_decode', 'mkpi')(value)) }}
+    {{ return(engine_dispatch('url_decode')(value)) }}
 {%- endmacro %}
 {% macro default__url_decode(value) -%}
     url_decode({{ value }})
@@ -24,7 +24,7 @@
 {%- endmacro %}
 
 {% macro to_local_timestamp(ts, time_zone) -%}
-    {{ return(adapter.dispatch('to_local_timestamp', 'mkpi')(ts, time_zone)) }}
+    {{ return(engine_dispatch('to_local_timestamp')(ts, time_zone)) }}
 {%- endmacro %}
 {% macro default__to_local_timestamp(ts, time_zone) -%}
     from_utc_timestamp({{ ts }}, {{ time_zone }})

@@ -24,7 +24,7 @@
 
 {# A comma-separated list of the distinct values of `expression` in a group. #}
 {% macro distinct_list(expression) -%}
-    {{ return(adapter.dispatch('distinct_list', 'mkpi')(expression)) }}
+    {{ return(engine_dispatch('distinct_list')(expression)) }}
 {%- endmacro %}
 {% macro default__distinct_list(expression) -%}
     concat_ws(', ', sort_array(collect_set({{ expression }})))
@@ -35,10 +35,10 @@
 
 {# The trailing median of `value` over the `days` rows before this one. #}
 {% macro trailing_median(value, partition_by, order_by, days) -%}
-    {{ return(adapter.dispatch('trailing_median', 'mkpi')(value, partition_by, order_by, days)) }}
+    {{ return(engine_dispatch('trailing_median')(value, partition_by, order_by, days)) }}
 {%- endmacro %}
 {% macro default__trailing_median(value, partition_by, order_by, days) -%}
-    percentile_approx({{ value }}, 0.5) over (partition by {{ partition_by }} order by {{ order_by }}
+    percentile({{ value }}, 0.5) over (partition by {{ partition_by }} order by {{ order_by }}
         rows between {{ days }} preceding and 1 preceding)
 {%- endmacro %}
 {% macro duckdb__trailing_median(value, partition_by, order_by, days) -%}

@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from pipelines import spark_engine, warehouse
 from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
 from pipelines.settings import PROJECT_ROOT
@@ -63,7 +64,7 @@ class MkpiTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models",
             dagster_dbt_translator=MkpiTranslator())
 def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, mkpi: MkpiResource):
-    invocation = dbt.cli(build_args(mkpi.run_config()), context=context, raise_on_error=False,
+    invocation = dbt.cli(build_args(mkpi.run_config(), mkpi.engine), context=context, raise_on_error=False,
                          target_path=NIGHTLY_TARGET)
     # dagster-dbt reports the tests that are not asset checks as observations: dropped, see MkpiTranslator.
     yield from (event for event in invocation.stream() if not isinstance(event, dg.AssetObservation))
@@ -71,12 +72,21 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, mkpi
         failed = build_failures(invocation.get_artifact("run_results.json"))
         if failed:
             raise dg.Failure(description=describe_failures(failed), allow_retries=False)
+    if mkpi.engine == "spark":
+        con = warehouse.connect(Path(mkpi.build_path), memory_limit=mkpi.duckdb_memory_limit)
+        try:
+            copied = spark_engine.copy_marts(mkpi.settings(), con)
+        finally:
+            con.close()
+        context.log.info(f"copied {len(copied)} tables from Spark into the working DuckDB file")
 
 
-def build_args(config: RunConfig) -> list[str]:
-    """`dbt build`, with mkpi.yml's tracking settings when it changes any."""
+def build_args(config: RunConfig, engine: str = "duckdb") -> list[str]:
+    """`dbt build` on the engine's target, with mkpi.yml's tracking settings when it changes any."""
     # dbt unit tests check the SQL, not the night's data: they run in `make test`, not here.
-    args = ["build", "--exclude-resource-type", "unit_test"]
+    args = ["build", "--exclude-resource-type", "unit_test", "--target", engine]
+    if engine != "duckdb":
+        args.append("--full-refresh")  # its tables outlive the night; build_plan.plan_build explains why whole
     overrides = config.tracking_overrides
     return args + ["--vars", json.dumps({"mkpi_tracking_overrides": overrides})] if overrides else args
 

@@ -7,13 +7,14 @@ import dagster as dg
 from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
-from pipelines import warehouse
+from pipelines import spark_engine, warehouse
 from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
 from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
 from pipelines.validation.data_expectations import load_expectations, validate_landed
 
 LANDING_TABLES = [*KINDS, "quarantine", "run_settings", "connector_state"]
+DBT_SOURCES = [*LANDING_TABLES, "row_changes"]  # the tables _landing__sources.yml declares
 
 
 def landing_key(table: str) -> dg.AssetKey:
@@ -40,7 +41,7 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
     for path in folder.unknown:
         log.warning(f"{path}: not a known kind of export, ignored (known kinds: {', '.join(KINDS)})")
     build_path = Path(mkpi.build_path)
-    plan = plan_build(Path(mkpi.warehouse), config, mkpi.pii_salt, mkpi.full_refresh)
+    plan = plan_build(Path(mkpi.warehouse), config, mkpi.pii_salt, mkpi.full_refresh, mkpi.engine)
     log.info(plan.reason)
     warehouse.start_build(build_path)
     if plan.incremental:
@@ -55,6 +56,8 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
                                                         incremental=plan.incremental)}
         write_run_settings(con, config)
         record_build_state(con, plan)
+        if mkpi.engine == "spark":
+            spark_engine.export_landing(con, DBT_SOURCES, mkpi.settings().landing_parquet)
     finally:
         con.close()
     for report in reports.values():
