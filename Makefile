@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SAMPLE_DIR := data/sample
 export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 
-.PHONY: run test test-spark setup setup-spark java browser dev lock bench clean help
+.PHONY: run test test-spark setup setup-spark java browser dev lock bench bench-spark clean help
 
 help:
 	@echo "make run    - set up, generate the sample organisation if absent, run the nightly job"
@@ -64,3 +64,6 @@ clean:
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py --scale large --repeat 3 --curve small,medium,large
+
+bench-spark: setup-spark java
+	$(BIN)/python benchmarks/engines.py --scale small --repeat 3

@@ -1,0 +1,74 @@
+"""The same project on Spark: `mkpi run --engine spark` on the hand-computed tiny organisation must
+publish the same marts as the DuckDB build, every column, row for row. `make test-spark` runs these
+(they need the spark extra and Java; deselected from `make test`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from pipelines import spark_engine
+from pipelines.settings import Settings
+from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi
+from tests.portability import spark_functions
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark_built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("spark_run")
+    done = run_mkpi("run", "--engine", "spark", "--source-dir", str(TINY_ORG), "--config", str(TINY_CONFIG),
+                    "--warehouse", str(tmp / "warehouse.duckdb"), timeout=1200,
+                    env={"MKPI_SPARK_DIR": str(tmp / "spark"), "MKPI_STATE_DIR": str(tmp / "state"),
+                         "DAGSTER_HOME": str(tmp / "dagster_home"), "MKPI_REPORTS_DIR": str(tmp / "reports")})
+    assert done.returncode == 0, done.stderr[-4000:]
+    con = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+def comparable(value):
+    """Engines agree on the value, not its storage type: decimals and doubles to 9 places, instants in UTC."""
+    if isinstance(value, (float, Decimal)):
+        return round(float(value), 9)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def mart_rows(con, table: str) -> tuple[list[str], list[tuple]]:
+    result = con.execute(f"SELECT * FROM marts.{table}")
+    columns = [d[0] for d in result.description]
+    rows = [tuple(comparable(v) for v in row) for row in result.fetchall()]
+    return columns, sorted(rows, key=lambda row: [(v is None, str(v)) for v in row])
+
+
+def marts(con) -> list[str]:
+    return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                      "WHERE table_schema = 'marts' ORDER BY 1").fetchall()]
+
+
+def test_every_mart_equals_the_duckdb_build_row_for_row(tiny, spark_built):
+    assert marts(spark_built) == marts(tiny)
+    for table in marts(tiny):
+        duck_columns, duck_rows = mart_rows(tiny, table)
+        spark_columns, spark_rows = mart_rows(spark_built, table)
+        assert spark_columns == duck_columns, table
+        assert spark_rows == duck_rows, table
+    # The fixture's numbers are there at all (an empty pair of builds would also be equal).
+    assert spark_built.execute("SELECT sum(spend), sum(leads) FROM marts.fct_channel_daily").fetchone() == (
+        tiny.execute("SELECT sum(spend), sum(leads) FROM marts.fct_channel_daily").fetchone())
+    assert spark_built.execute("SELECT count(*) FROM marts.kpi_scores").fetchone()[0] > 0
+
+
+def test_the_lint_knows_the_functions_of_this_spark(tmp_path):
+    session = spark_engine.spark_session(Settings.from_env(spark_dir=tmp_path / "spark"))
+    try:
+        names = {row.function for row in session.sql("SHOW FUNCTIONS").collect()}
+    finally:
+        session.stop()
+    assert {n for n in names if n.replace("_", "").isalnum()} == spark_functions()
