@@ -41,7 +41,7 @@ def main() -> int:
               "engines": results, "ratio_spark_to_duckdb": round(results["spark"]["seconds"] / results["duckdb"]["seconds"], 2)}
     lines = [f"# mkpi on DuckDB and on local Spark, {report['date']}", "",
              f"Machine: {report['machine']}. Scale `{args.scale}` ({report['sessions']:,} sessions); "
-             f"full `mkpi run`, medians of {args.repeat} runs; peak = largest resident set (Spark's JVM included).", "",
+             f"full `mkpi run`, medians of {args.repeat} runs; peak = the largest resident set of any one process of the run (the Spark JVM is one).", "",
              "| engine | median | runs | peak memory |", "|---|---|---|---|"]
     lines += [f"| {e} | {r['seconds']} s | {', '.join(map(str, r['runs']))} | {r['peak_mib']} MiB |" for e, r in results.items()]
     lines += ["", f"Spark / DuckDB = **{report['ratio_spark_to_duckdb']}**."]

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-# days, sessions per day: ~58k, ~0.9M, ~18M and ~90M sessions
-SCALES = {"small": (90, 700), "medium": (365, 2_800), "large": (730, 27_500), "xlarge": (730, 137_500)}
+# days, sessions per day: ~58k, ~0.9M, ~18M and ~100M sessions
+SCALES = {"small": (90, 700), "medium": (365, 2_800), "large": (730, 27_500), "xlarge": (730, 150_000)}
 EXPORTS_UTM_CAMPAIGN = ("google_ads", "ocean_engine")
 PAID_SHARE = 0.45  # of sessions that come from an ad click
 SITE = "https://www.example-shop.com"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
 from tests.conftest import TINY_ORG, run_mkpi
@@ -53,6 +55,23 @@ def test_warehouse_named_like_a_schema_is_refused(tmp_path):
     result = run_mkpi("run", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "marts.duckdb"))
     assert result.returncode == 2
     assert "choose another file name" in one_error_line(result)
+
+
+def test_an_unknown_engine_is_refused(tmp_path):
+    result = run_mkpi("run", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "w.duckdb"),
+                      env={"MKPI_ENGINE": "snowflake"})
+    assert result.returncode == 2
+    assert one_error_line(result) == ("error: MKPI_ENGINE: 'snowflake' is not an engine mkpi builds on; "
+                                      "use one of duckdb, spark")
+
+
+def test_the_spark_engine_without_pyspark_says_how_to_install_it(tmp_path):
+    if importlib.util.find_spec("pyspark") is not None:
+        pytest.skip("PySpark is installed here (make test-spark): its absence cannot be shown")
+    result = run_mkpi("run", "--engine", "spark", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2
+    assert "make test-spark" in one_error_line(result)
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 def test_unknown_files_and_absent_kinds_are_warnings(tmp_path):

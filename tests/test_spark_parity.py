@@ -5,28 +5,37 @@ publish the same marts as the DuckDB build, every column, row for row. `make tes
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
 from decimal import Decimal
 
 import duckdb
 import pytest
 
 from pipelines import spark_engine
-from pipelines.settings import Settings
+from pipelines.settings import PROJECT_ROOT, Settings
 from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi
-from tests.portability import spark_functions
+from tests.portability import DBT, spark_functions
 
 pytestmark = pytest.mark.spark
 
 
 @pytest.fixture(scope="module")
-def spark_built(tmp_path_factory):
+def spark_run(tmp_path_factory):
+    """The folder of one `mkpi run --engine spark` on the tiny organisation: warehouse.duckdb, spark/."""
     tmp = tmp_path_factory.mktemp("spark_run")
     done = run_mkpi("run", "--engine", "spark", "--source-dir", str(TINY_ORG), "--config", str(TINY_CONFIG),
                     "--warehouse", str(tmp / "warehouse.duckdb"), timeout=1200,
                     env={"MKPI_SPARK_DIR": str(tmp / "spark"), "MKPI_STATE_DIR": str(tmp / "state"),
                          "DAGSTER_HOME": str(tmp / "dagster_home"), "MKPI_REPORTS_DIR": str(tmp / "reports")})
     assert done.returncode == 0, done.stderr[-4000:]
-    con = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def spark_built(spark_run):
+    con = duckdb.connect(str(spark_run / "warehouse.duckdb"), read_only=True)
     yield con
     con.close()
 
@@ -63,6 +72,19 @@ def test_every_mart_equals_the_duckdb_build_row_for_row(tiny, spark_built):
     assert spark_built.execute("SELECT sum(spend), sum(leads) FROM marts.fct_channel_daily").fetchone() == (
         tiny.execute("SELECT sum(spend), sum(leads) FROM marts.fct_channel_daily").fetchone())
     assert spark_built.execute("SELECT count(*) FROM marts.kpi_scores").fetchone()[0] > 0
+
+
+def test_dbt_unit_tests_pass_on_spark(spark_run):
+    # They read column types from the relations the run left in Spark's catalog.
+    target = spark_run / "unit_target"
+    done = subprocess.run(
+        [DBT, "test", "--select", "test_type:unit", "--target", "spark", "--target-path", str(target)],
+        cwd=PROJECT_ROOT / "dbt_project", capture_output=True, text=True, timeout=900,
+        env={**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "dbt_project"),
+             "MKPI_SPARK_DIR": str(spark_run / "spark"), "MKPI_LANDING_PARQUET": str(spark_run / "spark" / "landing")})
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    failed = [r["unique_id"] for r in results if r["status"] != "pass"]
+    assert done.returncode == 0 and not failed and len(results) >= 20, f"failed: {failed}\n{done.stdout[-3000:]}"
 
 
 def test_the_lint_knows_the_functions_of_this_spark(tmp_path):
