@@ -75,8 +75,9 @@ def copy_marts(settings: Settings, con) -> list[str]:
         for name in names:
             schema = name.split(".")[0]
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            rows = spark.table(name).toArrow()  # noqa: F841  (read by name in the next statement)
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM rows")
+            con.register("spark_rows", spark.table(name).toArrow())
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM spark_rows")
+            con.unregister("spark_rows")
         return names
     finally:
         spark.stop()

@@ -66,12 +66,23 @@ class MkpiTranslator(DagsterDbtTranslator):
 def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, mkpi: MkpiResource):
     invocation = dbt.cli(build_args(mkpi.run_config(), mkpi.engine), context=context, raise_on_error=False,
                          target_path=NIGHTLY_TARGET)
-    # dagster-dbt reports the tests that are not asset checks as observations: dropped, see MkpiTranslator.
-    yield from (event for event in invocation.stream() if not isinstance(event, dg.AssetObservation))
+    reported = set()
+    for event in invocation.stream():
+        # dagster-dbt reports the tests that are not asset checks as observations: dropped, see MkpiTranslator.
+        if not isinstance(event, dg.AssetObservation):
+            if isinstance(event, dg.Output):
+                reported.add(context.asset_key_for_output(event.output_name))
+            yield event
     if not invocation.is_successful():
         failed = build_failures(invocation.get_artifact("run_results.json"))
         if failed:
             raise dg.Failure(description=describe_failures(failed), allow_retries=False)
+    unreported = sorted(key.to_user_string() for key in context.selected_asset_keys - reported)
+    if unreported:
+        # Otherwise Dagster skips everything downstream of them and calls the run a success.
+        raise dg.Failure(description=f"dbt's log did not report {len(unreported)} model(s) to Dagster, so the run "
+                         f"stops before publishing: {', '.join(unreported[:5])}",
+                         allow_retries=False)
     if mkpi.engine == "spark":
         con = warehouse.connect(Path(mkpi.build_path), memory_limit=mkpi.duckdb_memory_limit)
         try:
