@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -55,6 +56,12 @@ def run_mkpi(*args: str, timeout: int = 300, env: dict | None = None) -> subproc
     """The real console script in a child process, as a user or the scheduler runs it."""
     return subprocess.run([MKPI, *args], capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
+
+
+def unit_test_results(target: Path) -> list[dict]:
+    """The dbt unit tests' results in a target folder's run_results.json (the project hook reports too)."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return [r for r in results if r["unique_id"].startswith("unit_test.")]
 
 
 def rows(con, sql: str, params: list | None = None) -> list[tuple]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from pipelines.config import TRACKING_CHECKS
 from pipelines.settings import BUILD_SUFFIX, PROJECT_ROOT
+from tests.conftest import unit_test_results
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 CHECK_MODELS = {  # sessions_drop and leads_drop come from one model
@@ -28,7 +28,7 @@ def test_dbt_unit_tests_pass(tiny_warehouse, tmp_path):
         cwd=PROJECT_ROOT / "dbt_project", capture_output=True, text=True, timeout=600,
         env={**os.environ, "MKPI_WAREHOUSE": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT_ROOT / "dbt_project")},
     )
-    results = json.loads((target / "run_results.json").read_text())["results"]
+    results = unit_test_results(target)
     failed = [r["unique_id"] for r in results if r["status"] != "pass"]
     assert result.returncode == 0 and not failed, f"failed: {failed}\n{result.stdout[-3000:]}"
     tested = {r["unique_id"].split(".")[2] for r in results}

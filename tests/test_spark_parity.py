@@ -5,7 +5,6 @@ publish the same marts as the DuckDB build, every column, row for row. `make tes
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import subprocess
 from decimal import Decimal
@@ -15,7 +14,7 @@ import pytest
 
 from pipelines import spark_engine
 from pipelines.settings import PROJECT_ROOT, Settings
-from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi
+from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi, unit_test_results
 from tests.portability import DBT, spark_functions
 
 pytestmark = pytest.mark.spark
@@ -82,8 +81,7 @@ def test_dbt_unit_tests_pass_on_spark(spark_run):
         cwd=PROJECT_ROOT / "dbt_project", capture_output=True, text=True, timeout=900,
         env={**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "dbt_project"),
              "MKPI_SPARK_DIR": str(spark_run / "spark"), "MKPI_LANDING_PARQUET": str(spark_run / "spark" / "landing")})
-    results = [r for r in json.loads((target / "run_results.json").read_text())["results"]
-               if r["unique_id"].startswith("unit_test.")]  # the landing hook reports too
+    results = unit_test_results(target)
     failed = [r["unique_id"] for r in results if r["status"] != "pass"]
     assert done.returncode == 0 and not failed and len(results) >= 20, f"failed: {failed}\n{done.stdout[-3000:]}"
 
