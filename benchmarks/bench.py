@@ -8,7 +8,6 @@ runs; peak memory is the largest resident set of the process tree (Linux ru_maxr
 from __future__ import annotations
 
 import argparse
-import codecs
 import datetime as dt
 import json
 import os
@@ -20,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from connectors.file_scan import scan_file, transcode_to_utf8
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -94,23 +95,12 @@ def utf8_copy(folder: Path, work: Path) -> Path:
     if not copy.exists():
         copy.mkdir()
         for path in folder.glob("*.csv"):
-            if is_utf8(path):
+            encoding = scan_file(path).encoding
+            if encoding.startswith("utf-8"):
                 os.link(path, copy / path.name)
             else:
-                (copy / path.name).write_bytes(path.read_bytes().decode("gb18030").encode("utf-8"))
+                transcode_to_utf8(path, copy / path.name, encoding)
     return copy
-
-
-def is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as fh:
-        try:
-            for chunk in iter(lambda: fh.read(1 << 24), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
 
 
 def floor_run(folder: Path, work: Path) -> tuple[float, float]:
@@ -215,6 +205,20 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def machine() -> str:
+    return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+
+
+def write_results(stamp: str, report: dict, text: str) -> None:
+    """The report as benchmarks/results/<stamp>.json and its Markdown table as .md; the table printed."""
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / f"{stamp}.md").write_text(text)
+    print(text)
+    print(f"written to {out / stamp}.json and .md")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="large", choices=["small", "medium", "large", "xlarge"])
@@ -227,15 +231,9 @@ def main() -> int:
     curve = [main_result if s == args.scale else bench_scale(s, args.repeat, work, full=False)
              for s in args.curve.split(",") if s]
     report = {"date": dt.date.today().isoformat(), "repeat": args.repeat,
-              "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+              "machine": machine(),
               "main": main_result, "curve": curve}
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = f"{report['date']}-{args.scale}"
-    (out / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
-    (out / f"{stamp}.md").write_text(markdown(report))
-    print(markdown(report))
-    print(f"written to {out / stamp}.json and .md")
+    write_results(f"{report['date']}-{args.scale}", report, markdown(report))
     return 0
 
 

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
-import platform
 import shutil
 import sys
 
-from bench import ROOT, dataset, exports_for, median_of, mkpi_run, rows_in
+from bench import ROOT, dataset, exports_for, machine, median_of, mkpi_run, rows_in, write_results
 
 ENGINES = ("duckdb", "spark")
 
@@ -37,7 +34,7 @@ def main() -> int:
     shutil.rmtree(exports)
     report = {"date": dt.date.today().isoformat(), "scale": args.scale, "repeat": args.repeat,
               "sessions": rows_in(folder, "sessions"),
-              "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+              "machine": machine(),
               "engines": results, "ratio_spark_to_duckdb": round(results["spark"]["seconds"] / results["duckdb"]["seconds"], 2)}
     lines = [f"# mkpi on DuckDB and on local Spark, {report['date']}", "",
              f"Machine: {report['machine']}. Scale `{args.scale}` ({report['sessions']:,} sessions); "
@@ -45,11 +42,7 @@ def main() -> int:
              "| engine | median | runs | peak memory |", "|---|---|---|---|"]
     lines += [f"| {e} | {r['seconds']} s | {', '.join(map(str, r['runs']))} | {r['peak_mib']} MiB |" for e, r in results.items()]
     lines += ["", f"Spark / DuckDB = **{report['ratio_spark_to_duckdb']}**."]
-    out = ROOT / "benchmarks" / "results"
-    stamp = f"{report['date']}-engines-{args.scale}"
-    (out / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
-    (out / f"{stamp}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_results(f"{report['date']}-engines-{args.scale}", report, "\n".join(lines) + "\n")
     return 0
 
 

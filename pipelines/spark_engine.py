@@ -40,9 +40,12 @@ def check_available() -> None:
                                "(apt-get install openjdk-17-jre-headless) or set JAVA_HOME")
 
 
-def export_landing(con, tables: list[str], folder: Path) -> None:
-    """Each landing table as `<folder>/<table>.parquet`, written whole, then swapped in by rename."""
+def export_landing(con, folder: Path) -> None:
+    """Each table of the `landing` schema as `<folder>/<table>.parquet`, written whole, then swapped in
+    by rename; the dbt hook registers those its sources declare."""
     folder.mkdir(parents=True, exist_ok=True)
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_schema = 'landing'").fetchall()]
     for table in tables:
         target = folder / f"{table}.parquet"
         partial = target.with_name(target.name + ".partial")

@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TINY_ORG = FIXTURES / "tiny_org"
 TINY_CONFIG = FIXTURES / "tiny_org.yml"
 MKPI = str(Path(sys.executable).with_name("mkpi"))
+DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 def settings_for(tmp: Path, source_dir: Path = TINY_ORG, config: Path = TINY_CONFIG) -> Settings:

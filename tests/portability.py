@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +19,9 @@ import sqlglot
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
+from tests.conftest import DBT
+
 SPARK_FUNCTIONS_FILE = Path(__file__).parent / "fixtures" / "spark_functions.txt"
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 from pipelines.config import TRACKING_CHECKS
 from pipelines.settings import BUILD_SUFFIX, PROJECT_ROOT
-from tests.conftest import unit_test_results
+from tests.conftest import DBT, unit_test_results
 
-DBT = str(Path(sys.executable).with_name("dbt"))
 CHECK_MODELS = {  # sessions_drop and leads_drop come from one model
     "int_tracking__" + c for c in TRACKING_CHECKS if c not in ("sessions_drop", "leads_drop")
 } | {"int_tracking__volume_drops"}

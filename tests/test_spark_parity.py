@@ -14,8 +14,8 @@ import pytest
 
 from pipelines import spark_engine
 from pipelines.settings import PROJECT_ROOT, Settings
-from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi, unit_test_results
-from tests.portability import DBT, spark_functions
+from tests.conftest import DBT, TINY_CONFIG, TINY_ORG, run_mkpi, unit_test_results
+from tests.portability import spark_functions
 
 pytestmark = pytest.mark.spark
 

@@ -14,7 +14,6 @@ from pipelines.resources import MkpiResource
 from pipelines.validation.data_expectations import load_expectations, validate_landed
 
 LANDING_TABLES = [*KINDS, "quarantine", "run_settings", "connector_state"]
-DBT_SOURCES = [*LANDING_TABLES, "row_changes"]  # the tables _landing__sources.yml declares
 
 
 def landing_key(table: str) -> dg.AssetKey:
@@ -57,7 +56,7 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
         write_run_settings(con, config)
         record_build_state(con, plan)
         if mkpi.engine == "spark":
-            spark_engine.export_landing(con, DBT_SOURCES, mkpi.settings().landing_parquet)
+            spark_engine.export_landing(con, mkpi.settings().landing_parquet)
     finally:
         con.close()
     for report in reports.values():
