@@ -1,7 +1,13 @@
-"""One fast pass over a source file's bytes: which encoding it is in and where its blank lines are.
+"""Fast passes over a source file's bytes: which encoding it is in, and where its blank lines are.
 
-DuckDB reads UTF-8 only and skips blank lines, so the pass tells the loader whether to transcode
-(GB18030/GBK exports from Excel) and which physical lines hold no record, for exact line numbers.
+DuckDB reads UTF-8 only and skips blank lines, so the loader transcodes every other encoding to a
+UTF-8 copy first and needs the physical lines that hold no record, for exact line numbers.
+
+Encodings, most certain first: a byte-order mark (UTF-8, UTF-16); valid UTF-8; then a legacy
+code page. GB18030 decodes most byte sequences, Western European text included ("Crème" reads as
+"Cr鑝e"), so it is taken only when the characters it yields are common Chinese ones; otherwise
+Windows-1252 (Latin-1 where 1252 has no character for a byte). A guess that could be wrong comes
+with a note, and `files.encodings` in mkpi.yml overrides the guess for a file pattern.
 """
 
 from __future__ import annotations
@@ -15,27 +21,111 @@ CHUNK = 64 * 1024 * 1024
 _ASCII = bytes(range(128))
 _BLANK_LINE = re.compile(rb"\n[ \t\r]*(?=\n)")
 UTF8_BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+UTF8 = ("utf-8", "utf-8-sig")
+# Share of the characters GB18030 yields that must be common (GB2312) Chinese to call a file Chinese.
+GB_SURE, GB_LIKELY = 0.9, 0.6
+LATIN_END = 0x24F
+
+
+@dataclass
+class Encoding:
+    name: str  # a Python codec name: utf-8, utf-8-sig, utf-16, gb18030, cp1252, latin-1 or an override
+    note: str | None = None  # set when the guess could be wrong
 
 
 @dataclass
 class FileScan:
     path: Path
-    encoding: str  # "utf-8", "utf-8-sig" or "gb18030"
     blank_lines: list[int] = field(default_factory=list)  # 1-based physical line numbers
     damaged_utf8: bool = False  # some bytes are not UTF-8: those lines will be quarantined
 
 
-def scan_file(path: Path) -> FileScan:
-    """Classify the encoding and find blank lines, reading the file in large chunks."""
+def detect_encoding(path: Path) -> Encoding:
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(UTF8_BOM):
+        return Encoding("utf-8-sig")
+    if head.startswith(UTF16_BOMS):
+        return Encoding("utf-16")
+    bad, good = _utf8_damage(path)
+    # A UTF-8 file with a few damaged bytes still has many valid multibyte characters; a legacy
+    # code page fails UTF-8 on nearly every non-ASCII character.
+    if bad == 0 or good > bad:
+        return Encoding("utf-8")
+    return _legacy_encoding(path)
+
+
+def _utf8_damage(path: Path) -> tuple[int, int]:
+    """(undecodable sequences, valid non-ASCII characters) when read as UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    bad = good = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if not len(chunk.translate(None, _ASCII)):
+                continue
+            text = decoder.decode(chunk)
+            n_bad = text.count("\ufffd")
+            bad += n_bad
+            good += len(text) - len(text.encode("ascii", "ignore")) - n_bad
+    bad += decoder.decode(b"", final=True).count("\ufffd")
+    return bad, good
+
+
+def _legacy_encoding(path: Path) -> Encoding:
+    data = path.read_bytes()  # only legacy exports come here: Excel files of modest size
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        share = _common_chinese_share(text)
+        if share >= GB_SURE:
+            return Encoding("gb18030")
+        if share >= GB_LIKELY:
+            return Encoding("gb18030", f"read as GB18030 (Chinese), but {1 - share:.0%} of its non-ASCII characters "
+                                       "are rare ones; if the text looks wrong, set files.encodings in mkpi.yml")
+    western = "cp1252" if _decodes(data, "cp1252") else "latin-1"
+    label = "Windows-1252" if western == "cp1252" else "Latin-1"
+    return Encoding(western, f"not UTF-8: read as {label} (Western European); if accents or Chinese look wrong, "
+                             "save it as UTF-8 or set files.encodings in mkpi.yml")
+
+
+def _common_chinese_share(text: str) -> float:
+    # Latin letters and signs (¥, é) come from GB18030's four-byte codes, which a misread Western file
+    # rarely forms; judge by the two-byte characters.
+    chars = [c for c in text if ord(c) > LATIN_END]
+    if not chars:
+        return 0.0
+    common = sum(1 for c in chars if _in_gb2312(c))
+    return common / len(chars)
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def scan_lines(path: Path) -> FileScan:
+    """Blank lines and damaged bytes of a UTF-8 file, in large chunks (one C-speed pass in the common case)."""
     if _plain_utf8(path):
-        with open(path, "rb") as fh:
-            has_bom = fh.read(len(UTF8_BOM)) == UTF8_BOM
-        return FileScan(path, "utf-8-sig" if has_bom else "utf-8")
-    return _classify(path)
+        return FileScan(path)
+    return _scan_slowly(path)
 
 
 def _plain_utf8(path: Path) -> bool:
-    """The common case, at C speed: valid UTF-8 without a single blank line."""
+    """Valid UTF-8 without a single blank line."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     tail = b""  # a blank line starting in the previous chunk starts at its last newline
     with open(path, "rb") as fh:
@@ -55,21 +145,15 @@ def _plain_utf8(path: Path) -> bool:
     return True
 
 
-def _classify(path: Path) -> FileScan:
-    """The slow path: count valid and invalid multibyte text to tell GB18030 from damaged UTF-8."""
+def _scan_slowly(path: Path) -> FileScan:
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    bad = good_non_ascii = 0
+    damaged = False
     blank: list[int] = []
     line_base = 1
-    has_bom = False
     with open(path, "rb") as fh:
-        first = True
         carry = b""
         while True:
             chunk = fh.read(CHUNK)
-            if first:
-                has_bom = chunk.startswith(UTF8_BOM)
-                first = False
             if not chunk and not carry:
                 break
             data = carry + chunk
@@ -82,36 +166,16 @@ def _classify(path: Path) -> FileScan:
                 pos = m.start()
                 blank.append(line_no + 1)
             line_base = line_no + body.count(b"\n", pos)
-            if len(body.translate(None, _ASCII)):
-                text = decoder.decode(body)
-                n_bad = text.count("\ufffd")
-                bad += n_bad
-                good_non_ascii += len(text) - len(text.encode("ascii", "ignore")) - n_bad
+            if not damaged and len(body.translate(None, _ASCII)):
+                damaged = "\ufffd" in decoder.decode(body)
             if not chunk:
                 break
-    if bad == 0:
-        return FileScan(path, "utf-8-sig" if has_bom else "utf-8", blank)
-    # Real GBK text fails UTF-8 on nearly every Chinese character; a UTF-8 file with a few
-    # damaged bytes still has many valid multibyte characters. Only the former is transcoded.
-    if good_non_ascii <= bad and _decodes(path, "gb18030"):
-        return FileScan(path, "gb18030", blank)
-    return FileScan(path, "utf-8", blank, damaged_utf8=True)
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+    return FileScan(path, blank, damaged)
 
 
 def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> None:
-    """Rewrite `src` as UTF-8 into `dst`, streaming so large exports never sit in memory."""
+    """Rewrite `src` as UTF-8 into `dst`, streaming so large exports never sit in memory. Raises
+    UnicodeDecodeError when `src` is not in `encoding`."""
     with open(src, "r", encoding=encoding, newline="") as fin, open(dst, "w", encoding="utf-8", newline="") as fout:
         while block := fin.read(CHUNK // 4):
             fout.write(block)

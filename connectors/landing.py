@@ -12,8 +12,11 @@ went or changed are listed in `landing.row_changes` for the incremental dbt mode
 
 from __future__ import annotations
 
+import codecs
 import csv
+import fnmatch
 import io
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -21,13 +24,15 @@ from pathlib import Path
 
 from connectors import value_parsers
 from connectors.errors import SourceError
-from connectors.file_scan import scan_file, transcode_to_utf8
+from connectors.file_scan import UTF8, Encoding, detect_encoding, scan_lines, transcode_to_utf8
 from connectors.kinds import EMAIL_COLUMNS, KINDS, PHONE_COLUMNS, Kind
 from connectors.personal_data import EMAIL_IN_TEXT, hash_personal_value
+from connectors.sql_text import ident, literal
 
 RAW_SCHEMA, TYPED_SCHEMA = "landing_raw", "landing"
+# scope: 'row' (one row could not be read or typed) or 'file' (the whole file could not be read).
 QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
-    raw_text VARCHAR, loaded_at TIMESTAMPTZ"""
+    raw_text VARCHAR, loaded_at TIMESTAMPTZ, scope VARCHAR"""
 # kind → (key, event time) of the rows the incremental dbt models rebuild by day (dbt: rebuilt_kinds()).
 CHANGE_KEYS = {"sessions": ("session_id", "started_at"), "leads": ("lead_id", "created_at")}
 API_SUFFIX = " API"  # ledger name of a source's pulled rows; their _file reads "<source> API, account …"
@@ -41,6 +46,8 @@ class KindReport:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    files_not_read: list[str] = field(default_factory=list)  # "<file>, line n: <reason>", quarantined as files
+    notes: list[str] = field(default_factory=list)  # guessed encodings, columns mkpi does not read
 
 
 def normalize_header(name: str) -> str:
@@ -58,7 +65,7 @@ def prepare_schemas(con) -> None:
 
 
 def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_sources: tuple = (),
-              incremental: bool = False) -> KindReport:
+              incremental: bool = False, encodings: tuple = ()) -> KindReport:
     """Land `files` and the pulled API rows of `pulled_sources` (from the pull store attached as
     `pulled`). Without `incremental` the kind's tables are replaced; with it, only new and changed
     files are read and the rows of changed and removed ones removed."""
@@ -77,10 +84,16 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
     _forget_files(con, kind, [f for f in previous if f not in api], record=incremental)
     _forget_files(con, kind, api, record=False)
     with tempfile.TemporaryDirectory(prefix="mkpi-land-") as tmp:
-        for path in files:
-            if str(path) not in kept:
-                _land_file_text(con, kind, path, Path(tmp), pii_salt)
+        for n, path in enumerate(files):
+            if str(path) in kept:
+                continue
+            try:
+                report.notes += _land_file_text(con, kind, path, Path(tmp) / f"{n}.csv", pii_salt,
+                                                encoding_for(path, encodings))
                 report.landed.append(str(path))
+            except SourceError as err:  # one unreadable file never stops the other files and kinds
+                _quarantine_file(con, kind, err)
+                report.files_not_read.append(str(err))
     for source in pulled_sources:
         if _land_pulled_text(con, kind, source):
             report.files.append(f"{source} (API)")
@@ -95,7 +108,8 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
     report.rows_read = _count(con, f"{RAW_SCHEMA}.{kind.name}")
     report.rows_loaded = _count(con, f"{TYPED_SCHEMA}.{kind.name}")
     report.rows_quarantined = scalar(
-        con, f"SELECT count(DISTINCT (file, line)) FROM {TYPED_SCHEMA}.quarantine WHERE kind = ?", [kind.name]
+        con, f"SELECT count(DISTINCT (file, line)) FROM {TYPED_SCHEMA}.quarantine WHERE kind = ? AND scope = 'row'",
+        [kind.name]
     )
     return report
 
@@ -110,18 +124,25 @@ def _count(con, table: str) -> int:
     return scalar(con, f"SELECT count(*) FROM {table}")
 
 
-def _read_header(path: Path) -> tuple[list[str], str]:
-    """The header's column names and delimiter, from the first line in UTF-8 or GB18030."""
-    with open(path, "rb") as fh:
-        first = fh.readline()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = first.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SourceError(path, "the header is neither UTF-8 nor GB18030 text", line=1)
+def encoding_for(path: Path, overrides: tuple = ()) -> Encoding:
+    """The encoding mkpi.yml's `files.encodings` sets for this file name, else the detected one."""
+    for pattern, encoding in overrides:
+        if fnmatch.fnmatch(path.name, pattern):
+            return Encoding(encoding)
+    return detect_encoding(path)
+
+
+def _read_header(path: Path, encoding: Encoding) -> tuple[list[str], str]:
+    """The header's column names and delimiter, from the first line in the file's encoding."""
+    try:
+        with open(path, "rb") as fh:
+            # UTF-16 spreads a newline over two bytes: decode a block and cut at the first newline.
+            first = fh.read(64 * 1024) if encoding.name.startswith("utf-16") else fh.readline()
+        text = codecs.getincrementaldecoder(encoding.name)().decode(first).split("\n")[0]
+    except UnicodeDecodeError:
+        raise SourceError(path, f"the header is not {encoding.name} text; save the file as UTF-8", line=1) from None
+    except OSError as err:
+        raise SourceError(path, f"the file cannot be opened ({err.strerror})") from None
     if not text.strip():
         raise SourceError(path, "the file is empty or its first line is blank; expected a header row", line=1)
     delimiter = max([",", ";", "\t", "|"], key=text.count)
@@ -129,9 +150,9 @@ def _read_header(path: Path) -> tuple[list[str], str]:
     return names, delimiter
 
 
-def check_header(kind: Kind, path: Path) -> tuple[list[str], str]:
-    """Fail fast, before anything is loaded, on a file the run cannot use."""
-    names, delimiter = _read_header(path)
+def check_header(kind: Kind, path: Path, encoding: Encoding | None = None) -> tuple[list[str], str]:
+    """Raise SourceError, before anything is loaded, for a file the run cannot use."""
+    names, delimiter = _read_header(path, encoding or detect_encoding(path))
     _check_header(kind, path, names)
     return names, delimiter
 
@@ -140,6 +161,9 @@ def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
     for name in names:
         if not name:
             raise SourceError(path, "a column in the header has no name", line=1)
+        if any(ord(c) < 32 for c in name):
+            raise SourceError(path, "a column name in the header holds a control character", line=1,
+                              column=name.encode("unicode_escape").decode())
         if names.count(name) > 1:
             raise SourceError(path, "the header has this column twice", line=1, column=name)
     missing = [c for c in kind.required if c not in names]
@@ -151,35 +175,76 @@ def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
         )
 
 
-def _land_file_text(con, kind: Kind, path: Path, tmp: Path, pii_salt: str) -> None:
+def _land_file_text(con, kind: Kind, path: Path, read_path: Path, pii_salt: str, encoding: Encoding) -> list[str]:
     """Append one file's rows as text to the raw table with their physical line numbers; quarantine
-    the lines DuckDB could not read."""
-    names, delimiter = check_header(kind, path)
-    scan = scan_file(path)
-    read_path = path
-    if scan.encoding == "gb18030":
-        read_path = tmp / (path.stem + ".utf8.csv")
-        transcode_to_utf8(path, read_path, "gb18030")
+    the lines DuckDB could not read. All or nothing: raises SourceError with nothing of the file kept.
+    Returns what the run should tell about the file."""
+    names, delimiter = check_header(kind, path, encoding)
+    _readable_copy(path, read_path, encoding)
+    scan = scan_lines(read_path)
+    notes = [f"{path}: {encoding.note}"] if encoding.note else []
+    extra = [n for n in names if n not in {c.name for c in kind.columns} | EMAIL_COLUMNS | PHONE_COLUMNS]
+    if extra:
+        absent = [c.name for c in kind.columns if c.name not in names]
+        notes.append(f"{path}: column(s) {', '.join(repr(n) for n in extra)} are not read for {kind.name} (kept in "
+                     f"{RAW_SCHEMA}.{kind.name} only)" + (f"; was one meant to be {' or '.join(absent)}?" if absent else ""))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _read_into_raw(con, kind, path, read_path, names, delimiter, scan.blank_lines, pii_salt)
+        con.execute("COMMIT")
+    except Exception as err:  # DuckDB's own message can run to a hundred lines: keep its first
+        con.execute("ROLLBACK")
+        if isinstance(err, SourceError):
+            raise
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise SourceError(path, f"the file could not be read as CSV ({first})") from None
+    return notes
+
+
+def _readable_copy(path: Path, read_path: Path, encoding: Encoding) -> None:
+    """A path DuckDB reads literally: a UTF-8 copy, or a link with a plain name (DuckDB expands glob
+    characters such as [x] or * in a file name, which would read other files)."""
+    if encoding.name in UTF8:
+        os.symlink(path.resolve(), read_path)
+        return
+    try:
+        transcode_to_utf8(path, read_path, encoding.name)
+    except UnicodeDecodeError as err:
+        raise SourceError(path, f"the file is not {encoding.name} text (byte {err.start + 1} of a block); "
+                                "save it as UTF-8 or fix files.encodings in mkpi.yml") from None
+    except LookupError:
+        raise SourceError(path, f"'{encoding.name}' is not an encoding Python knows") from None
+
+
+def _read_into_raw(con, kind: Kind, path: Path, read_path: Path, names: list[str], delimiter: str,
+                   blank_lines: list[int], pii_salt: str) -> None:
     raw = f"{RAW_SCHEMA}.{kind.name}"
     for name in names:  # a file's extra columns are kept as extra columns
-        con.execute(f'ALTER TABLE {raw} ADD COLUMN IF NOT EXISTS "{name}" VARCHAR')
+        con.execute(f"ALTER TABLE {raw} ADD COLUMN IF NOT EXISTS {ident(name)} VARCHAR")
     rejects = f"_rej_{kind.name}"
-    columns = "{" + ", ".join(f"'{_sql_str(n)}': 'VARCHAR'" for n in names) + "}"
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
     # Line = record number + 1 (the header) until a blank or rejected line says otherwise.
     con.execute(
         f"""INSERT INTO {raw} BY NAME
-            SELECT *, '{_sql_str(str(path))}' AS _file, row_number() OVER () + 1 AS _line,
-                   current_timestamp AS _loaded_at
+            SELECT *, ?::VARCHAR AS _file, row_number() OVER () + 1 AS _line, current_timestamp AS _loaded_at
             FROM read_csv(?, header = true, columns = {columns}, delim = ?, quote = '"',
                           escape = '"', store_rejects = true, rejects_table = '{rejects}',
                           rejects_scan = '{rejects}_scan', auto_detect = false)""",
-        [str(read_path), delimiter],
+        [str(path), str(read_path), delimiter],
     )
-    of_file = f"_file = '{_sql_str(str(path))}'"
-    _correct_line_numbers(con, raw, of_file, rejects, scan.blank_lines)
+    of_file = f"_file = {literal(str(path))}"
+    _correct_line_numbers(con, raw, of_file, rejects, blank_lines)
     _hash_personal_data(con, raw, of_file, names, pii_salt)
     _quarantine_rejects(con, kind, path, rejects, names, pii_salt)
     con.execute(f"DROP TABLE {rejects}; DROP TABLE {rejects}_scan")
+
+
+def _quarantine_file(con, kind: Kind, err: SourceError) -> None:
+    """A file that could not be read at all: one quarantine row naming it and why."""
+    con.execute(
+        f"INSERT INTO {TYPED_SCHEMA}.quarantine VALUES (?, ?, ?, ?, ?, NULL, current_timestamp, 'file')",
+        [kind.name, err.path, err.line or 1, err.column, f"file not read: {err.detail}"],
+    )
 
 
 def _land_pulled_text(con, kind: Kind, source: str) -> bool:
@@ -220,11 +285,11 @@ def _correct_line_numbers(con, table: str, of_file: str, rejects: str, blank_lin
 
 
 def _pii_expr(column: str, salt: str) -> str | None:
-    quoted = f'nullif(trim("{column}"), \'\')'
+    quoted = f"nullif(trim({ident(column)}), '')"
     if column in EMAIL_COLUMNS:
-        return f"sha256('{_sql_str(salt)}' || lower({quoted}))"
+        return f"sha256({literal(salt)} || lower({quoted}))"
     if column in PHONE_COLUMNS:
-        return f"sha256('{_sql_str(salt)}' || nullif(regexp_replace({quoted}, '[^0-9+]', '', 'g'), ''))"
+        return f"sha256({literal(salt)} || nullif(regexp_replace({quoted}, '[^0-9+]', '', 'g'), ''))"
     return None
 
 
@@ -232,7 +297,7 @@ def _hash_personal_data(con, table: str, of_file: str, names: list[str], salt: s
     for name in names:
         expr = _pii_expr(name, salt)
         if expr:
-            con.execute(f'UPDATE {table} SET "{name}" = {expr} WHERE {of_file}')
+            con.execute(f"UPDATE {table} SET {ident(name)} = {expr} WHERE {of_file}")
 
 
 def _quarantine_rejects(con, kind: Kind, path: Path, rejects: str, names: list[str], salt: str) -> None:
@@ -244,7 +309,7 @@ def _quarantine_rejects(con, kind: Kind, path: Path, rejects: str, names: list[s
         if error_type == "INVALID ENCODING":
             reason = "invalid encoding: this line is not UTF-8 text (save the file as UTF-8, or GB18030 throughout)"
         con.execute(
-            f"INSERT INTO {TYPED_SCHEMA}.quarantine VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
+            f"INSERT INTO {TYPED_SCHEMA}.quarantine VALUES (?, ?, ?, ?, ?, ?, current_timestamp, 'row')",
             [kind.name, str(path), line, column, reason, _mask_line(csv_line or "", names, salt)],
         )
 
@@ -301,8 +366,8 @@ def _write_ledger(con, kind: Kind, current: dict[str, tuple]) -> None:
 
 def rows_of(files: list[str], column: str = "_file") -> str:
     """SQL matching the rows of these ledger entries: a file by name, a source's API rows by prefix."""
-    terms = [f"starts_with({column}, '{_sql_str(f)}, ')" for f in files if f.endswith(API_SUFFIX)]
-    paths = [f"'{_sql_str(f)}'" for f in files if not f.endswith(API_SUFFIX)]
+    terms = [f"starts_with({column}, {literal(f + ', ')})" for f in files if f.endswith(API_SUFFIX)]
+    paths = [literal(f) for f in files if not f.endswith(API_SUFFIX)]
     if paths:
         terms.append(f"{column} IN ({', '.join(paths)})")
     return "(" + " OR ".join(terms) + ")" if terms else "false"
@@ -365,7 +430,8 @@ def _append_typed_rows(con, kind: Kind, landed: str, record: str | None) -> None
         if col.required:
             checks.append(f"CASE WHEN {value} IS NULL THEN {{'field': '{col.name}', 'reason': '{col.name} is empty'}} END")
         if parser:
-            reason = f"'{col.name}: ''' || {value} || ''' is not {_sql_str(expected)}'"
+            before, after = literal(f"{col.name}: '"), literal(f"' is not {expected}")
+            reason = f"{before} || {value} || {after}"
             checks.append(f"CASE WHEN {value} IS NOT NULL AND {typed} IS NULL THEN {{'field': '{col.name}', 'reason': {reason}}} END")
     raw_json = "json_object(" + ", ".join(f"'{c.name}', \"_text_{c.name}\"" for c in kind.columns) + ")"
     errors = f"list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL)" if checks else "[]"
@@ -387,28 +453,24 @@ def _append_typed_rows(con, kind: Kind, landed: str, record: str | None) -> None
         _record_rows(con, kind, "_typed", f"len(_errors) = 0 AND {record}")
     con.execute(
         f"""INSERT INTO {TYPED_SCHEMA}.quarantine
-            SELECT '{kind.name}', _file, _line, e.field, e.reason, _raw, _loaded_at
+            SELECT '{kind.name}', _file, _line, e.field, e.reason, _raw, _loaded_at, 'row'
             FROM (SELECT *, unnest(_errors) AS e FROM _typed WHERE len(_errors) > 0)"""
     )
     con.execute("DROP TABLE _typed")
 
 
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")
-
-
 def land_all(con, files_by_kind: dict[str, list[Path]], *, pii_salt: str = "", pull_store: Path | None = None,
-             pulled_sources: tuple = (), incremental: bool = False) -> list[KindReport]:
+             pulled_sources: tuple = (), incremental: bool = False, encodings: tuple = ()) -> list[KindReport]:
     """Every kind from its files and, when a pull store is given, the pulled rows of `pulled_sources`;
     `incremental`: into the tables of the last build, reading only what changed (see the module doc)."""
     prepare_schemas(con)
     if pull_store is not None and pull_store.exists():
-        con.execute(f"ATTACH '{_sql_str(str(pull_store))}' AS pulled (READ_ONLY)")
+        con.execute(f"ATTACH {literal(str(pull_store))} AS pulled (READ_ONLY)")
     else:
         pulled_sources = ()
     try:
         reports = [land_kind(con, kind, files_by_kind.get(name, []), pii_salt=pii_salt, pulled_sources=pulled_sources,
-                             incremental=incremental)
+                             incremental=incremental, encodings=encodings)
                    for name, kind in KINDS.items()]
         _land_connector_state(con, pulled_sources)
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ class SourceFolder:
     root: Path
     files: dict[str, list[Path]] = field(default_factory=dict)
     unknown: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # entries that are not readable files, with why
 
     def files_for(self, kind: str) -> list[Path]:
         return self.files.get(kind, [])
@@ -34,10 +36,26 @@ def scan(root: Path) -> SourceFolder:
     if not root.is_dir():
         raise FileNotFoundError(f"source folder {root} does not exist or is not a folder")
     folder = SourceFolder(root)
-    for path in sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(".")):
+    for path in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+        problem = _not_a_file(path)
+        if problem:
+            if kind_of(path) or path.is_symlink():
+                folder.skipped.append(f"{path}: {problem}, skipped")
+            continue
         kind = kind_of(path)
         if kind is None:
             folder.unknown.append(path)
         else:
             folder.files.setdefault(kind, []).append(path)
     return folder
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` is not a file to read, or None. Links are followed; broken ones and loops are named."""
+    try:
+        path.stat()
+    except OSError as err:
+        if path.is_symlink():
+            return "a symbolic link that loops" if err.errno == errno.ELOOP else "a symbolic link to nothing"
+        return f"cannot be read ({err.strerror})"
+    return None if path.is_file() else "a folder, not a file"

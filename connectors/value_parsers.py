@@ -33,10 +33,10 @@ def _currency_case() -> str:
 MACROS = [
     f"""CREATE OR REPLACE TEMP MACRO mkpi_number(v) AS
         CASE WHEN regexp_full_match(v, '{NUMBER_PATTERN}')
-             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS DECIMAL(18, 6)) END""",
+             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS DECIMAL(38, 6)) END""",
     f"""CREATE OR REPLACE TEMP MACRO mkpi_decimal(v) AS
         CASE WHEN regexp_full_match(v, '{NUMBER_PATTERN}')
-             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS DECIMAL(18, 8)) END""",
+             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS DECIMAL(38, 10)) END""",
     f"""CREATE OR REPLACE TEMP MACRO mkpi_count(v) AS
         CASE WHEN regexp_full_match(v, '{COUNT_PATTERN}')
              THEN TRY_CAST(regexp_replace(regexp_replace(v, '\\.0+$', ''), '[^0-9\\-]', '', 'g') AS BIGINT) END""",
@@ -57,8 +57,8 @@ MACROS = [
 TYPES = {
     TEXT: ("VARCHAR", None, "text", None),
     CURRENCY: ("VARCHAR", "mkpi_currency", "a 3-letter currency code such as USD or CNY", None),
-    MONEY: ("DECIMAL(18, 6)", "mkpi_number", "an amount such as 1200.50, 1,200.50 or ¥1,200", None),
-    DECIMAL: ("DECIMAL(18, 8)", "mkpi_decimal", "a number such as 0.1385", None),
+    MONEY: ("DECIMAL(38, 6)", "mkpi_number", "an amount such as 1200.50, 1,200.50 or ¥1,200", None),
+    DECIMAL: ("DECIMAL(38, 10)", "mkpi_decimal", "a number such as 0.1385", None),
     COUNT: ("BIGINT", "mkpi_count", "a whole number such as 1200 or 1,200", "0"),
     DATE: ("DATE", "mkpi_date", "a date such as 2026-10-01 or 2026/10/01", None),
     TIMESTAMP: ("TIMESTAMPTZ", "mkpi_timestamp", "a date and time such as 2026-10-01 08:30:00+08:00", None),

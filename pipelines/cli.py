@@ -16,23 +16,37 @@ campaign."""
 
 
 def _run(args) -> int:
-    from connectors.errors import SourceError
-    from pipelines.alerting.dispatch import load_report
+    from pipelines import run_lock, run_process
     from pipelines.config import ConfigError, load_config
-    from pipelines.nightly import preflight, run_log_path, run_nightly
-    from pipelines.scoring.config import KpiConfigError
     from pipelines.settings import Settings
-    from pipelines.sources_config import SourcesConfigError
-    from pipelines.spark_engine import SparkUnavailable
-    from pipelines.summary import render_summary
 
     settings = Settings.from_env(source_dir=args.source_dir, warehouse=args.warehouse, config_file=args.config,
                                  kpi_config=args.kpi_config, engine=args.engine)
+    if run_process.is_worker():
+        run_process.watch_supervisor(settings.build_path)
     try:
         config = load_config(settings.config_file)
     except ConfigError as err:  # without a valid config there is no sink to alert
         print(f"error: {err}", file=sys.stderr)
         return 2
+    try:
+        with run_lock.hold(settings.warehouse, wait=args.wait, on_wait=lambda m: print(m, file=sys.stderr, flush=True)):
+            return _run_locked(args, settings, config)
+    except run_lock.RunInProgress as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 3
+
+
+def _run_locked(args, settings, config) -> int:
+    from connectors.errors import SourceError
+    from pipelines.alerting.dispatch import load_report
+    from pipelines.config import ConfigError
+    from pipelines.nightly import preflight, run_log_path, run_nightly
+    from pipelines.scoring.config import KpiConfigError
+    from pipelines.sources_config import SourcesConfigError
+    from pipelines.spark_engine import SparkUnavailable
+    from pipelines.summary import render_summary
+
     try:
         for warning in preflight(settings):
             print(f"warning: {warning}", file=sys.stderr)
@@ -49,7 +63,7 @@ def _run(args) -> int:
               file=sys.stderr)
         return 1
     report = load_report(settings.state_dir)
-    lines = (report.lines() if report else []) + _report_lines(settings)
+    lines = _landing_lines(settings) + (report.lines() if report else []) + _report_lines(settings)
     print(render_summary(settings.warehouse, outcome.seconds, lines))
     return 0
 
@@ -60,6 +74,13 @@ def _published(settings) -> bool:
         return True
     print(f"error: {settings.warehouse} does not exist yet; run `mkpi run` first", file=sys.stderr)
     return False
+
+
+def _landing_lines(settings) -> list[str]:
+    from pipelines import landing_notes
+
+    notes = landing_notes.load(settings.state_dir)
+    return ([f"\nLanding notes ({len(notes)}):"] + [f"  {line}" for line in notes]) if notes else []
 
 
 def _report_lines(settings) -> list[str]:
@@ -210,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--kpi-config", metavar="FILE", help="roles, KPIs, targets and weights (default: kpi.yml or $MKPI_KPI_CONFIG)")
     run.add_argument("--full-refresh", action="store_true",
                      help="rebuild everything from the exports instead of only what changed since the last run")
+    run.add_argument("--wait", action="store_true",
+                     help="if another run on the same warehouse is in progress, wait for it instead of exiting")
     run.add_argument("--engine", choices=ENGINES, help="where dbt builds the models (default: duckdb or $MKPI_ENGINE; "
                      "spark: docs/scale-out.md)")
     run.set_defaults(handler=_run)
@@ -285,7 +308,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines import run_process
+
+    argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
+    if args.command == "run" and not run_process.is_worker():
+        from pipelines.settings import Settings
+
+        # Stopping `mkpi run` then stops everything it started.
+        return run_process.supervise(argv, Settings.from_env(warehouse=args.warehouse).build_path)
     return args.handler(args)
 
 

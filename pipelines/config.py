@@ -33,6 +33,8 @@ class RunConfig:
     alert_timeout_seconds: float = 10.0
     alert_backoff_seconds: float = 1.0
     alert_sinks: tuple = ()
+    # (file-name pattern, Python codec name): read matching exports in this encoding instead of guessing.
+    file_encodings: tuple = ()
 
     def as_of(self) -> dt.date:
         """The build date: configured, or today in the reporting time zone."""
@@ -143,11 +145,31 @@ def _sinks(value):
     return tuple(sinks)
 
 
+def _encodings(value):
+    """files.encodings: a list of {pattern, encoding}; the encoding must be one Python can decode."""
+    import codecs
+
+    if not isinstance(value, list):
+        raise ValueError("expected a list of '- pattern: ..., encoding: ...' entries")
+    out = []
+    for n, item in enumerate(value, 1):
+        if not isinstance(item, dict) or set(item) != {"pattern", "encoding"}:
+            raise ValueError(f"entry {n}: expected exactly 'pattern' (a file name like ad_spend_yahoo*.csv) "
+                             "and 'encoding' (like cp1252, gb18030, utf-16)")
+        try:
+            codecs.lookup(str(item["encoding"]))
+        except LookupError:
+            raise ValueError(f"entry {n}: {item['encoding']!r} is not an encoding name (for example utf-8, "
+                             "gb18030, cp1252, latin-1, utf-16)") from None
+        out.append((str(item["pattern"]), str(item["encoding"])))
+    return tuple(out)
+
+
 SEVERITIES = ("info", "warn", "error")
 TRACKING_CHECKS = (
     "spend_without_sessions", "unknown_campaign", "inconsistent_spelling", "unknown_source", "medium_not_allowed",
     "click_id_without_utm", "utm_mismatch", "unattributed_lead_share", "sessions_drop", "leads_drop",
-    "source_pull_failed",
+    "source_pull_failed", "unreadable_file",
 )
 TRACKING_SETTINGS = {
     "lookback_days": _days,
@@ -174,6 +196,7 @@ FIELDS = {
     ("alerts", "timeout_seconds"): ("alert_timeout_seconds", _amount),
     ("alerts", "backoff_seconds"): ("alert_backoff_seconds", _amount),
     ("alerts", "sinks"): ("alert_sinks", _sinks),
+    ("files", "encodings"): ("file_encodings", _encodings),
     **{("tracking", name): (("tracking_overrides", name), check) for name, check in TRACKING_SETTINGS.items()},
     **{("tracking", "severity", name): (("tracking_overrides", "severity", name), _severity) for name in TRACKING_CHECKS},
 }

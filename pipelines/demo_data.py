@@ -20,6 +20,10 @@ from urllib.parse import quote
 # days, sessions per day: ~58k, ~0.9M, ~18M and ~100M sessions
 SCALES = {"small": (90, 700), "medium": (365, 2_800), "large": (730, 27_500), "xlarge": (730, 150_000)}
 EXPORTS_UTM_CAMPAIGN = ("google_ads", "ocean_engine")
+# Real magnitudes in every demo: amounts that overflowed an 18-digit decimal once converted.
+LARGE_CNY_CAMPAIGN, LARGE_CNY_SPEND = "baidu_double11", 1_250_000.00
+LARGE_JPY_SPEND, JPY_RATE = 15_000_000, 0.0067
+LARGE_USD_ORDER = 128_500.00
 PAID_SHARE = 0.45  # of sessions that come from an ad click
 SITE = "https://www.example-shop.com"
 PAGES = ["/", "/products/running-shoes", "/products/trail-jacket", "/sale", "/blog/how-to-choose-shoes", "/pricing"]
@@ -123,18 +127,24 @@ def _write_ad_spend(out_dir: Path, rows) -> int:
     writers = {k: csv.writer(f) for k, f in files.items()}
     for w in writers.values():
         w.writerow(header)
+    last_day = rows[-1][0]
     for i, (day, c, impressions, clicks, spend) in enumerate(rows):
+        if day == last_day and c.utm_campaign == LARGE_CNY_CAMPAIGN:
+            spend = LARGE_CNY_SPEND  # a promotion-day burst: real CNY magnitudes must convert exactly
         spend_text = f"¥{spend:,.2f}" if c.platform == "baidu_sem" else f"{spend:.2f}"
         impressions_text = f"{impressions:,}" if c.platform == "baidu_sem" else str(impressions)
         utm = c.utm_campaign if c.platform in EXPORTS_UTM_CAMPAIGN else ""
         writers[c.platform].writerow([day.isoformat(), c.platform, c.account_id, c.campaign_id, c.name, utm,
                                       impressions_text, clicks, spend_text, c.currency])
+    # A Japanese account's prepaid brand buy, billed in JPY: eight figures on one day.
+    writers["google_ads"].writerow([last_day.isoformat(), "google_ads", "555-010-0100", "g1900", "Brand Search",
+                                    "brand_search", "2,000,000", "25000", f"{LARGE_JPY_SPEND:,}", "JPY"])
     # One malformed export row: quarantined with its file and line, never silently dropped.
     writers["meta_ads"].writerow([rows[-1][0].isoformat(), "meta_ads", "act_998877", "m2099", "Test Campaign", "",
                                   "1200", "N/A", "35.00", "USD"])
     for f in files.values():
         f.close()
-    return len(rows) + 1
+    return len(rows) + 2
 
 
 def _write_fx(out_dir: Path, rng, dates) -> int:
@@ -150,7 +160,8 @@ def _write_fx(out_dir: Path, rng, dates) -> int:
             if day.weekday() < 5:  # banks publish rates on working days; weekends use Friday's
                 w.writerow([day.isoformat(), "CNY", cny])
                 w.writerow([day.isoformat(), "EUR", eur])
-                n += 2
+                w.writerow([day.isoformat(), "JPY", JPY_RATE])
+                n += 3
     return n
 
 
@@ -269,6 +280,11 @@ def _write_orders(out_dir, rng, leads, end: dt.date) -> int:
                 w.writerow([f"O{n:07d}", lead_id, when.strftime("%Y-%m-%dT%H:%M:%SZ"),
                             f"{amount:,.2f}", "CNY" if cny else "USD", status])
                 when += dt.timedelta(days=rng.uniform(20, 75))
+        # One B2B customer's framework order: six figures in USD.
+        lead_id, created = leads[0]
+        n += 1
+        w.writerow([f"O{n:07d}", lead_id, (created + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    f"{LARGE_USD_ORDER:,.2f}", "USD", "paid"])
     return n
 
 

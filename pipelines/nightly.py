@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors import landing, source_folder
+from connectors.errors import SourceError
 from connectors.kinds import KINDS
 from pipelines import spark_engine
 from pipelines.settings import ENGINES, PROJECT_ROOT, Settings
@@ -34,8 +35,10 @@ class RunOutcome:
 
 
 def preflight(settings: Settings) -> list[str]:
-    """Checks that need no run: the engine, the config files and every file's header. Raises ConfigError,
-    KpiConfigError, SourcesConfigError, SourceError or SparkUnavailable."""
+    """Checks that need no run: the engine, the config files, the alert sinks' addresses. Raises ConfigError,
+    KpiConfigError, SourcesConfigError or SparkUnavailable for what makes the night meaningless; returns
+    warnings for the rest (a file that cannot be read is quarantined by the run, not fatal here)."""
+    from pipelines.alerting.sinks import SinkNotSet, check_sinks
     from pipelines.config import ConfigError, load_config
     from pipelines.scoring.config import load_kpi_config
     from pipelines.sources_config import load_sources
@@ -44,7 +47,12 @@ def preflight(settings: Settings) -> list[str]:
         raise ConfigError(f"MKPI_ENGINE: '{settings.engine}' is not an engine mkpi builds on; use one of {', '.join(ENGINES)}")
     if settings.engine == "spark":
         spark_engine.check_available()
-    load_config(settings.config_file)
+    config = load_config(settings.config_file)
+    warnings = []
+    for problem in check_sinks(config.alert_sinks):
+        if not isinstance(problem, SinkNotSet):
+            raise ConfigError(f"{settings.config_file}: alert sink {problem}")
+        warnings.append(f"alert sink {problem}: alerts to it will fail")
     load_kpi_config(settings.kpi_config)
     load_sources(settings.sources_file)
     if settings.warehouse.stem.lower() in SCHEMAS:
@@ -55,8 +63,12 @@ def preflight(settings: Settings) -> list[str]:
     folder = source_folder.scan(settings.source_dir)
     for kind, files in folder.files.items():
         for path in files:
-            landing.check_header(KINDS[kind], path)
-    warnings = [f"{p}: not a known kind of export, ignored" for p in folder.unknown]
+            try:
+                landing.check_header(KINDS[kind], path, landing.encoding_for(path, config.file_encodings))
+            except SourceError as err:  # the night goes on without it; the run quarantines it and alerts
+                warnings.append(f"{err} (this file will not be read)")
+    warnings += folder.skipped
+    warnings += [f"{p}: not a known kind of export, ignored" for p in folder.unknown]
     warnings += [f"no {k} files in {settings.source_dir}: its tables will be empty" for k in KINDS if k not in folder.files]
     return warnings
 
@@ -77,7 +89,15 @@ def run_log_path(settings: Settings) -> Path:
 def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None,
                 full_refresh: bool = False) -> RunOutcome:
     """Materialize every asset; on failure return the first failing step's message, one line.
-    `full_refresh`: build from nothing even when last night's file could be reused."""
+    `full_refresh`: build from nothing even when last night's file could be reused. Raises
+    run_lock.RunInProgress when another run on the same warehouse holds the lock."""
+    from pipelines import run_lock
+
+    with run_lock.hold(settings.warehouse):
+        return _run_nightly(settings, instance, full_refresh)
+
+
+def _run_nightly(settings: Settings, instance, full_refresh: bool) -> RunOutcome:
     from pipelines.definitions import build_definitions
 
     started = time.perf_counter()

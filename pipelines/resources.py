@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import dagster as dg
@@ -47,6 +48,14 @@ class MkpiResource(dg.ConfigurableResource):
             engine=settings.engine,
             spark_dir=str(settings.spark_dir),
         )
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context):
+        """Hold the run lock for the run: a scheduled run waits for a command-line run, and the reverse."""
+        from pipelines import run_lock
+
+        with run_lock.hold(Path(self.warehouse), wait=True, on_wait=context.log.warning if context.log else None):
+            yield self
 
     def run_config(self) -> RunConfig:
         return load_config(Path(self.config_file))

@@ -6,7 +6,9 @@ import dagster as dg
 
 from pipelines.config import RunConfig
 
-nightly_job = dg.define_asset_job("nightly", selection=dg.AssetSelection.all(), description="Land, build, publish.")
+# In one process, so the run lock (pipelines/run_lock.py), taken by the mkpi resource, covers the whole run.
+nightly_job = dg.define_asset_job("nightly", selection=dg.AssetSelection.all(), description="Land, build, publish.",
+                                  executor_def=dg.in_process_executor)
 
 
 def nightly_schedule(config: RunConfig) -> dg.ScheduleDefinition:

@@ -69,8 +69,10 @@ def _sections(con, path: Path, seconds: float):
         """SELECT kind, stage, count(DISTINCT (file, line)) AS rows, any_value(file || ':' || line || ' ' || reason)
            FROM marts.fct_quarantined_rows GROUP BY kind, stage ORDER BY kind, stage"""
     ).fetchall()
-    total = sum(r[2] for r in quarantined)
-    yield f"\nQuarantined rows: {total:,} (query marts.fct_quarantined_rows for file, line and reason)"
+    total = sum(r[2] for r in quarantined if r[1] != "file")
+    files = sum(r[2] for r in quarantined if r[1] == "file")
+    yield (f"\nQuarantined rows: {total:,}" + (f", files not read: {files:,}" if files else "")
+           + " (query marts.fct_quarantined_rows for file, line and reason)")
     if quarantined:
         yield from _table(quarantined, ["kind", "stage", "rows", "example"])
 

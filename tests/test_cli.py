@@ -37,14 +37,6 @@ def test_bad_config_value(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
-def test_missing_required_column(tmp_path):
-    (tmp_path / "sessions.csv").write_text("session_id,visitor_id\ns1,v1\n")
-    result = run_mkpi("run", "--source-dir", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"))
-    assert result.returncode == 2
-    assert one_error_line(result) == (f"error: {tmp_path / 'sessions.csv'}, line 1, column 'started_at': missing "
-                                      "required column for sessions files (the header has: session_id, visitor_id)")
-
-
 def test_missing_source_folder(tmp_path):
     result = run_mkpi("run", "--source-dir", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb"))
     assert result.returncode == 2
@@ -74,11 +66,17 @@ def test_the_spark_engine_without_pyspark_says_how_to_install_it(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
-def test_unknown_files_and_absent_kinds_are_warnings(tmp_path):
+def test_unknown_files_absent_kinds_and_unreadable_files_are_warnings(tmp_path):
     (tmp_path / "budget_plan.csv").write_text("a\n1\n")
     (tmp_path / "leads.csv").write_text("lead_id,created_at\nL1,2026-10-01\n")
+    (tmp_path / "sessions.csv").write_text("session_id,visitor_id\ns1,v1\n")
     result = run_mkpi("run", "--source-dir", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"))
     assert result.returncode == 0, result.stderr
     assert f"warning: {tmp_path / 'budget_plan.csv'}: not a known kind of export, ignored" in result.stderr
     assert f"warning: no ad_spend files in {tmp_path}: its tables will be empty" in result.stderr
-    assert "Published" in result.stdout and "Quarantined rows: 0" in result.stdout
+    missing = (f"{tmp_path / 'sessions.csv'}, line 1, column 'started_at': missing required column for sessions "
+               "files (the header has: session_id, visitor_id)")
+    assert f"warning: {missing} (this file will not be read)" in result.stderr
+    assert "Published" in result.stdout and "Quarantined rows: 0, files not read: 1" in result.stdout
+    assert f"  not read: {missing}" in result.stdout
+    assert "[error] unreadable_file" in result.stdout

@@ -10,7 +10,7 @@ import pytest
 
 from connectors import landing, personal_data
 from connectors.errors import SourceError
-from connectors.file_scan import scan_file
+from connectors.file_scan import detect_encoding, scan_lines
 from connectors.kinds import KINDS
 from connectors.source_folder import kind_of, scan
 
@@ -52,7 +52,7 @@ def test_utf8_bom_and_number_formats(con, tmp_path):
 
 def test_gb18030_file_with_chinese_and_thousands_separators(con, tmp_path):
     f = write(tmp_path / "ad_spend_baidu.csv", HEADER + '2026-10-01,baidu_sem,双十一大促,"12,000",300,"¥8,888.88",CNY\n', "gb18030")
-    assert scan_file(f).encoding == "gb18030"
+    assert detect_encoding(f).name == "gb18030"
     land(con, "ad_spend", f)
     assert con.execute("SELECT campaign_name, impressions, spend FROM landing.ad_spend").fetchall() == [
         ("双十一大促", 12000, Decimal("8888.88"))]
@@ -62,8 +62,7 @@ def test_utf8_with_one_damaged_byte_is_not_mistaken_for_gbk(con, tmp_path):
     good = HEADER + "2026-10-01,baidu_sem,品牌词,1,1,1,CNY\n" * 5
     f = tmp_path / "ad_spend.csv"
     f.write_bytes(good.encode() + b"2026-10-02,baidu_sem,\xff\xfe,1,1,1,CNY\n")
-    scan = scan_file(f)
-    assert scan.encoding == "utf-8" and scan.damaged_utf8
+    assert detect_encoding(f).name == "utf-8" and scan_lines(f).damaged_utf8
     report = land(con, "ad_spend", f)
     assert (report.rows_loaded, report.rows_quarantined) == (5, 1)
     (line, _field, reason), = quarantine(con)
@@ -88,13 +87,18 @@ def test_bad_rows_are_quarantined_with_physical_line_numbers(con, tmp_path):
     assert got[2][2] == "spend is empty"
 
 
-def test_missing_required_column_names_file_line_and_column(con, tmp_path):
-    f = write(tmp_path / "ad_spend_x.csv", "date,platform,campaign_name,clicks,currency\n2026-10-01,g,A,1,USD\n")
+def test_missing_required_column_quarantines_the_file_and_lands_the_others(con, tmp_path):
+    bad = write(tmp_path / "ad_spend_x.csv", "date,platform,campaign_name,clicks,currency\n2026-10-01,g,A,1,USD\n")
+    good = write(tmp_path / "ad_spend_y.csv", HEADER + "2026-10-01,g,A,1,1,2.50,USD\n")
     with pytest.raises(SourceError) as err:
-        land(con, "ad_spend", f)
+        landing.check_header(KINDS["ad_spend"], bad)
     message = str(err.value)
-    assert message.startswith(f"{f}, line 1, column 'spend': missing required column for ad_spend files")
+    assert message.startswith(f"{bad}, line 1, column 'spend': missing required column for ad_spend files")
     assert "\n" not in message
+    report = land(con, "ad_spend", bad, good)
+    assert (report.rows_loaded, report.files_not_read) == (1, [message])
+    assert con.execute("SELECT file, line, field, reason, scope FROM landing.quarantine").fetchall() == [
+        (str(bad), 1, "spend", "file not read: " + err.value.detail, "file")]
 
 
 def test_several_files_union_by_column_name_and_optional_columns(con, tmp_path):

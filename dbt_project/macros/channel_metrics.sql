@@ -3,7 +3,7 @@
   `group_columns` are the grain's columns as they appear in `relation`, already aliased.
 #}
 {% macro summed_measures() %}
-    cast(sum(spend) as decimal(18, 2)) as spend,
+    cast(sum(spend) as {{ money_type() }}) as spend,
     cast(sum(impressions) as bigint) as impressions,
     cast(sum(clicks) as bigint) as clicks,
     cast(sum(sessions) as bigint) as sessions,
@@ -12,8 +12,8 @@
     cast(sum(converted_leads) as bigint) as converted_leads,
     cast(sum(orders) as bigint) as orders,
     cast(sum(new_customers) as bigint) as new_customers,
-    cast(sum(revenue) as decimal(18, 2)) as revenue,
-    cast(sum(returning_revenue) as decimal(18, 2)) as returning_revenue
+    cast(sum(revenue) as {{ money_type() }}) as revenue,
+    cast(sum(returning_revenue) as {{ money_type() }}) as returning_revenue
 {% endmacro %}
 
 {% macro ratio_metrics(with_lead_to_customer=false) %}

@@ -30,9 +30,9 @@ candidate_rates as (
 
 select
     r.*,
-    case when r.currency = s.reporting_currency then cast(1 as decimal(18, 8)) else c.rate_to_reporting end as fx_rate,
+    case when r.currency = s.reporting_currency then cast(1 as {{ rate_type() }}) else c.rate_to_reporting end as fx_rate,
     cast(round(r.{{ amount_column }} * case when r.currency = s.reporting_currency then 1 else c.rate_to_reporting end, 2)
-         as decimal(18, 2)) as {{ amount_column }}_reporting
+         as {{ money_type() }}) as {{ amount_column }}_reporting
 from rows_in as r
 cross join settings as s
 left join candidate_rates as c

@@ -13,6 +13,7 @@ import smtplib
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
@@ -25,6 +26,10 @@ SLACK_MAX_SECTION = 3000  # characters per Slack section block
 
 class SinkError(Exception):
     """A sink refused or could not take the message; the text is safe to log."""
+
+
+class SinkNotSet(SinkError):
+    """The variable holding a sink's address is not set: alerts to it fail, the night can go on."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +46,13 @@ class Sink:
     def url(self) -> str:
         value = secret(self.url_env) if self.url_env else None
         if not value:
-            raise SinkError(f"{self.name}: environment variable {self.url_env} is not set")
-        return value
+            raise SinkNotSet(f"{self.name}: environment variable {self.url_env} is not set")
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            # The value is a secret (webhook URLs carry their token): name the variable, never show it.
+            raise SinkError(f"{self.name}: environment variable {self.url_env} does not hold a web address "
+                            "starting with https:// (or http://)")
+        return value.strip()
 
     def signing_secret(self) -> str | None:
         return secret(self.secret_env) if self.secret_env else None
@@ -174,14 +184,37 @@ def _http_attempt(sink: Sink, alert: Alert):
             return RETRY, f"no answer within {timeout:g} s"
         except requests.ConnectionError:
             return RETRY, "could not connect"
+        except requests.RequestException as err:  # its text would quote the URL, token and all
+            return FAIL, f"the request could not be made ({type(err).__name__})"
         if response.status_code == 429 or response.status_code >= 500:
             return RETRY, f"HTTP {response.status_code}"
         if response.status_code >= 400:
-            return FAIL, f"HTTP {response.status_code}: {response.text[:200]}"
+            return FAIL, f"HTTP {response.status_code}: {redact(response.text[:200], url)}"
         problem = check(_json_or_none(response))
         return (FAIL, problem) if problem else (SENT, "sent")
 
     return attempt
+
+
+def redact(text: str, url: str) -> str:
+    """`text` without the URL or any of its query values (tokens), should a server echo them."""
+    secrets = [url, *(v for _, v in parse_qsl(urlsplit(url).query) if len(v) >= 6)]
+    for value in sorted(secrets, key=len, reverse=True):
+        text = text.replace(value, "[redacted]")
+    return text
+
+
+def check_sinks(sinks) -> list[SinkError]:
+    """What is wrong with each webhook sink's variable, naming the variable and never its value."""
+    problems = []
+    for sink in sinks:
+        if sink.type == "email":
+            continue
+        try:
+            sink.url()
+        except SinkError as err:
+            problems.append(err)
+    return problems
 
 
 def _json_or_none(response):

@@ -7,7 +7,7 @@ import dagster as dg
 from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
-from pipelines import spark_engine, warehouse
+from pipelines import landing_notes, spark_engine, warehouse
 from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
 from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
@@ -39,6 +39,8 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
     folder = source_folder.scan(Path(mkpi.source_dir))
     for path in folder.unknown:
         log.warning(f"{path}: not a known kind of export, ignored (known kinds: {', '.join(KINDS)})")
+    for line in folder.skipped:
+        log.warning(line)
     build_path = Path(mkpi.build_path)
     plan = plan_build(Path(mkpi.warehouse), config, mkpi.pii_salt, mkpi.full_refresh, mkpi.engine)
     log.info(plan.reason)
@@ -52,7 +54,8 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
         pulled = tuple(s.name for s in mkpi.sources().enabled)
         reports = {r.kind: r for r in landing.land_all(con, folder.files, pii_salt=mkpi.pii_salt,
                                                         pull_store=Path(mkpi.pull_store), pulled_sources=pulled,
-                                                        incremental=plan.incremental)}
+                                                        incremental=plan.incremental,
+                                                        encodings=config.file_encodings)}
         write_run_settings(con, config)
         record_build_state(con, plan)
         if mkpi.engine == "spark":
@@ -62,6 +65,12 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
     for report in reports.values():
         if not report.files:
             log.warning(f"no {report.kind} files in {mkpi.source_dir}: its tables are empty")
+        for line in report.files_not_read:
+            log.warning(f"not read, quarantined as a file: {line}")
+        for line in report.notes:
+            log.warning(line)
+    notes = folder.skipped + [f"not read: {line}" for r in reports.values() for line in r.files_not_read]
+    landing_notes.save(Path(mkpi.state_dir), notes + [line for r in reports.values() for line in r.notes])
     return reports, plan
 
 
@@ -99,7 +108,8 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         )
     yield dg.MaterializeResult(
         asset_key=landing_key("quarantine"),
-        metadata={"rows_quarantined": sum(r.rows_quarantined for r in reports.values())},
+        metadata={"rows_quarantined": sum(r.rows_quarantined for r in reports.values()),
+                  "files_not_read": sum(len(r.files_not_read) for r in reports.values())},
     )
     yield dg.MaterializeResult(asset_key=landing_key("run_settings"),
                                metadata={"incremental": plan.incremental, "build": plan.reason})
@@ -123,6 +133,10 @@ def expectation_results(mkpi: MkpiResource, landed: dict[str, list[str]]):
                                       rows={kind: landing.rows_of(files) for kind, files in landed.items()})
     finally:
         con.close()
+    failed = [line for v in validations for line in landing_notes.expectation_lines(v.kind, v.failures)]
+    if failed:
+        state = Path(mkpi.state_dir)
+        landing_notes.save(state, landing_notes.load(state) + failed)
     for v in validations:
         yield dg.AssetCheckResult(
             asset_key=landing_key(v.kind), check_name="expectations", passed=v.success,

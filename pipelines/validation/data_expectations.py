@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from connectors.kinds import KINDS
+from connectors.sql_text import ident
 
 EXPECTATIONS_FILE = Path(__file__).with_name("expectations.yml")
 SAMPLE_ROWS = 200_000
@@ -78,7 +79,8 @@ def _read_for_validation(con, kind: str, where: str):
     """The kind's typed rows as pandas, decimals as floats; a reproducible sample above SAMPLE_ROWS."""
     columns = con.execute(f"DESCRIBE landing.{kind}").fetchall()
     table = f"(SELECT * FROM landing.{kind} WHERE {where})"
-    select = ", ".join(f'CAST("{c}" AS DOUBLE) AS "{c}"' if t.startswith("DECIMAL") else f'"{c}"' for c, t, *_ in columns)
+    select = ", ".join(f"CAST({ident(c)} AS DOUBLE) AS {ident(c)}" if t.startswith("DECIMAL") else ident(c)
+                       for c, t, *_ in columns)
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     sample = f" USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)" if rows > SAMPLE_ROWS else ""
     return con.execute(f"SELECT {select} FROM {table}{sample}").df()

@@ -5,7 +5,7 @@
 {% set checks = [
     'spend_without_sessions', 'unknown_campaign', 'inconsistent_spelling', 'unknown_source',
     'medium_not_allowed', 'click_id_without_utm', 'utm_mismatch', 'unattributed_lead_share', 'volume_drops',
-    'source_pull_failed',
+    'source_pull_failed', 'unreadable_file',
 ] %}
 with found as (
     {% for check in checks %}

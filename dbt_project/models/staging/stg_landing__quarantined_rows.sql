@@ -1,2 +1,2 @@
-select kind, file, line, field, reason, raw_text, loaded_at
+select kind, file, line, field, reason, raw_text, loaded_at, scope
 from {{ source('landing', 'quarantine') }}

@@ -18,7 +18,7 @@ select
     min(session_date) as period_start,
     max(session_date) as period_end,
     count(*) as rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     min(landing_url) as example,
     cast(count(*) as {{ dbt.type_string() }}) || ' session(s) landed with a ' || click_id
         || ' but no utm tags, so their campaign is unknown'

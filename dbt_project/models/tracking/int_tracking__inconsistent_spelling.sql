@@ -29,7 +29,7 @@ select
     period_start,
     period_end,
     rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     spellings as example,
     field || ' ''' || normalized || ''' is also spelled ' || spellings || ' in ' || cast(rows_affected as {{ dbt.type_string() }})
         || ' session(s). mkpi folds them together; tag in lower case without spaces so every tool agrees.' as message,

@@ -13,7 +13,7 @@ select
     min(u.activity_date) as period_start,
     max(u.activity_date) as period_end,
     count(*) as rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     u.medium as example,
     'utm_medium ''' || u.medium || ''' on ' || u.channel || ' is not an allowed medium ('
         || cast(count(*) as {{ dbt.type_string() }}) || ' sessions and leads): use one of seeds/allowed_mediums.csv, '

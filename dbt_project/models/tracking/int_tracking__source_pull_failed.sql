@@ -7,7 +7,7 @@ select
     last_day as period_start,
     last_day as period_end,
     1 as rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     table_name as example,
     'The last pull of ' || table_name || ' from ' || source || ' (' || platform || ') failed: ' || message
         || '. Its figures are those of the last good pull'

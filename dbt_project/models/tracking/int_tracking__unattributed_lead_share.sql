@@ -18,7 +18,7 @@ select
     period_start,
     period_end,
     unattributed as rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     cast(round(100.0 * unattributed / leads, 1) as {{ dbt.type_string() }}) || '%' as example,
     cast(unattributed as {{ dbt.type_string() }}) || ' of ' || cast(leads as {{ dbt.type_string() }})
         || ' leads in the last 7 days have no source (above the ' || cast(100 * {{ tracking_setting('max_unattributed_lead_share') }} as {{ dbt.type_string() }})

@@ -46,7 +46,7 @@ select
     o.period_start,
     o.period_end,
     o.sessions + o.leads as rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     o.campaign as example,
     'utm_campaign ''' || o.campaign || ''' on ' || o.channel || ' / ' || o.medium
         || ' is not a campaign any ad platform reports for ' || o.channel

@@ -20,7 +20,7 @@ select
     min(t.activity_date) as period_start,
     max(t.activity_date) as period_end,
     count(*) as rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     {{ distinct_list('t.tagged_source_raw') }} as example,
     'utm_source ''' || t.source || ''' is not a known source (' || cast(count(*) as {{ dbt.type_string() }})
         || ' session(s)): if it is a spelling of a known one, add it to seeds/source_aliases.csv; if it is a new '

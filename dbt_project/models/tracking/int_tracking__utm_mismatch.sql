@@ -18,7 +18,7 @@ select
     min(session_date) as period_start,
     max(session_date) as period_end,
     count(*) as rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     field || ': ''' || in_columns || ''' vs ''' || in_url || '''' as example,
     cast(count(*) as {{ dbt.type_string() }}) || ' session(s) have ' || field || ' ''' || in_columns
         || ''' in the export''s columns but ''' || in_url || ''' in their landing URL: mkpi uses the columns; '

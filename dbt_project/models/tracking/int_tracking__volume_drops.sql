@@ -59,7 +59,7 @@ select
     min(activity_date) as period_start,
     max(activity_date) as period_end,
     count(*) as rows_affected,
-    cast(null as decimal(18, 2)) as spend_affected,
+    cast(null as {{ money_type() }}) as spend_affected,
     {{ distinct_list("cast(activity_date as " ~ dbt.type_string() ~ ") || ': ' || cast(value as " ~ dbt.type_string() ~ ") || ' vs median ' || cast(trailing_median as " ~ dbt.type_string() ~ ")") }} as example,
     channel || ' ' || metric || ' fell below ' || cast(100 - 100 * {{ tracking_setting('drop_share') }} as {{ dbt.type_string() }})
         || '% of their trailing 7-day median on ' || cast(count(*) as {{ dbt.type_string() }})
