@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from connectors.file_scan import scan_file, transcode_to_utf8
+from connectors.file_scan import detect_encoding, transcode_to_utf8
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -95,7 +95,7 @@ def utf8_copy(folder: Path, work: Path) -> Path:
     if not copy.exists():
         copy.mkdir()
         for path in folder.glob("*.csv"):
-            encoding = scan_file(path).encoding
+            encoding = detect_encoding(path).name
             if encoding.startswith("utf-8"):
                 os.link(path, copy / path.name)
             else:

@@ -57,19 +57,18 @@ def detect_encoding(path: Path) -> Encoding:
 
 
 def _utf8_damage(path: Path) -> tuple[int, int]:
-    """(undecodable sequences, valid non-ASCII characters) when read as UTF-8."""
+    """(undecodable sequences, valid non-ASCII characters) when read as UTF-8, judged on the first
+    block that has any non-ASCII byte: one block tells a code page from UTF-8 (bench: sessions files
+    of several GB are never decoded twice)."""
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    bad = good = 0
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             if not len(chunk.translate(None, _ASCII)):
                 continue
-            text = decoder.decode(chunk)
-            n_bad = text.count("\ufffd")
-            bad += n_bad
-            good += len(text) - len(text.encode("ascii", "ignore")) - n_bad
-    bad += decoder.decode(b"", final=True).count("\ufffd")
-    return bad, good
+            text = decoder.decode(chunk, final=len(chunk) < CHUNK)
+            bad = text.count("\ufffd")
+            return bad, len(text) - len(text.encode("ascii", "ignore")) - bad
+    return 0, 0
 
 
 def _legacy_encoding(path: Path) -> Encoding:

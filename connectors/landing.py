@@ -162,8 +162,8 @@ def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
         if not name:
             raise SourceError(path, "a column in the header has no name", line=1)
         if any(ord(c) < 32 for c in name):
-            raise SourceError(path, "a column name in the header holds a control character", line=1,
-                              column=name.encode("unicode_escape").decode())
+            raise SourceError(path, "a column name in the header holds a control character (is it a CSV file?)",
+                              line=1, column=name.encode("unicode_escape").decode()[:40])
         if names.count(name) > 1:
             raise SourceError(path, "the header has this column twice", line=1, column=name)
     missing = [c for c in kind.required if c not in names]

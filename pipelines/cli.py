@@ -79,7 +79,7 @@ def _published(settings) -> bool:
 def _landing_lines(settings) -> list[str]:
     from pipelines import landing_notes
 
-    notes = landing_notes.load(settings.state_dir)
+    notes = landing_notes.load(settings.state_dir)["lines"]
     return ([f"\nLanding notes ({len(notes)}):"] + [f"  {line}" for line in notes]) if notes else []
 
 
@@ -90,9 +90,11 @@ def _report_lines(settings) -> list[str]:
 
 def _alert_failure(config, error: str, settings) -> None:
     from pipelines.alerting.dispatch import send_failure_alert
+    from pipelines.alerting.sinks import check_sinks
 
+    said = {str(problem) for problem in check_sinks(config.alert_sinks)}  # pre-flight named these already
     for delivery in send_failure_alert(config, "nightly", error, where=f"mkpi run on {settings.source_dir}"):
-        if not delivery.ok:
+        if not delivery.ok and delivery.detail not in said:
             print(f"warning: alert sink {delivery.sink} failed: {delivery.detail}", file=sys.stderr)
 
 
@@ -103,8 +105,9 @@ def _checks(args) -> int:
     settings = Settings.from_env(warehouse=args.warehouse)
     if not _published(settings):
         return 2
-    print(issues_table(settings.warehouse))
-    return 0
+    text, errors = issues_table(settings.warehouse)
+    print(text)
+    return 1 if errors else 0  # scripts can act on error-level issues
 
 
 def _explain(args) -> int:
@@ -133,7 +136,7 @@ def _report(args) -> int:
         return 2
     written = write_report(settings.warehouse, settings.reports_dir, args.period, langs=(args.lang,))
     if not written:
-        print("No scorecards to report yet.")
+        print(f"No scorecards for {args.period} in {settings.warehouse}." if args.period else "No scorecards to report yet.")
         return 1
     for path in written:
         print(path)
@@ -213,6 +216,15 @@ def _iso_date(text: str):
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from None
 
 
+def _period(text: str) -> str:
+    from pipelines.scoring.periods import parse
+
+    try:
+        return parse(text.strip().upper()).label
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mkpi", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -266,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         "target, achievement and points, the formula behind the actual and the marketing rows it came from.",
     )
     explain.add_argument("--person", required=True, metavar="ID", help="employee id from the roster")
-    explain.add_argument("--period", required=True, metavar="PERIOD", help="a month like 2026-10 or a quarter like 2026-Q4")
+    explain.add_argument("--period", required=True, metavar="PERIOD", type=_period, help="a month like 2026-10 or a quarter like 2026-Q4")
     explain.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
     explain.set_defaults(handler=_explain)
 
@@ -276,7 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
         "distribution, ranking and trend, then each person's scorecard with every KPI, a chart of points against "
         "weight and their trend; plus a CSV of the scorecards. The nightly run writes the latest month's report.",
     )
-    report.add_argument("--period", metavar="PERIOD", help="2026-10 or 2026-Q4 (default: the latest month scored)")
+    report.add_argument("--period", metavar="PERIOD", type=_period,
+                        help="2026-10 or 2026-Q4 (default: the latest month scored)")
     report.add_argument("--lang", choices=["en", "zh"], default="en", help="labels in English or Chinese (default en)")
     report.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
     report.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")

@@ -244,8 +244,14 @@ def _leaves(node, path, prefix=()):
         return
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{path}, line {node.start_mark.line + 1}: expected settings as 'key: value' lines")
+    seen = {}
     for key_node, value_node in node.value:
         key = prefix + (str(key_node.value),)
+        line = key_node.start_mark.line + 1
+        if key in seen:  # YAML would silently keep the last one
+            raise ConfigError(f"{path}, line {line}, key '{'.'.join(key)}': appears twice (first on line {seen[key]}); "
+                              "keep one")
+        seen[key] = line
         if isinstance(value_node, yaml.MappingNode):
             yield from _leaves(value_node, path, key)
         else:

@@ -54,7 +54,7 @@ def preflight(settings: Settings) -> list[str]:
             raise ConfigError(f"{settings.config_file}: alert sink {problem}")
         warnings.append(f"alert sink {problem}: alerts to it will fail")
     load_kpi_config(settings.kpi_config)
-    load_sources(settings.sources_file)
+    warnings += _missing_credentials(load_sources(settings.sources_file))
     if settings.warehouse.stem.lower() in SCHEMAS:
         raise ConfigError(
             f"{settings.warehouse}: DuckDB names a database after its file, and '{settings.warehouse.stem}' is also "
@@ -70,6 +70,19 @@ def preflight(settings: Settings) -> list[str]:
     warnings += folder.skipped
     warnings += [f"{p}: not a known kind of export, ignored" for p in folder.unknown]
     warnings += [f"no {k} files in {settings.source_dir}: its tables will be empty" for k in KINDS if k not in folder.files]
+    return warnings
+
+
+def _missing_credentials(sources) -> list[str]:
+    """An unset credential variable fails its source at once (no retries); say so before the night starts."""
+    from pipelines.pulling import MissingSecret, build_source
+
+    warnings = []
+    for spec in sources.enabled:
+        try:
+            build_source(spec)
+        except MissingSecret as err:
+            warnings.append(f"{err}; {spec.name} is not pulled tonight and keeps its last good data")
     return warnings
 
 

@@ -31,6 +31,7 @@ class PullOutcome:
     ok: bool
     result: StreamResult | None = None
     error: str | None = None
+    retryable: bool = True  # False when trying again cannot help (a credential variable is not set)
 
 
 def _secret(spec: SourceSpec, key: str) -> str:
@@ -112,7 +113,7 @@ def pull(settings: Settings, spec: SourceSpec, kind: str, *, as_of: dt.date, sin
             return PullOutcome(spec.name, kind, True, pull_stream(store, source, stream, window, settings.pii_salt))
         except PlatformError as err:
             store.record_failure(spec.name, kind, spec.type, str(err))
-            return PullOutcome(spec.name, kind, False, error=str(err))
+            return PullOutcome(spec.name, kind, False, error=str(err), retryable=not isinstance(err, MissingSecret))
 
 
 def check(spec: SourceSpec, **http_options) -> str:

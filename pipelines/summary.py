@@ -24,8 +24,8 @@ def render_summary(path: Path, seconds: float, alert_lines: list[str] | None = N
         con.close()
 
 
-def issues_table(path: Path) -> str:
-    """Every current tracking issue, most severe first, for `mkpi checks`."""
+def issues_table(path: Path) -> tuple[str, int]:
+    """Every current tracking issue, most severe first, for `mkpi checks`; and how many are errors."""
     con = warehouse.connect(path, read_only=True)
     try:
         rows = con.execute(
@@ -36,8 +36,9 @@ def issues_table(path: Path) -> str:
     finally:
         con.close()
     if not rows:
-        return f"No tracking issues in {path}."
-    return "\n".join(_table(rows, ["severity", "check", "channel", "campaign", "days", "rows", "what to fix"]))
+        return f"No tracking issues in {path}.", 0
+    errors = sum(1 for r in rows if r[0] == "error")
+    return "\n".join(_table(rows, ["severity", "check", "channel", "campaign", "days", "rows", "what to fix"])), errors
 
 
 def _sections(con, path: Path, seconds: float):

@@ -11,7 +11,12 @@ class LocatedYaml:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.lines: dict[tuple, int] = {}
-        text = self.path.read_text(encoding="utf-8-sig")
+        try:
+            text = self.path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ValueError(f"{self.path}: the file does not exist") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise ValueError(f"{self.path}: the file cannot be read as UTF-8 text ({type(err).__name__})") from None
         try:
             node = yaml.compose(text)
         except yaml.YAMLError as err:
@@ -23,7 +28,14 @@ class LocatedYaml:
     def _build(self, node, path: tuple):
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
-            return {str(k.value): self._build(v, path + (str(k.value),)) for k, v in node.value}
+            out = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                if key in out:  # YAML would silently keep the last one
+                    raise ValueError(f"{self.path}, line {key_node.start_mark.line + 1}: '{key}' appears twice here "
+                                     f"(first on line {self.lines[path + (key,)]}); keep one")
+                out[key] = self._build(value_node, path + (key,))
+            return out
         if isinstance(node, yaml.SequenceNode):
             return [self._build(v, path + (i,)) for i, v in enumerate(node.value)]
         return yaml.safe_load(yaml.serialize(node))

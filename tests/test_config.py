@@ -31,6 +31,10 @@ def test_values_are_read(tmp_path):
     ("schedule:\n  cron: every night\n", "line 2, key 'schedule.cron': 'every night' is not a cron schedule"),
     ("reporting:\n  curency: USD\n", "line 2, key 'reporting.curency': unknown setting"),
     ("reporting: [USD\n", "not valid YAML"),
+    ("reporting:\n  currency: USD\n  currency: CNY\n",
+     "line 3, key 'reporting.currency': appears twice (first on line 2); keep one"),
+    ("files:\n  encodings:\n    - {pattern: '*.csv', encoding: klingon}\n",
+     "line 3, key 'files.encodings': entry 1: 'klingon' is not an encoding name"),
 ])
 def test_bad_values_are_one_line_with_file_line_and_key(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -53,3 +57,8 @@ def test_tracking_settings_and_severities(tmp_path):
 def test_bad_tracking_settings(tmp_path, text, expected):
     with pytest.raises(ConfigError, match=expected.replace(".", r"\.").replace("(", r"\(")):
         load_config(write(tmp_path, text))
+
+
+def test_file_encodings_are_read(tmp_path):
+    path = write(tmp_path, "files:\n  encodings:\n    - pattern: 'ad_spend_yahoo*.csv'\n      encoding: cp1252\n")
+    assert load_config(path).file_encodings == (("ad_spend_yahoo*.csv", "cp1252"),)

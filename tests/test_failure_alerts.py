@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-
 import dagster as dg
 
 from pipelines.definitions import build_definitions
 from pipelines.nightly import run_nightly
-from tests.conftest import TINY_ORG, run_mkpi, settings_for
+from tests.conftest import run_mkpi, settings_for
 from tests.sink_servers import RecordingServer, Reply
 
 
-def broken_exports(tmp_path):
-    broken = tmp_path / "broken"
-    shutil.copytree(TINY_ORG, broken)
-    (broken / "orders_late.csv").write_text("order_id,lead_id,ordered_at,currency\nO9,L1,2026-10-02,USD\n")
-    return broken
+def missing_exports(tmp_path):
+    """The export share is not mounted tonight: the one input without which no night can run."""
+    return tmp_path / "not_mounted"
 
 
 def alerting_config(tmp_path):
@@ -26,7 +22,7 @@ def alerting_config(tmp_path):
 
 
 def test_the_run_failure_sensor_alerts(tmp_path, monkeypatch):
-    settings = settings_for(tmp_path, source_dir=broken_exports(tmp_path), config=alerting_config(tmp_path))
+    settings = settings_for(tmp_path, source_dir=missing_exports(tmp_path), config=alerting_config(tmp_path))
     instance = dg.DagsterInstance.ephemeral()
     outcome = run_nightly(settings, instance=instance)
     assert not outcome.success
@@ -45,16 +41,16 @@ def test_the_run_failure_sensor_alerts(tmp_path, monkeypatch):
     assert run.run_id in body["pointer"]
 
 
-def test_mkpi_run_alerts_when_an_export_is_unusable(tmp_path):
-    broken = broken_exports(tmp_path)
+def test_mkpi_run_alerts_when_it_cannot_start(tmp_path):
+    missing = missing_exports(tmp_path)
     with RecordingServer([Reply(200, "ok")]) as server:
-        result = run_mkpi("run", "--source-dir", str(broken), "--warehouse", str(tmp_path / "w.duckdb"),
+        result = run_mkpi("run", "--source-dir", str(missing), "--warehouse", str(tmp_path / "w.duckdb"),
                           "--config", str(alerting_config(tmp_path)), env={"TEST_FAILURE_HOOK": server.url("/hook")})
     assert result.returncode == 2
     (message,) = server.received
     body = message.json()
     assert body["title"] == "mkpi: the nightly run failed"
-    assert f"{broken / 'orders_late.csv'}, line 1, column 'amount'" in body["summary"]
+    assert f"source folder {missing} does not exist or is not a folder" in body["summary"]
 
 
 def test_alert_test_command_reaches_every_sink(tmp_path):

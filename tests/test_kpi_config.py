@@ -59,3 +59,17 @@ def test_effective_dates_pick_the_version_in_force(tmp_path):
     assert role.version_on(dt.date(2026, 9, 1)).kpis[0].target == 20
     assert role.version_on(dt.date(2026, 10, 1)).kpis[0].target == 15
     assert role.version_on(dt.date(2025, 12, 1)) is None
+
+
+def test_a_key_written_twice_is_refused_not_overwritten(tmp_path):
+    path = write(tmp_path)
+    path.write_text(path.read_text().replace("pass_grade: pass\n", "pass_grade: pass\npass_grade: good\n"))
+    with pytest.raises(KpiConfigError) as err:
+        load_kpi_config(path)
+    assert str(err.value) == f"{path}, line 3: 'pass_grade' appears twice here (first on line 2); keep one"
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(KpiConfigError) as err:
+        load_kpi_config(tmp_path / "kpi.yml")
+    assert str(err.value) == f"{tmp_path / 'kpi.yml'}: the file does not exist"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 
+import duckdb
 import pytest
+
+from pipelines.reporting.report import write_csv
 
 from tests.browser import ink_share, render, screenshot
 from tests.conftest import run_mkpi
@@ -57,3 +60,32 @@ def test_chinese_labels_and_csv_export(reports):
         cards = list(csv.DictReader(fh))
     assert {c["employee_id"] for c in cards} == {"E1", "E2"}
     assert next(c for c in cards if c["employee_id"] == "E1")["grade"] == "fail"
+
+
+def test_the_period_is_checked_and_an_empty_one_says_so(tiny_warehouse, tmp_path):
+    args = ("--out", str(tmp_path), "--warehouse", str(tiny_warehouse))
+    for bad in ("2026/10", "oct", "2026-13"):
+        result = run_mkpi("report", "--period", bad, *args)
+        assert result.returncode == 2 and "is not a period like 2026-10 or 2026-Q4" in result.stderr.splitlines()[-1]
+    empty = run_mkpi("report", "--period", "2025-01", *args)
+    assert (empty.returncode, empty.stdout.strip()) == (1, f"No scorecards for 2025-01 in {tiny_warehouse}.")
+    assert not list(tmp_path.iterdir())
+    lower = run_mkpi("report", "--period", "2026-q4", "--lang", "en", *args)
+    assert lower.returncode == 0 and (tmp_path / "kpi-report-2026-Q4.en.html").exists()
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralized(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("""CREATE TABLE marts.employee_scorecards AS SELECT * FROM (VALUES
+        ('2026-10', 1, 'E1', '=HYPERLINK("http://evil.example","x")', -3.5),
+        ('2026-10', 2, 'E2', '+cmd|/c calc', 0.0), ('2026-10', 3, 'E3', '@SUM(A1)', 1.0),
+        ('2026-10', 4, 'E4', '-2+3', 2.0), ('2026-10', 5, 'E5', 'Li Na', 3.0))
+        AS t(period, rank_in_team, employee_id, name, total)""")
+    write_csv(con, "2026-10", tmp_path / "cards.csv")
+    con.close()
+    with open(tmp_path / "cards.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert [r[3] for r in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+cmd|/c calc", "'@SUM(A1)",
+                                        "'-2+3", "Li Na"]
+    assert rows[1][4] == "-3.5"  # a negative number is a number, not a formula

@@ -85,18 +85,21 @@ def test_a_failing_source_keeps_its_last_good_data_and_raises_a_tracking_issue(t
 
     sources_yml(fake, tmp_path / "sources.yml", retries=1)
     monkeypatch.setenv("META_ACCESS_TOKEN", "expired-token")
+    monkeypatch.delenv("HUBSPOT_TOKEN")
     calls = len(fake.requests_to("/insights"))
     second = mkpi_run(tmp_path, api_only, "apis.duckdb", tmp_path / "sources.yml")
     assert second.returncode == 0, second.stderr
     assert len(fake.requests_to("/insights")) == calls + 2  # Dagster retried the step once
+    assert "the environment variable $HUBSPOT_TOKEN (access_token) is not set" in second.stderr.splitlines()[0]
 
     after = marts(tmp_path / "apis.duckdb")
     assert after["fct_channel_daily"] == before["fct_channel_daily"]  # Meta's spend is still there
     con = duckdb.connect(str(tmp_path / "apis.duckdb"), read_only=True)
     issues = con.execute("SELECT channel, severity, message FROM marts.fct_tracking_issues "
-                         "WHERE check_name = 'source_pull_failed'").fetchall()
+                         "WHERE check_name = 'source_pull_failed' ORDER BY channel DESC").fetchall()
     con.close()
-    assert len(issues) == 1 and issues[0][:2] == ("meta", "warn")
+    assert [i[:2] for i in issues] == [("meta", "warn"), ("hubspot", "warn"), ("hubspot", "warn")]
+    assert all("$HUBSPOT_TOKEN (access_token) is not set" in i[2] for i in issues[1:])
     assert "$META_ACCESS_TOKEN is invalid" in issues[0][2] and "up to 2026-10-09" in issues[0][2]
     assert "expired-token" not in issues[0][2]
 

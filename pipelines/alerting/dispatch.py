@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipelines import landing_notes
 from pipelines import warehouse as wh
 from pipelines.alerting import ledger
 from pipelines.alerting.messages import SEVERITY_RANK, Alert, Issue, failure_alert, tracking_alert
@@ -64,11 +65,29 @@ def send_tracking_alerts(config: RunConfig, warehouse: Path, state_dir: Path) ->
     news = [i for i in issues if ledger.is_news(i, seen)]
     report = AlertReport(len(issues), len(news))
     if news and config.alert_sinks:
-        report.deliveries = broadcast(config, tracking_alert(news, as_of=as_of, warehouse=str(warehouse), top=config.alert_top))
+        alert = tracking_alert(news, as_of=as_of, warehouse=str(warehouse), top=config.alert_top,
+                               landing=landing_line(warehouse, state_dir))
+        report.deliveries = broadcast(config, alert)
         if any(d.ok for d in report.deliveries):  # nobody heard it: try again tomorrow
             ledger.save(ledger_path, ledger.record(news, seen, dt.date.today().isoformat()))
     save_report(state_dir, report)
     return report
+
+
+def landing_line(warehouse: Path, state_dir: Path) -> str:
+    """Rows and files left out tonight and expectations that failed, for the alert ('' when none)."""
+    con = wh.connect(warehouse, read_only=True)
+    try:
+        rows, files = con.execute("""SELECT count(DISTINCT (file, line)) FILTER (WHERE stage <> 'file'),
+                                            count(*) FILTER (WHERE stage = 'file')
+                                     FROM marts.fct_quarantined_rows""").fetchall()[0]
+    finally:
+        con.close()
+    failed = landing_notes.load(state_dir)["failed_expectations"]
+    parts = [f"{rows} row(s) quarantined" if rows else "", f"{files} file(s) not read" if files else "",
+             f"{failed} failed data expectation(s)" if failed else ""]
+    said = ", ".join(p for p in parts if p)
+    return f"Landing: {said} (marts.fct_quarantined_rows; the run's summary has the details)." if said else ""
 
 
 def send_failure_alert(config: RunConfig, job: str, error: str, where: str) -> list[Delivery]:

@@ -48,8 +48,9 @@ class Alert:
         return "\n".join(self.lines())
 
 
-def tracking_alert(issues: list[Issue], *, as_of: str, warehouse: str, top: int = 5) -> Alert:
-    """One message for the run: new or worsened issues grouped by severity, the top rows of each."""
+def tracking_alert(issues: list[Issue], *, as_of: str, warehouse: str, top: int = 5, landing: str = "") -> Alert:
+    """One message for the run: new or worsened issues grouped by severity, the top rows of each;
+    `landing`: a line on the rows and files the night left out."""
     ordered = sorted(issues, key=lambda i: (-SEVERITY_RANK[i.severity], -i.rows_affected, i.issue_key))
     groups: dict[str, list[Issue]] = {}
     for issue in ordered:
@@ -59,7 +60,8 @@ def tracking_alert(issues: list[Issue], *, as_of: str, warehouse: str, top: int 
     counts = ", ".join(f"{len(items)} {s}" for s, items in groups.items())
     return Alert(
         title=f"mkpi: {len(issues)} new or worse tracking issue(s) as of {as_of}",
-        intro=f"Broken tracking found in last night's data ({counts}). Numbers that depend on it may be wrong.",
+        intro=f"Broken tracking found in last night's data ({counts}). Numbers that depend on it may be wrong."
+              + (f"\n{landing}" if landing else ""),
         groups=shown,
         pointer=f"All issues: SELECT * FROM marts.fct_tracking_issues  (in {warehouse})",
         hidden=hidden,

@@ -9,7 +9,7 @@ from connectors.errors import SourceError
 from connectors.kinds import KINDS
 from pipelines import landing_notes, spark_engine, warehouse
 from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
-from pipelines.config import RunConfig
+from pipelines.config import ConfigError, RunConfig
 from pipelines.resources import MkpiResource
 from pipelines.validation.data_expectations import load_expectations, validate_landed
 
@@ -94,7 +94,7 @@ def landing_assets(pulled: list[dg.AssetKey]) -> dg.AssetsDefinition:
 def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     try:
         reports, plan = land_source_folder(mkpi, context.log)
-    except SourceError as err:
+    except (SourceError, FileNotFoundError, ConfigError) as err:  # one line for the run's summary and alert
         raise dg.Failure(description=str(err), allow_retries=False) from None
     for kind, report in reports.items():
         yield dg.MaterializeResult(
@@ -133,10 +133,7 @@ def expectation_results(mkpi: MkpiResource, landed: dict[str, list[str]]):
                                       rows={kind: landing.rows_of(files) for kind, files in landed.items()})
     finally:
         con.close()
-    failed = [line for v in validations for line in landing_notes.expectation_lines(v.kind, v.failures)]
-    if failed:
-        state = Path(mkpi.state_dir)
-        landing_notes.save(state, landing_notes.load(state) + failed)
+    landing_notes.add_expectation_failures(Path(mkpi.state_dir), validations)
     for v in validations:
         yield dg.AssetCheckResult(
             asset_key=landing_key(v.kind), check_name="expectations", passed=v.success,

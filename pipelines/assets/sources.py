@@ -33,7 +33,7 @@ def _pull_asset(spec: SourceSpec, kind: str) -> dg.AssetsDefinition:
     def _pull(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
         outcome = pulling.pull(mkpi.settings(), spec, kind, as_of=mkpi.run_config().as_of())
         if not outcome.ok:
-            if context.retry_number < spec.retries:
+            if outcome.retryable and context.retry_number < spec.retries:
                 raise dg.Failure(description=outcome.error)  # Dagster retries the step after the delay
             context.log.error(f"{outcome.error} — {kind} keeps the data of the last good pull")
             return dg.MaterializeResult(metadata={"status": "failed", "error": outcome.error})

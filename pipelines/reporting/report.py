@@ -135,7 +135,18 @@ def write_csv(con, period: str, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens Chinese names correctly
         writer = csv.writer(fh)
         writer.writerow([d[0] for d in result.description])
-        writer.writerows(result.fetchall())
+        writer.writerows([spreadsheet_safe(v) for v in row] for row in result.fetchall())
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, @SUM) gets a leading apostrophe,
+    which Excel, LibreOffice and Google Sheets show as plain text. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_report(warehouse_path: Path, out_dir: Path, period: str | None = None, langs=("en", "zh")) -> list[Path]:
@@ -143,7 +154,8 @@ def write_report(warehouse_path: Path, out_dir: Path, period: str | None = None,
     con = warehouse.connect(warehouse_path, read_only=True)
     try:
         period = period or latest_period(con)
-        if period is None:
+        scored = con.execute("SELECT count(*) FROM marts.employee_scorecards WHERE period = ?", [period]).fetchall()
+        if period is None or not scored[0][0]:
             return []
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
