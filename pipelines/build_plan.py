@@ -23,7 +23,7 @@ from pipelines.settings import PROJECT_ROOT
 # What the stored rows depend on; tests and docs do not change them.
 _SHAPING_FOLDERS = ("dbt_project/models", "dbt_project/macros", "dbt_project/seeds")
 _SHAPING_FILES = ("dbt_project/dbt_project.yml", "connectors/landing.py", "connectors/kinds.py",
-                  "connectors/value_parsers.py", "connectors/personal_data.py")
+                  "connectors/value_parsers.py", "connectors/personal_data.py", "connectors/file_scan.py")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ def fingerprint(config: RunConfig, pii_salt: str) -> str:
         files += sorted(p for p in (PROJECT_ROOT / folder).rglob("*") if p.is_file())
     for path in files:
         digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    settings = (config.reporting_currency, config.reporting_timezone, config.fx_max_staleness_days, pii_salt)
+    settings = (config.reporting_currency, config.reporting_timezone, config.fx_max_staleness_days, pii_salt,
+                config.file_encodings)
     digest.update(repr(settings).encode())
     return digest.hexdigest()
 

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from connectors.sql_text import ident, literal
 from pipelines.settings import PROJECT_ROOT, Settings
 
 # What the Python steps and the published file need from the Spark build, besides every mart.
@@ -49,7 +50,7 @@ def export_landing(con, folder: Path) -> None:
     for table in tables:
         target = folder / f"{table}.parquet"
         partial = target.with_name(target.name + ".partial")
-        con.execute(f"COPY landing.{table} TO '{partial}' (FORMAT parquet)")
+        con.execute(f"COPY landing.{ident(table)} TO {literal(str(partial))} (FORMAT parquet)")
         os.replace(partial, target)
 
 

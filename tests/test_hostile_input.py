@@ -184,6 +184,9 @@ def test_a_night_on_hostile_exports_publishes_and_never_shows_a_secret(tmp_path)
     for case in cases(exports):
         if case.name in ("orders_garbage.csv", "orders_cp1252.csv", "orders_[x].csv", "orders_sql_header.csv"):
             (exports / case.name).write_bytes(case.data)
+    # A platform credit: real, and worth a word in the summary (the expectation spend >= 0 fails).
+    (exports / "ad_spend_credit.csv").write_text("date,platform,campaign_name,spend,currency\n"
+                                                 "2026-10-03,google_ads,Spring Sale,-120.00,USD\n")
     config = data / "mkpi.yml"
     config.write_text(TINY_CONFIG.read_text() + "alerts:\n  backoff_seconds: 0.01\n  retries: 1\n  sinks:\n"
                       "    - type: webhook\n      url_env: TEST_HOOK\n")
@@ -196,6 +199,9 @@ def test_a_night_on_hostile_exports_publishes_and_never_shows_a_secret(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "files not read: 1" in result.stdout and "[error] unreadable_file" in result.stdout
     assert "webhook: FAILED - HTTP 400: bad request /hook?access_token=[redacted]" in result.stdout
+    assert "ad_spend: expectation expect_column_values_to_be_between failed on spend (1 value(s), e.g. -120.0)" in (
+        result.stdout)
+    assert "failed data expectation(s)" in hook.received[0].json()["summary"]
     assert "Landing: " in hook.received[0].json()["summary"] and "1 file(s) not read" in hook.received[0].json()["summary"]
     checks = run_mkpi("checks", "--warehouse", str(data / "w.duckdb"))
     assert checks.returncode == 1 and "unreadable_file" in checks.stdout  # an error-level issue: scripts can act

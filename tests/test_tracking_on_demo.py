@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import os
 from dataclasses import dataclass
@@ -118,3 +119,17 @@ def test_the_same_issues_are_not_sent_twice_but_a_worse_one_is(demo, tmp_path):
     report = send_tracking_alerts(demo.config, worse, demo.settings.state_dir)
     assert report.issues_new == 1
     assert [i["check"] for i in demo.hook.received[-1].json()["issues"]] == ["sessions_drop"]
+
+
+def test_the_demo_large_amounts_convert_exactly_and_publish(demo):
+    """Eight-figure JPY, seven-figure CNY and six-figure USD, each converted once and rounded to the cent."""
+    con = demo.con
+    jpy = con.execute("""SELECT spend, fx_rate, spend_reporting FROM intermediate.int_ad_spend_converted
+                         WHERE currency = 'JPY'""").fetchall()
+    assert jpy == [(Decimal("15000000"), Decimal("0.0067"), Decimal("100500.00"))]
+    (cny,) = con.execute("""SELECT spend, fx_rate, spend_reporting FROM intermediate.int_ad_spend_converted
+                            WHERE spend = 1250000""").fetchall()
+    assert cny[2] == (cny[0] * cny[1]).quantize(Decimal("0.01"))
+    assert con.execute("""SELECT amount_reporting FROM intermediate.int_orders_converted
+                          WHERE amount = 128500""").fetchall() == [(Decimal("128500.00"),)]
+    assert con.execute("SELECT count(*) FROM marts.fct_quarantined_rows WHERE reason LIKE '%overflow%'").fetchall() == [(0,)]

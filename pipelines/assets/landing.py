@@ -7,6 +7,7 @@ import dagster as dg
 from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
+from connectors.sql_text import literal
 from pipelines import landing_notes, spark_engine, warehouse
 from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
 from pipelines.config import ConfigError, RunConfig
@@ -50,7 +51,7 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
     con = warehouse.connect(build_path, memory_limit=mkpi.duckdb_memory_limit)
     try:
         # Timestamps without an offset are read as reporting-time-zone local times.
-        con.execute(f"SET TimeZone = '{config.reporting_timezone}'")
+        con.execute(f"SET TimeZone = {literal(config.reporting_timezone)}")
         pulled = tuple(s.name for s in mkpi.sources().enabled)
         reports = {r.kind: r for r in landing.land_all(con, folder.files, pii_salt=mkpi.pii_salt,
                                                         pull_store=Path(mkpi.pull_store), pulled_sources=pulled,
