@@ -45,6 +45,7 @@ def _run_locked(args, settings, config) -> int:
     from pipelines.scoring.config import KpiConfigError
     from pipelines.sources_config import SourcesConfigError
     from pipelines.spark_engine import SparkUnavailable
+    from pipelines import step_timings
     from pipelines.summary import render_summary
 
     try:
@@ -64,7 +65,7 @@ def _run_locked(args, settings, config) -> int:
         return 1
     report = load_report(settings.state_dir)
     lines = _landing_lines(settings) + (report.lines() if report else []) + _report_lines(settings)
-    print(render_summary(settings.warehouse, outcome.seconds, lines))
+    print(render_summary(settings.warehouse, outcome.seconds, lines + [step_timings.line(outcome.steps)]))
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets.alerts import tracking_alerts
-from pipelines.assets.dbt import dbt_cli, mkpi_dbt_models
+from pipelines.assets.dbt import mkpi_dbt_models
 from pipelines.assets.landing import landing_assets
 from pipelines.assets.publish import published_warehouse
 from pipelines.assets.report import kpi_report
@@ -28,10 +28,7 @@ def build_definitions(settings: Settings, full_refresh: bool = False) -> dg.Defi
         jobs=[nightly_job],
         schedules=[nightly_schedule(load_config(settings.config_file))],
         sensors=[failure_sensor(settings)],
-        resources={
-            "mkpi": MkpiResource.from_settings(settings, full_refresh),
-            "dbt": dbt_cli(),
-        },
+        resources={"mkpi": MkpiResource.from_settings(settings, full_refresh)},
     )
 
 

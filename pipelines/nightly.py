@@ -14,7 +14,7 @@ import dagster as dg
 from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
-from pipelines import spark_engine
+from pipelines import spark_engine, step_timings
 from pipelines.settings import ENGINES, PROJECT_ROOT, Settings
 
 
@@ -32,6 +32,7 @@ class RunOutcome:
     error: str | None = None
     run_id: str | None = None
     warnings: list[str] = field(default_factory=list)
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per step (step_timings)
 
 
 def preflight(settings: Settings) -> list[str]:
@@ -114,6 +115,7 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool) -> RunOutcome
     from pipelines.definitions import build_definitions
 
     started = time.perf_counter()
+    step_timings.reset()
     defs = build_definitions(settings, full_refresh)
     if instance is None:
         prepare_dagster_home(settings)
@@ -126,9 +128,10 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool) -> RunOutcome
             instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE
         )
     elapsed = time.perf_counter() - started
+    steps = step_timings.taken(elapsed)
     if result.success:
-        return RunOutcome(True, elapsed, run_id=result.run_id)
-    return RunOutcome(False, elapsed, error=_first_failure(result), run_id=result.run_id)
+        return RunOutcome(True, elapsed, run_id=result.run_id, steps=steps)
+    return RunOutcome(False, elapsed, error=_first_failure(result), run_id=result.run_id, steps=steps)
 
 
 def _first_failure(result) -> str:

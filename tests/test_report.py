@@ -7,6 +7,7 @@ import csv
 import duckdb
 import pytest
 
+from pipelines.cli import build_parser
 from pipelines.reporting.report import write_csv
 
 from tests.browser import ink_share, render, screenshot
@@ -70,8 +71,7 @@ def test_the_period_is_checked_and_an_empty_one_says_so(tiny_warehouse, tmp_path
     empty = run_mkpi("report", "--period", "2025-01", *args)
     assert (empty.returncode, empty.stdout.strip()) == (1, f"No scorecards for 2025-01 in {tiny_warehouse}.")
     assert not list(tmp_path.iterdir())
-    lower = run_mkpi("report", "--period", "2026-q4", "--lang", "en", *args)
-    assert lower.returncode == 0 and (tmp_path / "kpi-report-2026-Q4.en.html").exists()
+    assert build_parser().parse_args(["report", "--period", " 2026-q4"]).period == "2026-Q4"
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_neutralized(tmp_path):

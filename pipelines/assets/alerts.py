@@ -7,6 +7,7 @@ import dagster as dg
 from pipelines.alerting.dispatch import send_tracking_alerts
 from pipelines.assets.publish import published_warehouse
 from pipelines.resources import MkpiResource
+from pipelines.step_timings import timed
 
 
 @dg.asset(
@@ -15,7 +16,8 @@ from pipelines.resources import MkpiResource
     description="One message per run to every configured sink with new or worsened tracking issues.",
 )
 def tracking_alerts(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
-    report = send_tracking_alerts(mkpi.run_config(), Path(mkpi.warehouse), Path(mkpi.state_dir))
+    with timed("alerts"):
+        report = send_tracking_alerts(mkpi.run_config(), Path(mkpi.warehouse), Path(mkpi.state_dir))
     for delivery in report.deliveries:
         if not delivery.ok:
             context.log.warning(f"alert sink {delivery.sink} failed: {delivery.detail}")

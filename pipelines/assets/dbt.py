@@ -1,16 +1,19 @@
 """The dbt project as Dagster assets: staging, intermediate and marts, with dbt tests as asset checks."""
 
+import functools
 import json
 import sys
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
-from pipelines import spark_engine, warehouse
+from pipelines import dbt_runner, spark_engine, warehouse
 from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
 from pipelines.settings import PROJECT_ROOT
+from pipelines.step_timings import timed
 
 # The dbt installed beside this Python, so a venv's `mkpi` works without the venv on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
@@ -37,9 +40,12 @@ def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
 
 
 def prepare_manifest(project: DbtProject = DBT_PROJECT) -> None:
-    """`dbt parse` when the manifest is missing or stale, so a fresh checkout and tests just work."""
+    """`dbt parse` (in this process) when the manifest is missing or stale, so a fresh checkout and tests
+    just work."""
     if manifest_is_stale(project):
-        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        outcome = dbt_runner.invoke(["parse", "--quiet"], project.project_dir, project.project_dir / project.target_path)
+        if not outcome.success:
+            raise RuntimeError(f"dbt could not parse {project.project_dir}: {outcome.error or 'see logs/dbt.log'}")
 
 
 def dbt_cli(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
@@ -63,24 +69,23 @@ class MkpiTranslator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models",
             dagster_dbt_translator=MkpiTranslator())
-def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, mkpi: MkpiResource):
-    invocation = dbt.cli(build_args(mkpi.run_config(), mkpi.engine), context=context, raise_on_error=False,
-                         target_path=NIGHTLY_TARGET)
+def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
+    args = build_args(mkpi.run_config(), mkpi.engine)
+    # Spark's session would start a JVM inside the Dagster process: it keeps dbt in a child process.
+    events = _child_process_events(context, args) if mkpi.engine == "spark" else _in_process_events(context, args)
     reported = set()
-    for event in invocation.stream():
-        # dagster-dbt reports the tests that are not asset checks as observations: dropped, see MkpiTranslator.
-        if not isinstance(event, dg.AssetObservation):
+    with timed("dbt"):
+        for event in events:
             if isinstance(event, dg.Output):
                 reported.add(context.asset_key_for_output(event.output_name))
             yield event
-    if not invocation.is_successful():
-        failed = build_failures(invocation.get_artifact("run_results.json"))
-        if failed:
-            raise dg.Failure(description=describe_failures(failed), allow_retries=False)
+    failed = build_failures(json.loads((NIGHTLY_TARGET / "run_results.json").read_text()))
+    if failed:
+        raise dg.Failure(description=describe_failures(failed), allow_retries=False)
     unreported = sorted(key.to_user_string() for key in context.selected_asset_keys - reported)
     if unreported:
         # Otherwise Dagster skips everything downstream of them and calls the run a success.
-        raise dg.Failure(description=f"dbt's log did not report {len(unreported)} model(s) to Dagster, so the run "
+        raise dg.Failure(description=f"dbt did not report {len(unreported)} model(s) to Dagster, so the run "
                          f"stops before publishing: {', '.join(unreported[:5])}",
                          allow_retries=False)
     if mkpi.engine == "spark":
@@ -90,6 +95,41 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, mkpi
         finally:
             con.close()
         context.log.info(f"copied {len(copied)} tables from Spark into the working DuckDB file")
+
+
+def _in_process_events(context: dg.AssetExecutionContext, args: list[str]):
+    """dbt in this process; its results as Dagster outputs and tracking-check results."""
+    outcome = dbt_runner.invoke(args, DBT_PROJECT.project_dir, NIGHTLY_TARGET)
+    if outcome.error:
+        raise dg.Failure(description=f"dbt could not start: {outcome.error}", allow_retries=False)
+    manifest, translator = _manifest(), MkpiTranslator()
+    for result in outcome.results:
+        unique_id, status = result.node.unique_id, getattr(result.status, "value", str(result.status))
+        if unique_id.split(".")[0] in ("model", "seed", "snapshot") and status == "success":
+            key = translator.get_asset_spec(manifest, unique_id, DBT_PROJECT).key
+            if key in context.selected_asset_keys:
+                yield dg.Output(None, output_name=key.to_python_identifier(),
+                                metadata={"status": status, "seconds": round(result.execution_time, 3)})
+        elif unique_id.startswith("test."):
+            check = get_asset_check_key_for_test(manifest, translator, unique_id, project=DBT_PROJECT)
+            if check is not None and check in context.selected_asset_check_keys:
+                yield dg.AssetCheckResult(
+                    asset_key=check.asset_key, check_name=check.name, passed=status == "pass",
+                    severity=dg.AssetCheckSeverity.WARN if status == "warn" else dg.AssetCheckSeverity.ERROR,
+                    metadata={"status": status, "failed_row_count": result.failures or 0})
+
+
+def _child_process_events(context: dg.AssetExecutionContext, args: list[str]):
+    invocation = dbt_cli().cli(args, context=context, raise_on_error=False, target_path=NIGHTLY_TARGET)
+    for event in invocation.stream():
+        # dagster-dbt reports the tests that are not asset checks as observations: dropped, see MkpiTranslator.
+        if not isinstance(event, dg.AssetObservation):
+            yield event
+
+
+@functools.cache
+def _manifest() -> dict:
+    return json.loads(DBT_PROJECT.manifest_path.read_text())
 
 
 def build_args(config: RunConfig, engine: str = "duckdb") -> list[str]:

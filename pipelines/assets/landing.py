@@ -12,6 +12,7 @@ from pipelines import landing_notes, spark_engine, warehouse
 from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
 from pipelines.config import ConfigError, RunConfig
 from pipelines.resources import MkpiResource
+from pipelines.step_timings import timed
 from pipelines.validation.data_expectations import load_expectations, validate_landed
 
 LANDING_TABLES = [*KINDS, "quarantine", "run_settings", "connector_state"]
@@ -94,7 +95,8 @@ def landing_assets(pulled: list[dg.AssetKey]) -> dg.AssetsDefinition:
 
 def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     try:
-        reports, plan = land_source_folder(mkpi, context.log)
+        with timed("landing"):
+            reports, plan = land_source_folder(mkpi, context.log)
     except (SourceError, FileNotFoundError, ConfigError) as err:  # one line for the run's summary and alert
         raise dg.Failure(description=str(err), allow_retries=False) from None
     for kind, report in reports.items():
@@ -116,7 +118,9 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
                                metadata={"incremental": plan.incremental, "build": plan.reason})
     yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
     landed = {k: reports[k].landed for k in VALIDATED_KINDS if reports[k].landed}
-    yield from expectation_results(mkpi, landed)
+    with timed("validation"):
+        checks = list(expectation_results(mkpi, landed))
+    yield from checks
     for kind in VALIDATED_KINDS:
         if kind not in landed:
             note = "unchanged since the last build" if reports[kind].files else "no files of this kind"

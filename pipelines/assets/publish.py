@@ -8,6 +8,7 @@ from pipelines import warehouse
 from pipelines.assets.dbt import mkpi_dbt_models
 from pipelines.assets.scoring import score_kpis
 from pipelines.resources import MkpiResource
+from pipelines.step_timings import timed
 
 
 @dg.asset(
@@ -17,6 +18,7 @@ from pipelines.resources import MkpiResource
     description="The DuckDB file analysts query, replaced atomically when a run succeeds.",
 )
 def published_warehouse(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
-    warehouse.publish(Path(mkpi.build_path), Path(mkpi.warehouse))
+    with timed("publish"):
+        warehouse.publish(Path(mkpi.build_path), Path(mkpi.warehouse))
     context.log.info(f"published {mkpi.warehouse}")
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(mkpi.warehouse)})

@@ -7,12 +7,14 @@ import dagster as dg
 from pipelines.assets.publish import published_warehouse
 from pipelines.reporting.report import write_report
 from pipelines.resources import MkpiResource
+from pipelines.step_timings import timed
 
 
 @dg.asset(deps=[published_warehouse], group_name="scoring",
           description="The latest month's KPI report (HTML, English and Chinese) and scorecards CSV.")
 def kpi_report(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
-    written = write_report(Path(mkpi.warehouse), Path(mkpi.reports_dir))
+    with timed("report"):
+        written = write_report(Path(mkpi.warehouse), Path(mkpi.reports_dir))
     if not written:
         context.log.info("no scorecards yet: no report written")
     return dg.MaterializeResult(metadata={"files": dg.MetadataValue.json([str(p) for p in written])})

@@ -12,6 +12,7 @@ from pipelines.scoring.engine import score
 from pipelines.scoring.incentives import BONUS_POOL, BUDGET, PROFIT_SHARE, bonus_pool, budget_suggestions, profit_share
 from pipelines.scoring.inputs import read_inputs
 from pipelines.scoring.tables import EMPLOYEE_SCORECARDS, KPI_SCORES, write_table
+from pipelines.step_timings import timed
 
 
 INCENTIVE_TABLES = {
@@ -31,9 +32,23 @@ INCENTIVE_TABLES = {
     name="score_kpis",
 )
 def score_kpis(context: dg.AssetExecutionContext, mkpi: MkpiResource):
-    con = warehouse.connect(Path(mkpi.build_path))
+    with timed("scoring"):
+        kpi_rows, cards = _score_into(Path(mkpi.build_path), Path(mkpi.kpi_config))
+    blocked = sorted({c["period"] for c in cards if c["status"] == "blocked"})
+    if blocked:
+        context.log.warning(f"scorecards not computed for {', '.join(blocked)}: error-level tracking issues")
+    yield dg.MaterializeResult(asset_key=["scoring", "kpi_scores"], metadata={"rows": len(kpi_rows)})
+    yield dg.MaterializeResult(asset_key=["scoring", "employee_scorecards"],
+                               metadata={"rows": len(cards), "blocked_periods": ", ".join(blocked) or "none"})
+    for name in INCENTIVE_TABLES:
+        yield dg.MaterializeResult(asset_key=["scoring", name])
+
+
+def _score_into(build_path: Path, kpi_config: Path) -> tuple[list, list]:
+    """Score the roster from the working copy's marts and write the scoring tables into it."""
+    con = warehouse.connect(build_path)
     try:
-        config = load_kpi_config(Path(mkpi.kpi_config))
+        config = load_kpi_config(kpi_config)
         inputs = read_inputs(con)
         kpi_rows, cards = score(inputs, config)
         write_table(con, "kpi_scores", KPI_SCORES, kpi_rows)
@@ -45,11 +60,4 @@ def score_kpis(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         raise dg.Failure(description=str(err), allow_retries=False) from None
     finally:
         con.close()
-    blocked = sorted({c["period"] for c in cards if c["status"] == "blocked"})
-    if blocked:
-        context.log.warning(f"scorecards not computed for {', '.join(blocked)}: error-level tracking issues")
-    yield dg.MaterializeResult(asset_key=["scoring", "kpi_scores"], metadata={"rows": len(kpi_rows)})
-    yield dg.MaterializeResult(asset_key=["scoring", "employee_scorecards"],
-                               metadata={"rows": len(cards), "blocked_periods": ", ".join(blocked) or "none"})
-    for name in INCENTIVE_TABLES:
-        yield dg.MaterializeResult(asset_key=["scoring", name])
+    return kpi_rows, cards

@@ -1,0 +1,57 @@
+"""dbt inside this process, through dbt-core's programmatic entry point (`dbtRunner`).
+
+dagster-dbt's `DbtCliResource` starts dbt as a child process and, before each call, a second one for
+`dbt --version`: about 8 s of Python start-up, imports and re-reading the project per night, against
+about 1 s of SQL on the sample. Here dbt runs in the Dagster process, which has imported it already,
+and its partial-parse state in the fixed target folder carries over from night to night.
+
+Caveats, handled here: dbt allows one invocation at a time per process (the nightly job runs its
+steps one after the other, and a lock guards the rest), and dbt-duckdb keeps its DuckDB database
+open in a class attribute after the invocation ends (dbt-duckdb #203). That handle would hold the
+working copy (and, after publishing, a replaced file) open across nights, and make the next
+`duckdb.connect` of the same file with other settings fail, so it is closed after every invocation.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+_ONE_AT_A_TIME = threading.Lock()
+
+
+@dataclass
+class DbtOutcome:
+    success: bool
+    results: list  # dbt's RunResult objects: node, status, message, failures
+    error: str | None = None  # an exception dbt raised instead of a result (bad project, bad profile)
+
+
+def invoke(args: list[str], project_dir: Path, target_path: Path) -> DbtOutcome:
+    """`dbt <args>` for the project, with its artifacts in `target_path`."""
+    from dbt.cli.main import dbtRunner
+
+    full = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+            "--target-path", str(target_path), "--no-use-colors"]
+    with _ONE_AT_A_TIME:
+        try:
+            result = dbtRunner().invoke(full)
+        finally:
+            _close_duckdb()
+    if result.exception is not None:
+        first = str(result.exception).strip().splitlines()
+        return DbtOutcome(False, [], first[0] if first else type(result.exception).__name__)
+    results = list(getattr(result.result, "results", None) or [])
+    return DbtOutcome(bool(result.success), results)
+
+
+def _close_duckdb() -> None:
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+    except ImportError:  # another adapter: nothing of DuckDB's to close
+        return
+    with manager._LOCK:
+        if manager._ENV is not None:
+            manager._ENV.close()
+            manager._ENV = None
