@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.assets.alerts import tracking_alerts
 from pipelines.assets.dbt import mkpi_dbt_models
+from pipelines.assets.expectations import landing_expectations
 from pipelines.assets.landing import landing_assets
 from pipelines.assets.publish import published_warehouse
 from pipelines.assets.report import kpi_report
@@ -25,6 +26,7 @@ def build_definitions(settings: Settings, full_refresh: bool = False) -> dg.Defi
     landing = landing_assets([key for asset in pulls for key in asset.keys])
     return dg.Definitions(
         assets=[*pulls, landing, mkpi_dbt_models, score_kpis, published_warehouse, tracking_alerts, kpi_report],
+        asset_checks=[landing_expectations],
         jobs=[nightly_job],
         schedules=[nightly_schedule(load_config(settings.config_file))],
         sensors=[failure_sensor(settings)],

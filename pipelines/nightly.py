@@ -16,6 +16,7 @@ from connectors.errors import SourceError
 from connectors.kinds import KINDS
 from pipelines import spark_engine, step_timings
 from pipelines.settings import ENGINES, PROJECT_ROOT, Settings
+from pipelines.validation import beside_dbt
 
 
 # Schemas the warehouse holds; a file named like one of them makes DuckDB references ambiguous.
@@ -124,9 +125,12 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool) -> RunOutcome
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt event to stdout; keep the terminal for the summary.
     with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = defs.resolve_job_def("nightly").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE
-        )
+        try:
+            result = defs.resolve_job_def("nightly").execute_in_process(
+                instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE
+            )
+        finally:
+            beside_dbt.discard(str(settings.build_path))  # a run that failed before collecting it
     elapsed = time.perf_counter() - started
     steps = step_timings.taken(elapsed)
     if result.success:

@@ -9,7 +9,7 @@ import pytest
 
 from connectors import landing
 from connectors.kinds import KINDS
-from pipelines.validation.data_expectations import ExpectationConfigError, load_expectations, validate_landed
+from pipelines.validation.data_expectations import ExpectationConfigError, export_landed, load_expectations, validate_files
 
 
 @pytest.fixture
@@ -29,7 +29,8 @@ def landed(tmp_path):
 
 def test_failed_expectations_are_reported_with_examples(landed):
     con, tmp = landed
-    results = {v.kind: v for v in validate_landed(con, ["ad_spend", "fx_rates"], "2026-10-01", tmp / "validations")}
+    files = export_landed(con, ["ad_spend", "fx_rates"], tmp / "export")
+    results = {v.kind: v for v in validate_files(files, "2026-10-01", tmp / "validations")}
     assert results["fx_rates"].success and results["fx_rates"].failures == []
     spend = results["ad_spend"]
     assert not spend.success and spend.rows_checked == 2

@@ -8,6 +8,7 @@ from pipelines.alerting.dispatch import send_tracking_alerts
 from pipelines.assets.publish import published_warehouse
 from pipelines.resources import MkpiResource
 from pipelines.step_timings import timed
+from pipelines.validation import beside_dbt
 
 
 @dg.asset(
@@ -16,6 +17,7 @@ from pipelines.step_timings import timed
     description="One message per run to every configured sink with new or worsened tracking issues.",
 )
 def tracking_alerts(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
+    beside_dbt.finish(mkpi.build_path)  # the alert counts tonight's failed expectations
     with timed("alerts"):
         report = send_tracking_alerts(mkpi.run_config(), Path(mkpi.warehouse), Path(mkpi.state_dir))
     for delivery in report.deliveries:

@@ -1,5 +1,6 @@
 """Landing: every source export into the working warehouse, one asset key per dbt source table."""
 
+import tempfile
 from pathlib import Path
 
 import dagster as dg
@@ -13,7 +14,8 @@ from pipelines.build_plan import BuildPlan, plan_build, record_build_state, star
 from pipelines.config import ConfigError, RunConfig
 from pipelines.resources import MkpiResource
 from pipelines.step_timings import timed
-from pipelines.validation.data_expectations import load_expectations, validate_landed
+from pipelines.validation import beside_dbt
+from pipelines.validation.data_expectations import export_landed, load_expectations
 
 LANDING_TABLES = [*KINDS, "quarantine", "run_settings", "connector_state"]
 
@@ -85,8 +87,6 @@ def landing_assets(pulled: list[dg.AssetKey]) -> dg.AssetsDefinition:
         specs=[dg.AssetSpec(landing_key(t), group_name="landing", kinds={"duckdb"},
                             deps=[k for k in pulled if t == "connector_state" or k.path[-1] == t])
                for t in LANDING_TABLES],
-        check_specs=[dg.AssetCheckSpec("expectations", asset=landing_key(k),
-                                       description="Great Expectations on the landed rows") for k in VALIDATED_KINDS],
         name="land_source_files",
         description="Read every export in the source folder and every pulled API row into DuckDB: raw text, "
                     "typed rows, quarantine.",
@@ -117,32 +117,19 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     yield dg.MaterializeResult(asset_key=landing_key("run_settings"),
                                metadata={"incremental": plan.incremental, "build": plan.reason})
     yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
-    landed = {k: reports[k].landed for k in VALIDATED_KINDS if reports[k].landed}
-    with timed("validation"):
-        checks = list(expectation_results(mkpi, landed))
-    yield from checks
-    for kind in VALIDATED_KINDS:
-        if kind not in landed:
-            note = "unchanged since the last build" if reports[kind].files else "no files of this kind"
-            yield dg.AssetCheckResult(asset_key=landing_key(kind), check_name="expectations", passed=True,
-                                      metadata={"rows_checked": 0, "note": note})
+    start_validation(mkpi, {k: reports[k].landed for k in VALIDATED_KINDS if reports[k].landed})
 
 
-def expectation_results(mkpi: MkpiResource, landed: dict[str, list[str]]):
-    """Validate tonight's rows of each kind in the landing step itself: a separate step would contend
-    with dbt for the file lock."""
+def start_validation(mkpi: MkpiResource, landed: dict[str, list[str]]) -> None:
+    """Export tonight's rows of each kind and validate them in a child process while dbt builds."""
+    if not landed:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="mkpi-validate-"))
     con = warehouse.connect(Path(mkpi.build_path), read_only=True)
     try:
-        validations = validate_landed(con, list(landed), mkpi.run_config().as_of().isoformat(),
-                                      Path(mkpi.state_dir) / "validations",
-                                      rows={kind: landing.rows_of(files) for kind, files in landed.items()})
+        files = export_landed(con, list(landed), folder,
+                              rows={kind: landing.rows_of(files) for kind, files in landed.items()})
     finally:
         con.close()
-    landing_notes.add_expectation_failures(Path(mkpi.state_dir), validations)
-    for v in validations:
-        yield dg.AssetCheckResult(
-            asset_key=landing_key(v.kind), check_name="expectations", passed=v.success,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={"rows_checked": v.rows_checked, "failed": dg.MetadataValue.json(v.failures),
-                      "result": dg.MetadataValue.path(v.result_file)},
-        )
+    beside_dbt.start(mkpi.build_path, files, mkpi.run_config().as_of().isoformat(),
+                     Path(mkpi.state_dir) / "validations", Path(mkpi.state_dir))

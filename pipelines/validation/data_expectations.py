@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from connectors.kinds import KINDS
-from connectors.sql_text import ident
+from connectors.sql_text import ident, literal
 
 EXPECTATIONS_FILE = Path(__file__).with_name("expectations.yml")
 SAMPLE_ROWS = 200_000
@@ -46,10 +46,23 @@ def _expectation(gx, kind: str, name: str, args: dict):
     return cls(**(args or {}))
 
 
-def validate_landed(con, kinds: list[str], as_of: str, results_dir: Path,
-                    rows: dict[str, str] | None = None) -> list[KindValidation]:
-    """Run each kind's expectations on its landed table, or on the rows matching `rows[kind]` (SQL,
-    tonight's rows on an incremental night); keep GX's JSON result per kind."""
+def export_landed(con, kinds: list[str], folder: Path, rows: dict[str, str] | None = None) -> dict[str, Path]:
+    """Each kind's landed rows (or those matching `rows[kind]`, SQL: tonight's on an incremental night)
+    as a Parquet file to validate, decimals as doubles, a reproducible sample above SAMPLE_ROWS."""
+    folder.mkdir(parents=True, exist_ok=True)
+    expectations = load_expectations()
+    files = {}
+    for kind in kinds:
+        if kind in expectations:
+            files[kind] = folder / f"{kind}.parquet"
+            select = _select_for_validation(con, kind, (rows or {}).get(kind, "true"))
+            con.execute(f"COPY ({select}) TO {literal(str(files[kind]))} (FORMAT parquet)")
+    return files
+
+
+def validate_files(files: dict[str, Path], as_of: str, results_dir: Path) -> list[KindValidation]:
+    """Run each kind's expectations on its exported rows; keep GX's JSON result per kind."""
+    import duckdb
     import great_expectations as gx
 
     expectations = load_expectations()
@@ -59,10 +72,8 @@ def validate_landed(con, kinds: list[str], as_of: str, results_dir: Path,
     results_dir = results_dir / as_of
     results_dir.mkdir(parents=True, exist_ok=True)
     validations = []
-    for kind in kinds:
-        if kind not in expectations:
-            continue
-        frame = _read_for_validation(con, kind, (rows or {}).get(kind, "true"))
+    for kind, path in files.items():
+        frame = duckdb.sql(f"SELECT * FROM read_parquet({literal(str(path))})").df()
         suite = context.suites.add(gx.ExpectationSuite(name=kind))
         for name, args in expectations[kind]:
             suite.add_expectation(_expectation(gx, kind, name, args))
@@ -75,15 +86,14 @@ def validate_landed(con, kinds: list[str], as_of: str, results_dir: Path,
     return validations
 
 
-def _read_for_validation(con, kind: str, where: str):
-    """The kind's typed rows as pandas, decimals as floats; a reproducible sample above SAMPLE_ROWS."""
-    columns = con.execute(f"DESCRIBE landing.{kind}").fetchall()
-    table = f"(SELECT * FROM landing.{kind} WHERE {where})"
+def _select_for_validation(con, kind: str, where: str) -> str:
+    columns = con.execute(f"DESCRIBE landing.{ident(kind)}").fetchall()
+    table = f"(SELECT * FROM landing.{ident(kind)} WHERE {where})"
     select = ", ".join(f"CAST({ident(c)} AS DOUBLE) AS {ident(c)}" if t.startswith("DECIMAL") else ident(c)
                        for c, t, *_ in columns)
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     sample = f" USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)" if rows > SAMPLE_ROWS else ""
-    return con.execute(f"SELECT {select} FROM {table}{sample}").df()
+    return f"SELECT {select} FROM {table}{sample}"
 
 
 def _failures(result) -> list[dict]:

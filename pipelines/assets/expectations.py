@@ -1,0 +1,32 @@
+"""Great Expectations on tonight's landed rows, reported after dbt: the checks ran beside dbt in a child
+process the landing step started (pipelines/validation/beside_dbt.py)."""
+
+import dagster as dg
+
+from pipelines.assets.dbt import mkpi_dbt_models
+from pipelines.assets.landing import VALIDATED_KINDS, landing_key
+from pipelines.resources import MkpiResource
+from pipelines.step_timings import timed
+from pipelines.validation import beside_dbt
+
+
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec("expectations", asset=landing_key(kind), additional_deps=[mkpi_dbt_models],
+                             description="Great Expectations on the landed rows") for kind in VALIDATED_KINDS],
+    name="landing_expectations",
+)
+def landing_expectations(mkpi: MkpiResource):
+    with timed("validation"):  # only the wait for the child, if dbt finished first
+        validations = {v.kind: v for v in beside_dbt.finish(mkpi.build_path)}
+    for kind in VALIDATED_KINDS:
+        v = validations.get(kind)
+        if v is None:
+            yield dg.AssetCheckResult(asset_key=landing_key(kind), check_name="expectations", passed=True,
+                                      metadata={"rows_checked": 0, "note": "no new rows of this kind tonight"})
+            continue
+        yield dg.AssetCheckResult(
+            asset_key=landing_key(kind), check_name="expectations", passed=v.success,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"rows_checked": v.rows_checked, "failed": dg.MetadataValue.json(v.failures),
+                      "result": dg.MetadataValue.path(v.result_file)},
+        )
