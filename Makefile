@@ -17,11 +17,13 @@ help:
 
 setup: $(VENV)/.installed
 
-# The lock file is the single source of installed versions; uv installs exactly it.
+# The lock file is the single source of installed versions; uv installs exactly it. Bytecode is
+# compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on these machines) every process
+# would otherwise compile Dagster, dbt and pandas from source on import (12 s instead of 5 s).
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
@@ -36,7 +38,7 @@ test: setup browser
 setup-spark: $(VENV)/.installed-spark
 
 $(VENV)/.installed-spark: $(VENV)/.installed requirements-spark.lock
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements-spark.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements-spark.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 

@@ -56,7 +56,7 @@ def budget_suggestions(inputs: Inputs, channel_monthly: dict[str, dict]) -> list
         sums = {c: _sums(monthly, period) for c, monthly in channel_monthly.items()}
         paid = {c: s for c, s in sums.items() if s["spend"] > 0 and s["leads"] > 0}
         total_spend = sum(s["spend"] for s in paid.values())
-        inverse = {c: s["leads"] / s["spend"] for c, s in paid.items()}
+        inverse = {c: s["leads"] / s["spend"] for c, s in sorted(paid.items())}  # one summing order, every night
         for channel, s in sorted(paid.items()):
             rows.append({"period": period.label, "period_type": period.type, "channel": channel, "spend": s["spend"],
                          "leads": s["leads"], "cpl": s["spend"] / s["leads"], "current_share": s["spend"] / total_spend,

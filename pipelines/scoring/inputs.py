@@ -40,7 +40,9 @@ JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
 GROUP BY m.employee_id, m.month
 """
 TEAM_MONTHLY = f"SELECT month, {', '.join(f'sum({c}) AS {c}' for c in MEASURES)} FROM marts.fct_channel_monthly GROUP BY month"
-CHANNEL_MONTHLY = "SELECT channel, month, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue FROM marts.fct_channel_monthly GROUP BY ALL"
+# Ordered: sums of quotients over these rows must not depend on the order DuckDB returns them in.
+CHANNEL_MONTHLY = ("SELECT channel, month, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue "
+                   "FROM marts.fct_channel_monthly GROUP BY ALL ORDER BY channel, month")
 
 
 @dataclass(frozen=True)
