@@ -6,6 +6,9 @@ import os
 import shutil
 import subprocess
 
+import duckdb
+
+from pipelines import dbt_runner
 from pipelines.config import TRACKING_CHECKS
 from pipelines.settings import BUILD_SUFFIX, PROJECT_ROOT
 from tests.conftest import DBT, unit_test_results
@@ -32,3 +35,27 @@ def test_dbt_unit_tests_pass(tiny_warehouse, tmp_path):
     for model in CHECK_MODELS:
         assert sum(1 for r in results if r["unique_id"].split(".")[2] == model) >= 2, f"{model} needs a found and a clean test"
     assert {"int_source_lookup", "int_leads_attributed"} <= tested
+
+
+def test_the_one_pass_not_null_test_fails_on_any_empty_column(tiny_warehouse, tmp_path, monkeypatch):
+    """not_null_columns (dbt_project/tests/generic) stands for one not_null test per column: it must fail
+    when any listed column has an empty value, and name which."""
+    warehouse = tmp_path / "unit.duckdb"
+    shutil.copyfile(tiny_warehouse, str(warehouse) + BUILD_SUFFIX)
+    monkeypatch.setenv("MKPI_WAREHOUSE", str(warehouse))
+    con = duckdb.connect(str(warehouse) + BUILD_SUFFIX)
+    con.execute("CREATE TABLE main.probe AS SELECT * FROM (VALUES (1, 'a'), (2, NULL), (NULL, NULL)) AS t(n, s)")
+    con.execute("CREATE TABLE main.full_probe AS SELECT * FROM (VALUES (1, 'a')) AS t(n, s)")
+    con.close()
+    sql = {}
+    for table in ("probe", "full_probe"):
+        inline = "{{ test_not_null_columns('main.%s', ['n', 's']) }}" % table
+        outcome = dbt_runner.invoke(["compile", "--inline", inline], PROJECT_ROOT / "dbt_project", tmp_path / "target")
+        assert outcome.success, outcome.error
+        sql[table] = outcome.results[0].node.compiled_code
+    con = duckdb.connect(str(warehouse) + BUILD_SUFFIX, read_only=True)
+    try:
+        assert con.execute(sql["probe"]).fetchall() == [(1, 2)]  # n empty once, s twice
+        assert con.execute(sql["full_probe"]).fetchall() == []
+    finally:
+        con.close()
