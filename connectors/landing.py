@@ -22,6 +22,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from connectors import value_parsers
 from connectors.errors import SourceError
 from connectors.file_scan import UTF8, Encoding, detect_encoding, scan_lines, transcode_to_utf8
@@ -183,7 +185,8 @@ def _land_file_text(con, kind: Kind, path: Path, read_path: Path, pii_salt: str,
     _readable_copy(path, read_path, encoding)
     scan = scan_lines(read_path)
     notes = [f"{path}: {encoding.note}"] if encoding.note else []
-    extra = [n for n in names if n not in {c.name for c in kind.columns} | EMAIL_COLUMNS | PHONE_COLUMNS]
+    known = {c.name for c in kind.columns} | EMAIL_COLUMNS | PHONE_COLUMNS
+    extra = [n for n in names if n not in known]
     if extra:
         absent = [c.name for c in kind.columns if c.name not in names]
         notes.append(f"{path}: column(s) {', '.join(repr(n) for n in extra)} are not read for {kind.name} (kept in "
@@ -191,13 +194,14 @@ def _land_file_text(con, kind: Kind, path: Path, read_path: Path, pii_salt: str,
     con.execute("BEGIN TRANSACTION")
     try:
         _read_into_raw(con, kind, path, read_path, names, delimiter, scan.blank_lines, pii_salt)
-        con.execute("COMMIT")
-    except Exception as err:  # DuckDB's own message can run to a hundred lines: keep its first
+    except BaseException as err:
         con.execute("ROLLBACK")
-        if isinstance(err, SourceError):
+        if not isinstance(err, duckdb.Error):
             raise
+        # DuckDB's own message can run to a hundred lines: keep its first.
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise SourceError(path, f"the file could not be read as CSV ({first})") from None
+    con.execute("COMMIT")
     return notes
 
 
@@ -212,8 +216,6 @@ def _readable_copy(path: Path, read_path: Path, encoding: Encoding) -> None:
     except UnicodeDecodeError as err:
         raise SourceError(path, f"the file is not {encoding.name} text (byte {err.start + 1} of a block); "
                                 "save it as UTF-8 or fix files.encodings in mkpi.yml") from None
-    except LookupError:
-        raise SourceError(path, f"'{encoding.name}' is not an encoding Python knows") from None
 
 
 def _read_into_raw(con, kind: Kind, path: Path, read_path: Path, names: list[str], delimiter: str,

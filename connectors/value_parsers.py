@@ -25,6 +25,11 @@ def _sql_list(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
+# Sized for money (eight-figure JPY, years of CNY) and for FX rates below 0.0001; dbt's money_type() and
+# rate_type() (dbt_project/macros/money.sql) carry the same choice on the models' side.
+MONEY_SQL, RATE_SQL = "DECIMAL(38, 6)", "DECIMAL(38, 10)"
+
+
 def _currency_case() -> str:
     whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CURRENCY_ALIASES.items())
     return f"CASE upper(v) {whens} ELSE upper(v) END"
@@ -33,10 +38,10 @@ def _currency_case() -> str:
 MACROS = [
     f"""CREATE OR REPLACE TEMP MACRO mkpi_number(v) AS
         CASE WHEN regexp_full_match(v, '{NUMBER_PATTERN}')
-             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS DECIMAL(38, 6)) END""",
+             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS {MONEY_SQL}) END""",
     f"""CREATE OR REPLACE TEMP MACRO mkpi_decimal(v) AS
         CASE WHEN regexp_full_match(v, '{NUMBER_PATTERN}')
-             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS DECIMAL(38, 10)) END""",
+             THEN TRY_CAST(regexp_replace(v, '[^0-9.\\-]', '', 'g') AS {RATE_SQL}) END""",
     f"""CREATE OR REPLACE TEMP MACRO mkpi_count(v) AS
         CASE WHEN regexp_full_match(v, '{COUNT_PATTERN}')
              THEN TRY_CAST(regexp_replace(regexp_replace(v, '\\.0+$', ''), '[^0-9\\-]', '', 'g') AS BIGINT) END""",
@@ -57,8 +62,8 @@ MACROS = [
 TYPES = {
     TEXT: ("VARCHAR", None, "text", None),
     CURRENCY: ("VARCHAR", "mkpi_currency", "a 3-letter currency code such as USD or CNY", None),
-    MONEY: ("DECIMAL(38, 6)", "mkpi_number", "an amount such as 1200.50, 1,200.50 or ¥1,200", None),
-    DECIMAL: ("DECIMAL(38, 10)", "mkpi_decimal", "a number such as 0.1385", None),
+    MONEY: (MONEY_SQL, "mkpi_number", "an amount such as 1200.50, 1,200.50 or ¥1,200", None),
+    DECIMAL: (RATE_SQL, "mkpi_decimal", "a number such as 0.1385", None),
     COUNT: ("BIGINT", "mkpi_count", "a whole number such as 1200 or 1,200", "0"),
     DATE: ("DATE", "mkpi_date", "a date such as 2026-10-01 or 2026/10/01", None),
     TIMESTAMP: ("TIMESTAMPTZ", "mkpi_timestamp", "a date and time such as 2026-10-01 08:30:00+08:00", None),

@@ -39,13 +39,13 @@ def _run(args) -> int:
 
 def _run_locked(args, settings, config) -> int:
     from connectors.errors import SourceError
+    from pipelines import step_timings
     from pipelines.alerting.dispatch import load_report
     from pipelines.config import ConfigError
     from pipelines.nightly import preflight, run_log_path, run_nightly
     from pipelines.scoring.config import KpiConfigError
     from pipelines.sources_config import SourcesConfigError
     from pipelines.spark_engine import SparkUnavailable
-    from pipelines import step_timings
     from pipelines.summary import render_summary
 
     try:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.yaml_lines import first_repeat
+
 
 class ConfigError(ValueError):
     """A bad value in mkpi.yml; the message is one line naming file, line and key."""
@@ -244,14 +246,13 @@ def _leaves(node, path, prefix=()):
         return
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{path}, line {node.start_mark.line + 1}: expected settings as 'key: value' lines")
-    seen = {}
+    repeated = first_repeat(node)
+    if repeated:
+        key, line, first = repeated
+        raise ConfigError(f"{path}, line {line}, key '{'.'.join(prefix + (key,))}': appears twice (first on line "
+                          f"{first}); keep one")
     for key_node, value_node in node.value:
         key = prefix + (str(key_node.value),)
-        line = key_node.start_mark.line + 1
-        if key in seen:  # YAML would silently keep the last one
-            raise ConfigError(f"{path}, line {line}, key '{'.'.join(key)}': appears twice (first on line {seen[key]}); "
-                              "keep one")
-        seen[key] = line
         if isinstance(value_node, yaml.MappingNode):
             yield from _leaves(value_node, path, key)
         else:

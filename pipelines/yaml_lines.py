@@ -7,6 +7,18 @@ from pathlib import Path
 import yaml
 
 
+def first_repeat(node: yaml.MappingNode) -> tuple[str, int, int] | None:
+    """The first key written twice in one mapping, its line and the first one's line: YAML itself would
+    silently keep the last value."""
+    seen: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        if key in seen:
+            return key, line, seen[key]
+        seen[key] = line
+    return None
+
+
 class LocatedYaml:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -28,14 +40,11 @@ class LocatedYaml:
     def _build(self, node, path: tuple):
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
-            out = {}
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                if key in out:  # YAML would silently keep the last one
-                    raise ValueError(f"{self.path}, line {key_node.start_mark.line + 1}: '{key}' appears twice here "
-                                     f"(first on line {self.lines[path + (key,)]}); keep one")
-                out[key] = self._build(value_node, path + (key,))
-            return out
+            repeated = first_repeat(node)
+            if repeated:
+                key, line, first = repeated
+                raise ValueError(f"{self.path}, line {line}: '{key}' appears twice here (first on line {first}); keep one")
+            return {str(k.value): self._build(v, path + (str(k.value),)) for k, v in node.value}
         if isinstance(node, yaml.SequenceNode):
             return [self._build(v, path + (i,)) for i, v in enumerate(node.value)]
         return yaml.safe_load(yaml.serialize(node))

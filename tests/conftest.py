@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -67,3 +68,12 @@ def unit_test_results(target: Path) -> list[dict]:
 
 def rows(con, sql: str, params: list | None = None) -> list[tuple]:
     return con.execute(sql, params or []).fetchall()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files_containing(root: Path, needle: bytes) -> list[Path]:
+    """Every file below `root` whose bytes hold `needle`: where a secret must never be found."""
+    return [p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and needle in p.read_bytes()]

@@ -4,7 +4,6 @@ left, no working copy is left, one line says what happened, and the next run pub
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import MKPI, TINY_CONFIG, TINY_ORG
+from tests.conftest import MKPI, TINY_CONFIG, TINY_ORG, digest
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 300
@@ -68,10 +67,6 @@ def dbt_running(log: Path) -> bool:
 
 def group_gone(group: int) -> bool:
     return not any(g == group for _, g, _ in processes().values())
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")

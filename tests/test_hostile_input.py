@@ -18,7 +18,7 @@ import pytest
 from connectors import landing
 from connectors.kinds import KINDS
 from connectors.source_folder import scan
-from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi
+from tests.conftest import TINY_CONFIG, TINY_ORG, files_containing, run_mkpi
 from tests.sink_servers import RecordingServer, Reply
 
 ORDERS = "order_id,lead_id,ordered_at,amount,currency\n"
@@ -173,10 +173,6 @@ def test_links_that_lead_nowhere_are_named_not_skipped_silently(tmp_path):
 TOKEN = "tok-SECRET-4242-never-shown"
 
 
-def _files_containing(root: Path, needle: bytes) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and needle in p.read_bytes()]
-
-
 def test_a_night_on_hostile_exports_publishes_and_never_shows_a_secret(tmp_path):
     data = tmp_path / "data"
     exports = data / "exports"
@@ -206,7 +202,7 @@ def test_a_night_on_hostile_exports_publishes_and_never_shows_a_secret(tmp_path)
     checks = run_mkpi("checks", "--warehouse", str(data / "w.duckdb"))
     assert checks.returncode == 1 and "unreadable_file" in checks.stdout  # an error-level issue: scripts can act
     assert TOKEN not in result.stdout + result.stderr
-    assert _files_containing(tmp_path, TOKEN.encode()) == []
+    assert files_containing(tmp_path, TOKEN.encode()) == []
     assert not _outside(exports).exists()
     con = duckdb.connect(str(data / "w.duckdb"), read_only=True)
     try:
@@ -233,4 +229,4 @@ def test_a_malformed_sink_address_is_named_by_its_variable_never_shown(tmp_path,
         f"error: {config}: alert sink dingtalk: environment variable TEST_DING does not hold a web address starting "
         "with https:// (or http://)"]
     assert TOKEN not in sent.stdout + sent.stderr + run.stdout + run.stderr
-    assert _files_containing(tmp_path, TOKEN.encode()) == []
+    assert files_containing(tmp_path, TOKEN.encode()) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from connectors.errors import SourceError
 from connectors.file_scan import detect_encoding, scan_lines
 from connectors.kinds import KINDS
 from connectors.source_folder import kind_of, scan
+from connectors.value_parsers import RATE_SQL
+from pipelines.settings import PROJECT_ROOT
 
 HEADER = "date,platform,campaign_name,impressions,clicks,spend,currency\n"
 
@@ -174,3 +177,10 @@ def test_incremental_landing_lists_only_what_changed(con, tmp_path):
                               VALUES ('X1', '2026-10-07T08:00:00Z', 'open', 'shop', 'b', 1, 1)""")
     assert night(incremental=True, sources=("crm", "shop")) == [("X1",)]
     assert night(incremental=True, sources=("shop",)) == [("H1",), ("H2",)]
+
+
+def test_landed_rates_keep_the_scale_the_models_convert_with():
+    """value_parsers.RATE_SQL and dbt's rate_type() (macros/money.sql) are one choice written in two languages."""
+    macros = (PROJECT_ROOT / "dbt_project" / "macros" / "money.sql").read_text()
+    (rate_type,) = re.findall(r"macro rate_type\(\) %\}(.*?)\{%", macros)
+    assert rate_type.strip().lower() == RATE_SQL.lower()

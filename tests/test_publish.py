@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 import dagster as dg
@@ -10,10 +9,6 @@ import duckdb
 
 from pipelines.nightly import run_nightly
 from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi, settings_for
-
-
-def digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def run_args(source, warehouse):

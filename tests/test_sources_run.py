@@ -12,7 +12,7 @@ import time
 import duckdb
 import pytest
 
-from tests.conftest import MKPI, run_mkpi
+from tests.conftest import MKPI, files_containing, run_mkpi
 from tests.fake_platforms import ACCESS_TOKEN, SECRETS, FakePlatforms, populate, sources_yml, write_equivalent_exports, write_fx_rates
 
 CONFIG = "reporting:\n  currency: USD\n  timezone: UTC\n  as_of_date: 2026-10-10\n"
@@ -71,7 +71,7 @@ def test_the_api_sources_build_the_same_marts_as_the_exports_and_no_secret_leaks
         assert actual[table] == expected[table], table
 
     secrets = [*SECRETS.values(), ACCESS_TOKEN]
-    leaks = [(str(p), s) for p in tmp_path.rglob("*") if p.is_file() for s in secrets if s.encode() in p.read_bytes()]
+    leaks = [(str(p), s) for s in secrets for p in files_containing(tmp_path, s.encode())]
     leaks += [("console", s) for s in secrets if s in from_apis.stdout + from_apis.stderr]
     assert leaks == []
 
