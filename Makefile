@@ -32,7 +32,7 @@ run: setup
 	$(BIN)/mkpi run --source-dir $(SAMPLE_DIR)
 
 test: setup browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The same venv plus dbt-spark and PySpark (requirements-spark.lock is requirements.lock plus the spark extra).
 setup-spark: $(VENV)/.installed-spark

@@ -12,6 +12,12 @@ DEFAULT_MEMORY_LIMIT = "2GB"  # profiles.yml has the same default for MKPI_DUCKD
 ENGINES = ("duckdb", "spark")  # dbt targets of profiles.yml that `mkpi run --engine` selects
 
 
+def dbt_target_dir() -> Path:
+    """dbt's artifacts and partial-parse state for the nightly build, kept from night to night. Two runs at
+    once on different warehouses (parallel test workers) each need their own: MKPI_DBT_TARGET."""
+    return Path(os.environ.get("MKPI_DBT_TARGET", PROJECT_ROOT / "dbt_project" / "target" / "nightly")).resolve()
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse: Path  # the published DuckDB file analysts open

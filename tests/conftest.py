@@ -14,13 +14,28 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.settings import Settings
+from pipelines.settings import PROJECT_ROOT, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_ORG = FIXTURES / "tiny_org"
 TINY_CONFIG = FIXTURES / "tiny_org.yml"
 MKPI = str(Path(sys.executable).with_name("mkpi"))
 DBT = str(Path(sys.executable).with_name("dbt"))
+
+# Parallel workers (pytest-xdist) build at the same time: each keeps its own dbt target folder, set
+# before anything reads it, and inherited by the `mkpi` processes the worker starts.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    os.environ.setdefault("MKPI_DBT_TARGET", str(PROJECT_ROOT / "dbt_project" / "target"
+                                                 / f"nightly-{os.environ['PYTEST_XDIST_WORKER']}"))
+
+
+def pytest_configure(config):
+    """Parse the dbt project once, before parallel workers start: each would otherwise parse it into
+    the same target folder at the same time on a fresh checkout."""
+    if not hasattr(config, "workerinput"):
+        from pipelines.assets.dbt import prepare_manifest
+
+        prepare_manifest()
 
 
 def settings_for(tmp: Path, source_dir: Path = TINY_ORG, config: Path = TINY_CONFIG) -> Settings:

@@ -12,7 +12,7 @@ from dagster_dbt.asset_utils import get_asset_check_key_for_test
 from pipelines import dbt_runner, spark_engine, warehouse
 from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
-from pipelines.settings import PROJECT_ROOT
+from pipelines.settings import PROJECT_ROOT, dbt_target_dir
 from pipelines.step_timings import timed
 
 # The dbt installed beside this Python, so a venv's `mkpi` works without the venv on PATH.
@@ -23,7 +23,7 @@ _PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "analyses", "snapshots
 # One target folder for every nightly build instead of dagster-dbt's one per invocation: the
 # per-invocation folders (~8 MB each) piled up without end, and a fixed folder keeps dbt's
 # partial-parse state from one night to the next.
-NIGHTLY_TARGET = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / "nightly"
+NIGHTLY_TARGET = dbt_target_dir()
 TRACKING_TEST = ".no_tracking_issues_"  # the generic test behind each tracking check
 
 
