@@ -65,7 +65,7 @@ clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs
 
 bench: setup
-	$(BIN)/python benchmarks/bench.py --scale large --repeat 3 --curve small,medium,large
+	$(BIN)/python benchmarks/bench.py --scales small,large,xlarge --repeat 3 --tests
 
 bench-spark: setup-spark java
 	$(BIN)/python benchmarks/engines.py --scale small --repeat 3

@@ -10,17 +10,45 @@ with ranked as (
     {{ versioned('sessions', version_keys()['sessions'][0], where) }}
 ),
 
-exported as (
+latest as (
+    select * from ranked where _version = 1
+),
+
+{# Each distinct landing URL parsed once: far fewer URLs than sessions, and eight regular expressions each.
+   Read from the landing rows (a superset of the latest versions') so `latest` is not kept whole in memory. #}
+landing_urls as (
     select
-        *,
-        case when trim(utm_source) <> '' then utm_source end as column_utm_source,
-        case when trim(utm_medium) <> '' then utm_medium end as column_utm_medium,
-        case when trim(utm_campaign) <> '' then utm_campaign end as column_utm_campaign,
+        landing_url,
         {{ url_param('landing_url', 'utm_source') }} as url_utm_source,
         {{ url_param('landing_url', 'utm_medium') }} as url_utm_medium,
-        {{ url_param('landing_url', 'utm_campaign') }} as url_utm_campaign
-    from ranked
-    where _version = 1
+        {{ url_param('landing_url', 'utm_campaign') }} as url_utm_campaign,
+        lower(trim({{ url_param('landing_url', 'utm_content') }})) as url_utm_content,
+        lower(trim({{ url_param('landing_url', 'utm_term') }})) as url_utm_term,
+        {{ url_param('landing_url', 'gclid') }} is not null as has_gclid,
+        {{ url_param('landing_url', 'msclkid') }} is not null as has_msclkid,
+        {{ url_param('landing_url', 'fbclid') }} is not null as has_fbclid
+    from (
+        select distinct landing_url from {{ source('landing', 'sessions') }}
+        where landing_url is not null {% if where %}and {{ where }}{% endif %}
+    ) as u
+),
+
+exported as (
+    select
+        l.*,
+        case when trim(l.utm_source) <> '' then l.utm_source end as column_utm_source,
+        case when trim(l.utm_medium) <> '' then l.utm_medium end as column_utm_medium,
+        case when trim(l.utm_campaign) <> '' then l.utm_campaign end as column_utm_campaign,
+        u.url_utm_source,
+        u.url_utm_medium,
+        u.url_utm_campaign,
+        u.url_utm_content,
+        u.url_utm_term,
+        coalesce(u.has_gclid, false) as has_gclid,
+        coalesce(u.has_msclkid, false) as has_msclkid,
+        coalesce(u.has_fbclid, false) as has_fbclid
+    from latest as l
+    left join landing_urls as u on u.landing_url = l.landing_url
 ),
 
 evidence as (
@@ -44,11 +72,11 @@ evidence as (
         lower(trim(coalesce(column_utm_source, url_utm_source))) as tagged_source,
         lower(trim(coalesce(column_utm_medium, url_utm_medium))) as tagged_medium,
         lower(trim(coalesce(column_utm_campaign, url_utm_campaign))) as tagged_campaign,
-        coalesce({{ clean_key('utm_content') }}, lower(trim({{ url_param('landing_url', 'utm_content') }}))) as utm_content,
-        coalesce({{ clean_key('utm_term') }}, lower(trim({{ url_param('landing_url', 'utm_term') }}))) as utm_term,
-        {{ url_param('landing_url', 'gclid') }} is not null as has_gclid,
-        {{ url_param('landing_url', 'msclkid') }} is not null as has_msclkid,
-        {{ url_param('landing_url', 'fbclid') }} is not null as has_fbclid,
+        coalesce({{ clean_key('utm_content') }}, url_utm_content) as utm_content,
+        coalesce({{ clean_key('utm_term') }}, url_utm_term) as utm_term,
+        has_gclid,
+        has_msclkid,
+        has_fbclid,
         {{ url_host('referrer') }} as referrer_host,
         _file,
         _line

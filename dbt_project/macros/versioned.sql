@@ -6,11 +6,24 @@
   stays in).
 #}
 {% macro versioned(kind, partition_by, where=none) %}
-    select
-        *,
-        row_number() over (partition by {{ partition_by }} order by _file desc, _line desc) as _version
-    from {{ source('landing', kind) }}
-    {% if where %}where {{ where }}{% endif %}
+{%- set rows -%}
+    (select * from {{ source('landing', kind) }} {% if where %}where {{ where }}{% endif %})
+{%- endset -%}
+{%- if ',' in partition_by %}
+    select *, row_number() over (partition by {{ partition_by }} order by _file desc, _line desc) as _version
+    from {{ rows }} as t
+{%- else %}
+    {#- A one-column key (sessions, leads, orders): only keys that occur more than once are numbered, so
+        the history is counted by its key column alone instead of sorted whole by key. #}
+    select t.*, coalesce(r._version, 1) as _version
+    from {{ rows }} as t
+    left join (
+        select {{ partition_by }}, _file, _line,
+            row_number() over (partition by {{ partition_by }} order by _file desc, _line desc) as _version
+        from {{ rows }} as d
+        where {{ partition_by }} in (select {{ partition_by }} from {{ rows }} as k group by {{ partition_by }} having count(*) > 1)
+    ) as r on r.{{ partition_by }} = t.{{ partition_by }} and r._file = t._file and r._line = t._line
+{%- endif %}
 {% endmacro %}
 
 {# kind → (SQL partition key, how the key reads to an analyst) #}

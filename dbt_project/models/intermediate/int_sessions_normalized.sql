@@ -1,7 +1,8 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt_days('session_date', 'sessions_from') }}") }}
 -- depends_on: {{ ref('int_rebuild_window') }}
-{# Incremental: tonight's days are deleted by the pre-hook and rebuilt from every version of their session ids. #}
-with sessions as (
+{# Incremental: tonight's days are deleted by the pre-hook and rebuilt from every version of their session ids.
+   `sessions` is read twice (its distinct source keys, its rows): computed in each, not held whole. #}
+with sessions as {{ inlined() }} (
     {{ staged_to_rebuild('sessions') }}
 ),
 
