@@ -90,6 +90,19 @@ def test_bad_rows_are_quarantined_with_physical_line_numbers(con, tmp_path):
     assert got[2][2] == "spend is empty"
 
 
+def test_line_numbers_stay_physical_in_a_file_read_in_parallel(con, tmp_path):
+    """DuckDB reads a large file in parallel chunks; every row still names its own line."""
+    rows = [f"s{n},2026-10-01T00:00:00Z,v{n},https://x.example/p{n % 97}\n" for n in range(2, 700_002)]
+    rows[150_000] = "\n"  # line 150,002 blank
+    rows[250_000] = "s250002,not a time,v1,https://x.example/\n"  # line 250,002 unusable
+    f = write(tmp_path / "sessions.csv", "session_id,started_at,visitor_id,landing_url\n" + "".join(rows))
+    report = land(con, "sessions", f)
+    assert (report.rows_loaded, report.rows_quarantined) == (699_998, 1)
+    # Each session was written on the line its number says.
+    assert con.execute("SELECT count(*) FROM landing.sessions WHERE _line <> substr(session_id, 2)::BIGINT").fetchall() == [(0,)]
+    assert [line for line, _, _ in quarantine(con)] == [250_002]
+
+
 def test_missing_required_column_quarantines_the_file_and_lands_the_others(con, tmp_path):
     bad = write(tmp_path / "ad_spend_x.csv", "date,platform,campaign_name,clicks,currency\n2026-10-01,g,A,1,USD\n")
     good = write(tmp_path / "ad_spend_y.csv", HEADER + "2026-10-01,g,A,1,1,2.50,USD\n")
