@@ -74,6 +74,16 @@ def start_from_published(published: Path, build_path: Path) -> None:
     shutil.copyfile(published, build_path)
 
 
+def started_from_last_night(build_path: Path) -> bool:
+    """Whether the working copy is last night's file (an incremental build) rather than a new one."""
+    con = warehouse.connect(build_path, read_only=True)
+    try:
+        row = con.execute("SELECT incremental FROM landing.build_state").fetchone()
+    finally:
+        con.close()
+    return bool(row and row[0])
+
+
 def record_build_state(con, plan: BuildPlan) -> None:
     con.execute("""CREATE OR REPLACE TABLE landing.build_state AS
                    SELECT ?::VARCHAR AS fingerprint, ?::BOOLEAN AS incremental, ?::VARCHAR AS reason,

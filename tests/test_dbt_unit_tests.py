@@ -59,3 +59,32 @@ def test_the_one_pass_not_null_test_fails_on_any_empty_column(tiny_warehouse, tm
         assert con.execute(sql["full_probe"]).fetchall() == []
     finally:
         con.close()
+
+
+def test_uniqueness_of_rebuilt_keys_catches_a_repeat_on_full_and_incremental_builds(tiny_warehouse, tmp_path, monkeypatch):
+    """unique_for_rebuilt_keys stands for `unique` on int_sessions_normalized: a full build checks every id;
+    a build from last night's file checks the ids it rebuilt, each against every row of the table."""
+    warehouse = tmp_path / "unit.duckdb"
+    shutil.copyfile(tiny_warehouse, str(warehouse) + BUILD_SUFFIX)
+    monkeypatch.setenv("MKPI_WAREHOUSE", str(warehouse))
+    inline = "{{ test_unique_for_rebuilt_keys(ref('int_sessions_normalized'), 'session_id', 'sessions') }}"
+    outcome = dbt_runner.invoke(["compile", "--inline", inline], PROJECT_ROOT / "dbt_project", tmp_path / "target")
+    assert outcome.success, outcome.error
+    sql = outcome.results[0].node.compiled_code
+    con = duckdb.connect(str(warehouse) + BUILD_SUFFIX)
+    try:
+        assert con.execute(sql).fetchall() == []
+        window_start = con.execute("SELECT landing_rows_from FROM intermediate.int_rebuild_window").fetchone()[0]
+        # z1 landed inside tonight's rebuild window; s1 (October) is outside it. Each gets a second row on an old day.
+        con.execute("INSERT INTO landing.sessions BY NAME SELECT 'z1' AS session_id, ?::TIMESTAMPTZ + INTERVAL 1 DAY "
+                    "AS started_at, 'z.csv' AS _file, 2 AS _line", [window_start])
+        for session_id in ("z1", "z1", "s1"):
+            con.execute("INSERT INTO intermediate.int_sessions_normalized BY NAME SELECT * REPLACE "
+                        "(? AS session_id, DATE '2020-01-01' AS session_date) FROM intermediate.int_sessions_normalized "
+                        "WHERE session_id = 's1' LIMIT 1", [session_id])
+        con.execute("UPDATE landing.run_settings SET incremental_build = false")
+        assert sorted(con.execute(sql).fetchall()) == [("s1", 2), ("z1", 2)]
+        con.execute("UPDATE landing.run_settings SET incremental_build = true")
+        assert con.execute(sql).fetchall() == [("z1", 2)]
+    finally:
+        con.close()

@@ -27,7 +27,7 @@ END = dt.date(2026, 10, 31)
 FIRST_DAILY = dt.date(2026, 10, 27)  # earlier days sit in one history file per kind
 DAILY_KINDS = {"sessions": "started_at", "leads": "created_at"}
 # Differ between any two runs by design: when a row landed, the build's own bookkeeping.
-RUN_COLUMNS = ("loaded_at", "_loaded_at", "built_at")
+RUN_COLUMNS = ("loaded_at", "_loaded_at", "built_at", "incremental_build")  # what the run was, not the data
 RUN_TABLES = {("landing", "build_state"), ("landing", "row_changes"), ("landing", "landed_files"),
               ("intermediate", "int_rebuild_window")}
 

@@ -10,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from pipelines import dbt_runner, spark_engine, warehouse
+from pipelines.build_plan import started_from_last_night
 from pipelines.config import RunConfig
 from pipelines.resources import MkpiResource
 from pipelines.settings import PROJECT_ROOT, dbt_target_dir
@@ -70,9 +71,13 @@ class MkpiTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models",
             dagster_dbt_translator=MkpiTranslator())
 def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
-    args = build_args(mkpi.run_config(), mkpi.engine)
+    # Seeds are part of the build fingerprint: on a night that starts from last night's file they are
+    # there already, unchanged, and so are their tests' results.
+    reuse_seeds = mkpi.engine == "duckdb" and started_from_last_night(Path(mkpi.build_path))
+    args = build_args(mkpi.run_config(), mkpi.engine, reuse_seeds)
     # Spark's session would start a JVM inside the Dagster process: it keeps dbt in a child process.
-    events = _child_process_events(context, args) if mkpi.engine == "spark" else _in_process_events(context, args)
+    events = (_child_process_events(context, args) if mkpi.engine == "spark"
+              else _in_process_events(context, args, reuse_seeds))
     reported = set()
     with timed("dbt"):
         for event in events:
@@ -97,12 +102,18 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         context.log.info(f"copied {len(copied)} tables from Spark into the working DuckDB file")
 
 
-def _in_process_events(context: dg.AssetExecutionContext, args: list[str]):
+def _in_process_events(context: dg.AssetExecutionContext, args: list[str], reuse_seeds: bool):
     """dbt in this process; its results as Dagster outputs and tracking-check results."""
     outcome = dbt_runner.invoke(args, DBT_PROJECT.project_dir, NIGHTLY_TARGET)
     if outcome.error:
         raise dg.Failure(description=f"dbt could not start: {outcome.error}", allow_retries=False)
     manifest, translator = _manifest(), MkpiTranslator()
+    seeds = [uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "seed"] if reuse_seeds else []
+    for unique_id in seeds:
+        key = translator.get_asset_spec(manifest, unique_id, DBT_PROJECT).key
+        if key in context.selected_asset_keys:
+            yield dg.Output(None, output_name=key.to_python_identifier(),
+                            metadata={"status": "reused from last night's file (seeds unchanged)"})
     for result in outcome.results:
         unique_id, status = result.node.unique_id, getattr(result.status, "value", str(result.status))
         if unique_id.split(".")[0] in ("model", "seed", "snapshot") and status == "success":
@@ -132,10 +143,12 @@ def _manifest() -> dict:
     return json.loads(DBT_PROJECT.manifest_path.read_text())
 
 
-def build_args(config: RunConfig, engine: str = "duckdb") -> list[str]:
+def build_args(config: RunConfig, engine: str = "duckdb", reuse_seeds: bool = False) -> list[str]:
     """`dbt build` on the engine's target, with mkpi.yml's tracking settings when it changes any."""
     # dbt unit tests check the SQL, not the night's data: they run in `make test`, not here.
     args = ["build", "--exclude-resource-type", "unit_test", "--target", engine]
+    if reuse_seeds:
+        args += ["--exclude", "resource_type:seed"]
     if engine != "duckdb":
         args.append("--full-refresh")  # its tables outlive the night; build_plan.plan_build explains why whole
     overrides = config.tracking_overrides

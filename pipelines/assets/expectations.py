@@ -16,7 +16,7 @@ from pipelines.validation import beside_dbt
     name="landing_expectations",
 )
 def landing_expectations(mkpi: MkpiResource):
-    with timed("validation"):  # only the wait for the child, if dbt finished first
+    with timed("validation"):  # the wait for the child, if dbt finished first (and the export before it)
         validations = {v.kind: v for v in beside_dbt.finish(mkpi.build_path)}
     for kind in VALIDATED_KINDS:
         v = validations.get(kind)

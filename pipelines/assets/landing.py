@@ -25,14 +25,14 @@ def landing_key(table: str) -> dg.AssetKey:
     return dg.AssetKey(["landing", table])
 
 
-def write_run_settings(con, config: RunConfig) -> None:
+def write_run_settings(con, config: RunConfig, incremental: bool) -> None:
     con.execute(
         """CREATE OR REPLACE TABLE landing.run_settings AS
            SELECT ?::VARCHAR AS reporting_currency, ?::VARCHAR AS reporting_timezone,
                   ?::DATE AS as_of_date, ?::INTEGER AS fx_max_staleness_days,
-                  ?::INTEGER AS rebuild_lookback_days""",
+                  ?::INTEGER AS rebuild_lookback_days, ?::BOOLEAN AS incremental_build""",
         [config.reporting_currency, config.reporting_timezone, config.as_of(), config.fx_max_staleness_days,
-         config.rebuild_lookback_days],
+         config.rebuild_lookback_days, incremental],
     )
 
 
@@ -60,7 +60,7 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
                                                         pull_store=Path(mkpi.pull_store), pulled_sources=pulled,
                                                         incremental=plan.incremental,
                                                         encodings=config.file_encodings)}
-        write_run_settings(con, config)
+        write_run_settings(con, config, plan.incremental)
         record_build_state(con, plan)
         if mkpi.engine == "spark":
             spark_engine.export_landing(con, mkpi.settings().landing_parquet)
@@ -117,7 +117,8 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     yield dg.MaterializeResult(asset_key=landing_key("run_settings"),
                                metadata={"incremental": plan.incremental, "build": plan.reason})
     yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
-    start_validation(mkpi, {k: reports[k].landed for k in VALIDATED_KINDS if reports[k].landed})
+    with timed("validation"):  # exporting tonight's rows for the validation that runs beside dbt
+        start_validation(mkpi, {k: reports[k].landed for k in VALIDATED_KINDS if reports[k].landed})
 
 
 def start_validation(mkpi: MkpiResource, landed: dict[str, list[str]]) -> None:
