@@ -13,6 +13,7 @@ help:
 	@echo "make test   - set up and run the test suite"
 	@echo "make dev    - open the Dagster UI on the asset graph"
 	@echo "make test-spark - install the Spark extra (and Java if missing), run the Spark parity tests"
+	@echo "make bench  - time the nightly run at 58k, 18M and 100M sessions and the tests against the targets (about 40 min)"
 	@echo "make lock   - re-resolve requirements.lock and requirements-spark.lock from pyproject.toml"
 
 setup: $(VENV)/.installed
