@@ -10,6 +10,7 @@ Figures are medians of --repeat runs; peak memory is the largest resident set of
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -90,7 +91,8 @@ def measure(cmd: list[str], env: dict | None = None, watch: Path | None = None) 
     """Wall seconds, peak resident MiB of a command and its children, peak disk growth of `watch` (GiB),
     and the per-step seconds of a `mkpi run` summary."""
     # Output goes to files, not pipes: nobody reads a pipe until the child ends, and a full one blocks it.
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors, DiskWatch(watch or Path(tempfile.gettempdir())) as disk:
+    disk = DiskWatch(watch) if watch else contextlib.nullcontext()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors, disk:
         started = time.perf_counter()
         child = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=out, stderr=errors)
         _, status, usage = os.wait4(child.pid, 0)
@@ -254,7 +256,7 @@ def timed_tests() -> dict:
 
 
 # The issue's targets: (figure, how it is read from the results, target, met?)
-def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
+def targets(r: dict) -> list[tuple[str, str, str, bool]]:
     rows = []
     small, large, xlarge, tests = r.get("small"), r.get("large"), r.get("xlarge"), r.get("tests")
     if small:
