@@ -60,8 +60,9 @@ def _run_locked(args, settings, config) -> int:
     if not outcome.success:
         print(f"error: {outcome.error}", file=sys.stderr)
         _alert_failure(config, outcome.error, settings)
-        print(f"The published file {settings.warehouse} was left as it was; details in {run_log_path(settings)}.",
-              file=sys.stderr)
+        done = (f"The marketing marts were published to {settings.warehouse}" if outcome.published
+                else f"The published file {settings.warehouse} was left as it was")
+        print(f"{done}; details in {run_log_path(settings)}.", file=sys.stderr)
         return 1
     report = load_report(settings.state_dir)
     lines = _landing_lines(settings) + (report.lines() if report else []) + _report_lines(settings)
@@ -126,6 +127,39 @@ def _explain(args) -> int:
         con.close()
     print(text)
     return 0 if not text.startswith("No scorecard") else 1
+
+
+def _close(args) -> int:
+    """`mkpi close` and `mkpi reopen`: change a period's status in the state folder's ledger."""
+    from pipelines import run_lock, warehouse
+    from pipelines.scoring import closing
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env(warehouse=args.warehouse)
+    if not _published(settings):
+        return 2
+    reason = (args.reason or "").strip() or None
+    if args.command == "reopen" and not reason:
+        print("error: a reopened period needs a reason that stays on record: --reason \"...\"", file=sys.stderr)
+        return 2
+    try:
+        with run_lock.hold(settings.warehouse), closing.Store(closing.store_path(settings.state_dir)) as store:
+            if args.command == "reopen":
+                store.reopen(args.period, reason)
+                print(f"{args.period} is provisional again ({reason}); the next run scores it from tonight's data "
+                      f"and it stays provisional until `mkpi close {args.period}`.")
+                return 0
+            con = warehouse.connect(settings.warehouse, read_only=True)
+            try:
+                frozen = closing.close_published(store, con, args.period, reason)
+            finally:
+                con.close()
+    except (closing.ClosingError, run_lock.RunInProgress) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"{args.period} is final: {frozen} scorecard(s) frozen as published; later runs keep them unchanged "
+          "and publish them as final.")
+    return 0
 
 
 def _report(args) -> int:
@@ -282,6 +316,23 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--period", required=True, metavar="PERIOD", type=_period, help="a month like 2026-10 or a quarter like 2026-Q4")
     explain.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
     explain.set_defaults(handler=_explain)
+
+    for name, summary, description, reason in (
+        ("close", "make a scored period final now, before its close date",
+         "Freeze a period's scorecards, KPI scores and flags as the published file shows them: later runs, late "
+         "data and full rebuilds never change a final period. Periods close by themselves on kpi.yml's "
+         "closing.close_day (default the 5th) of the month after they end.",
+         "why it is closed early (kept in the period log)"),
+        ("reopen", "make a final period provisional again, with a reason that stays on record",
+         "Reopen a final period: the next run scores it again from the data of that night, and it stays "
+         "provisional until `mkpi close PERIOD`. The reason is kept in marts.scoring_period_events.",
+         "why it is reopened (required; kept on record)"),
+    ):
+        command = commands.add_parser(name, help=summary, description=description)
+        command.add_argument("period", metavar="PERIOD", type=_period, help="a month like 2026-10 or a quarter like 2026-Q4")
+        command.add_argument("--reason", required=name == "reopen", metavar="TEXT", help=reason)
+        command.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+        command.set_defaults(handler=_close)
 
     report = commands.add_parser(
         "report", help="write the HTML KPI report and the scorecards CSV for a period",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import re
 import shutil
 import time
@@ -34,6 +35,7 @@ class RunOutcome:
     run_id: str | None = None
     warnings: list[str] = field(default_factory=list)
     steps: dict[str, float] = field(default_factory=dict)  # seconds per step (step_timings)
+    published: bool = False  # the analysts' file was replaced (a run can fail after publishing, e.g. in scoring)
 
 
 def preflight(settings: Settings) -> list[str]:
@@ -55,7 +57,7 @@ def preflight(settings: Settings) -> list[str]:
         if not isinstance(problem, SinkNotSet):
             raise ConfigError(f"{settings.config_file}: alert sink {problem}")
         warnings.append(f"alert sink {problem}: alerts to it will fail")
-    load_kpi_config(settings.kpi_config)
+    kpi_config = load_kpi_config(settings.kpi_config)
     warnings += _missing_credentials(load_sources(settings.sources_file))
     if settings.warehouse.stem.lower() in SCHEMAS:
         raise ConfigError(
@@ -69,9 +71,35 @@ def preflight(settings: Settings) -> list[str]:
                 landing.check_header(KINDS[kind], path, landing.encoding_for(path, config.file_encodings))
             except SourceError as err:  # the night goes on without it; the run quarantines it and alerts
                 warnings.append(f"{err} (this file will not be read)")
+    warnings += _unknown_roles(folder.files.get("roster", []), kpi_config, config.file_encodings)
     warnings += folder.skipped
     warnings += [f"{p}: not a known kind of export, ignored" for p in folder.unknown]
     warnings += [f"no {k} files in {settings.source_dir}: its tables will be empty" for k in KINDS if k not in folder.files]
+    return warnings
+
+
+def _unknown_roles(roster_files: list[Path], kpi_config, encodings: tuple) -> list[str]:
+    """Scoring stops at a role kpi.yml does not define: say so before the build, not after it."""
+    from pipelines.scoring.engine import unknown_role
+    from pipelines.scoring.inputs import Employee
+
+    warnings = []
+    for path in roster_files:
+        encoding = landing.encoding_for(path, encodings)
+        try:
+            names, delimiter = landing.check_header(KINDS["roster"], path, encoding)
+            with open(path, encoding=encoding.name, newline="") as fh:
+                reader = csv.reader(fh, delimiter=delimiter)
+                next(reader)
+                for row in reader:
+                    record = {n: v.strip() for n, v in zip(names, row)}
+                    role = record.get("role", "").lower()
+                    if role and role not in kpi_config.roles:
+                        person = Employee(record.get("employee_id", ""), "", role, None, str(path), reader.line_num)
+                        warnings.append(f"{unknown_role(person, kpi_config)}; scoring will fail tonight and the "
+                                        "marketing marts will be published without scorecards")
+        except (SourceError, UnicodeDecodeError, csv.Error):
+            continue  # the header check above names an unusable file; the run quarantines bad lines
     return warnings
 
 
@@ -135,9 +163,11 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool) -> RunOutcome
             beside_dbt.discard(str(settings.build_path))  # a run that failed before collecting it
     elapsed = time.perf_counter() - started
     steps = step_timings.taken(elapsed)
+    published = bool(result.asset_materializations_for_node("published_warehouse"))
     if result.success:
-        return RunOutcome(True, elapsed, run_id=result.run_id, steps=steps)
-    return RunOutcome(False, elapsed, error=_first_failure(result), run_id=result.run_id, steps=steps)
+        return RunOutcome(True, elapsed, run_id=result.run_id, steps=steps, published=published)
+    return RunOutcome(False, elapsed, error=_first_failure(result), run_id=result.run_id, steps=steps,
+                      published=published)
 
 
 def _first_failure(result) -> str:

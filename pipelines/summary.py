@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines import warehouse
+from pipelines.scoring.flags import FLAGS
 
 TOP_N = 5
 TOP_ISSUES = 12
@@ -108,9 +109,8 @@ def _scoring_section(con):
            WHERE period = ? GROUP BY 1 ORDER BY min(coalesce(-total, 1e9))""", [latest]).fetchall()
     yield f"\nKPI scorecards for {latest}: " + ", ".join(f"{n} {g}" for g, n in grades)
     flagged = con.execute(
-        """SELECT employee_id || ' ' || name, CASE WHEN bonus_eligibility_lost THEN 'bonus eligibility lost'
-                  WHEN warning THEN 'warning' ELSE 'outstanding employee' END
-           FROM marts.employee_scorecards
-           WHERE period = ? AND (warning OR bonus_eligibility_lost OR outstanding_employee) ORDER BY 1""", [latest]).fetchall()
-    for who, flag in flagged:
-        yield f"  {who}: {flag}"
+        """SELECT employee_id || ' ' || name, list(flag ORDER BY flag) FROM marts.scorecard_flags
+           WHERE period = ? GROUP BY 1 ORDER BY 1""", [latest]).fetchall()
+    labels = {f.name: f.label_en for f in FLAGS}
+    for who, raised in flagged:
+        yield f"  {who}: {', '.join(labels[f] for f in raised)}"

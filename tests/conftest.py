@@ -38,6 +38,20 @@ def pytest_configure(config):
         prepare_manifest()
 
 
+def one_manual_kpi(settings: str = "") -> str:
+    """kpi.yml text with one role whose only KPI is a manual score, target 100, weight 100, the default
+    1.2 cap: a person's total is the score entered (at most 120). `settings`: lines before `roles:`."""
+    return f"""grades: {{excellent: 108, good: 95, pass: 80, fail: 0}}
+pass_grade: pass
+{settings}roles:
+  rep:
+    versions:
+      - effective_from: 2026-01-01
+        kpis:
+          - {{id: score, metric: manual.score, scope: self, target: 100, weight: 100, category: result}}
+"""
+
+
 def settings_for(tmp: Path, source_dir: Path = TINY_ORG, config: Path = TINY_CONFIG) -> Settings:
     return Settings.from_env(
         source_dir=source_dir, warehouse=tmp / "warehouse.duckdb", config_file=config,

@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.assets.publish import published_warehouse
-from pipelines.reporting.report import write_report
+from pipelines.reporting.report import scoring_failure, write_report
 from pipelines.resources import MkpiResource
 from pipelines.step_timings import timed
 
@@ -13,6 +13,10 @@ from pipelines.step_timings import timed
 @dg.asset(deps=[published_warehouse], group_name="scoring",
           description="The latest month's KPI report (HTML, English and Chinese) and scorecards CSV.")
 def kpi_report(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
+    failure = scoring_failure(Path(mkpi.warehouse))
+    if failure:  # the marts are published by now; the run still fails so the failure is alerted
+        raise dg.Failure(description=f"scoring failed, no KPI report tonight (the marketing marts were published): "
+                                     f"{failure}", allow_retries=False)
     with timed("report"):
         written = write_report(Path(mkpi.warehouse), Path(mkpi.reports_dir))
     if not written:

@@ -7,57 +7,64 @@ import dagster as dg
 from pipelines import warehouse
 from pipelines.assets.dbt import mkpi_dbt_models
 from pipelines.resources import MkpiResource
+from pipelines.scoring import closing
 from pipelines.scoring.config import KpiConfigError, load_kpi_config
 from pipelines.scoring.engine import score
-from pipelines.scoring.incentives import BONUS_POOL, BUDGET, PROFIT_SHARE, bonus_pool, budget_suggestions, profit_share
+from pipelines.scoring.incentives import bonus_pool, budget_suggestions, profit_share
 from pipelines.scoring.inputs import read_inputs
-from pipelines.scoring.tables import EMPLOYEE_SCORECARDS, KPI_SCORES, write_table
+from pipelines.scoring.tables import FAILED, SCORED, TABLES, write_table
 from pipelines.step_timings import timed
 
 
-INCENTIVE_TABLES = {
-    "incentive_bonus_pool": "Team bonus pool from lead-cost savings, per period, for the lead to approve.",
-    "incentive_profit_share": "Profit share above the annual target, for the lead to approve.",
-    "budget_suggestions": "Suggested budget share per channel, proportional to 1 / CPL.",
-}
-
-
 @dg.multi_asset(
-    specs=[dg.AssetSpec(dg.AssetKey(["scoring", "kpi_scores"]), deps=[mkpi_dbt_models], group_name="scoring",
-                        kinds={"duckdb"}, description="Period × person × KPI: actual, target, achievement, points."),
-           dg.AssetSpec(dg.AssetKey(["scoring", "employee_scorecards"]), deps=[mkpi_dbt_models], group_name="scoring",
-                        kinds={"duckdb"}, description="Period × person: total, grade, ranks, flags."),
-           *[dg.AssetSpec(dg.AssetKey(["scoring", name]), deps=[mkpi_dbt_models], group_name="scoring", kinds={"duckdb"},
-                          description=text) for name, text in INCENTIVE_TABLES.items()]],
+    specs=[dg.AssetSpec(dg.AssetKey(["scoring", name]), deps=[mkpi_dbt_models], group_name="scoring", kinds={"duckdb"},
+                        description=text) for name, (_, text) in TABLES.items()],
     name="score_kpis",
 )
 def score_kpis(context: dg.AssetExecutionContext, mkpi: MkpiResource):
+    """A scoring failure (kpi.yml, the roster) does not withhold the marketing marts: the scoring tables are
+    published empty with the reason in `scoring_status`, and the KPI report step fails the run after publishing."""
     with timed("scoring"):
-        kpi_rows, cards = _score_into(Path(mkpi.build_path), Path(mkpi.kpi_config))
-    blocked = sorted({c["period"] for c in cards if c["status"] == "blocked"})
+        kpi_rows, cards, failure = _score_into(Path(mkpi.build_path), Path(mkpi.kpi_config), Path(mkpi.state_dir))
+    if failure:
+        context.log.error(f"scoring failed: {failure}; the scoring tables are empty tonight")
+    blocked = [r for r in kpi_rows if r["data_status"] == "blocked"]
+    periods = ", ".join(sorted({r["period"] for r in blocked})) or "none"
     if blocked:
-        context.log.warning(f"scorecards not computed for {', '.join(blocked)}: error-level tracking issues")
-    yield dg.MaterializeResult(asset_key=["scoring", "kpi_scores"], metadata={"rows": len(kpi_rows)})
-    yield dg.MaterializeResult(asset_key=["scoring", "employee_scorecards"],
-                               metadata={"rows": len(cards), "blocked_periods": ", ".join(blocked) or "none"})
-    for name in INCENTIVE_TABLES:
-        yield dg.MaterializeResult(asset_key=["scoring", name])
+        context.log.warning(f"{len(blocked)} KPI score(s) not computed in {periods}: error-level tracking issues "
+                            "touch their numbers (kpi_scores.formula says which)")
+    metadata = {"kpi_scores": {"rows": len(kpi_rows), "blocked": len(blocked), "blocked_periods": periods},
+                "employee_scorecards": {"rows": len(cards)},
+                "scoring_status": {"status": FAILED if failure else SCORED, "message": failure or ""}}
+    for name in TABLES:
+        yield dg.MaterializeResult(asset_key=["scoring", name], metadata=metadata.get(name))
 
 
-def _score_into(build_path: Path, kpi_config: Path) -> tuple[list, list]:
-    """Score the roster from the working copy's marts and write the scoring tables into it."""
+def _score_into(build_path: Path, kpi_config: Path, state_dir: Path) -> tuple[list, list, str | None]:
+    """Score the roster from the working copy's marts (final periods as they were closed) and write the
+    scoring tables into it; on a configuration or roster error, write them empty and return the error's line."""
     con = warehouse.connect(build_path)
     try:
-        config = load_kpi_config(kpi_config)
         inputs = read_inputs(con)
-        kpi_rows, cards = score(inputs, config)
-        write_table(con, "kpi_scores", KPI_SCORES, kpi_rows)
-        write_table(con, "employee_scorecards", EMPLOYEE_SCORECARDS, cards)
-        write_table(con, "incentive_bonus_pool", BONUS_POOL, bonus_pool(inputs, config.incentives))
-        write_table(con, "incentive_profit_share", PROFIT_SHARE, profit_share(inputs, config.incentives))
-        write_table(con, "budget_suggestions", BUDGET, budget_suggestions(inputs, inputs.channel_monthly))
-    except KpiConfigError as err:
-        raise dg.Failure(description=str(err), allow_retries=False) from None
+        try:
+            config = load_kpi_config(kpi_config)
+            with closing.Store(closing.store_path(state_dir)) as store:
+                kpi_rows, cards, raised = score(inputs, config, store.frozen())
+                tables = {"kpi_scores": kpi_rows, "employee_scorecards": cards, "scorecard_flags": raised,
+                          "incentive_bonus_pool": bonus_pool(inputs, config.incentives),
+                          "incentive_profit_share": profit_share(inputs, config.incentives),
+                          "budget_suggestions": budget_suggestions(inputs, inputs.channel_monthly)}
+                closing.settle(store, inputs.periods(), inputs.as_of, config.close_day, tables)
+            failure = None
+        except Exception as err:  # noqa: BLE001 - a bug in scoring must not withhold the marts either
+            if not isinstance(err, KpiConfigError):
+                dg.get_dagster_logger().exception("scoring failed")
+            kpi_rows, cards, tables = [], [], {}
+            failure = str(err) if isinstance(err, KpiConfigError) else f"{type(err).__name__}: {err}"
+        tables["scoring_status"] = [{"as_of_date": inputs.as_of, "status": FAILED if failure else SCORED,
+                                     "message": failure}]
+        for name in TABLES:
+            write_table(con, name, tables.get(name, []))
     finally:
         con.close()
-    return kpi_rows, cards
+    return kpi_rows, cards, failure

@@ -1,5 +1,7 @@
 """Report labels in English and Chinese."""
 
+from pipelines.scoring.flags import FLAGS
+
 LABELS = {
     "en": {
         "title": "Team KPI report", "generated": "Data as of", "overview": "Team overview",
@@ -11,8 +13,7 @@ LABELS = {
         "points_vs_weight": "Points vs weight", "own_trend": "Total over periods", "campaign": "Campaign",
         "channel": "Channel", "spend": "Spend", "leads": "Leads", "cpl": "CPL", "note": "Note",
         "blocked": "Not scored: broken tracking covers this period", "no_cards": "No scorecards for this period.",
-        "warning": "warning", "bonus_eligibility_lost": "bonus eligibility lost",
-        "outstanding_employee": "outstanding employee", "promotion_eligible": "promotion eligible",
+        **{f.name: f.label_en for f in FLAGS},
     },
     "zh": {
         "title": "团队绩效报告", "generated": "数据截至", "overview": "团队概览", "grades": "等级分布",
@@ -23,8 +24,7 @@ LABELS = {
         "points_vs_weight": "得分与权重", "own_trend": "总分趋势", "campaign": "广告活动", "channel": "渠道",
         "spend": "花费", "leads": "线索", "cpl": "线索成本", "note": "说明",
         "blocked": "未评分：本期追踪数据有误", "no_cards": "本期没有绩效卡。",
-        "warning": "预警", "bonus_eligibility_lost": "失去年终奖资格", "outstanding_employee": "优秀员工",
-        "promotion_eligible": "可晋升/培训",
+        **{f.name: f.label_zh for f in FLAGS},
     },
 }
 GRADE_NAMES = {"zh": {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}}

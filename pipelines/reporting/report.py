@@ -9,9 +9,9 @@ from pathlib import Path
 from pipelines import warehouse
 from pipelines.reporting import charts
 from pipelines.reporting.labels import GRADE_NAMES, LABELS
+from pipelines.scoring import flags
 from pipelines.scoring.periods import parse
 
-FLAGS = ("warning", "bonus_eligibility_lost", "outstanding_employee", "promotion_eligible")
 STYLE = """
 body{font-family:-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",sans-serif;margin:2em;color:#222;max-width:1100px}
 h1{margin-bottom:0}h2{border-bottom:2px solid #2f5d8c;padding-bottom:4px;margin-top:2em}
@@ -65,7 +65,7 @@ def _grade(lang, grade) -> str:
 
 
 def _flags(t, card) -> str:
-    return ", ".join(t[f] for f in FLAGS if card[f])
+    return ", ".join(t[f] for f in flags.NAMES if card[f])
 
 
 def _overview(con, t, lang, period, period_type, cards) -> list[str]:
@@ -147,6 +147,16 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def scoring_failure(warehouse_path: Path) -> str | None:
+    """The message of tonight's scoring failure in the published file, or None when it scored."""
+    con = warehouse.connect(warehouse_path, read_only=True)
+    try:
+        rows = con.execute("SELECT message FROM marts.scoring_status WHERE status = 'failed'").fetchall()
+    finally:
+        con.close()
+    return rows[0][0] if rows else None
 
 
 def write_report(warehouse_path: Path, out_dir: Path, period: str | None = None, langs=("en", "zh")) -> list[Path]:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.scoring import flags
 from pipelines.scoring.metrics import CHANNEL, CONTENT, MANUAL, SOCIAL, metric
 from pipelines.scoring.rules import BANDS, HIGHER, LINEAR, LOWER, THRESHOLD, Band
 from pipelines.yaml_lines import LocatedYaml
@@ -18,10 +19,6 @@ from pipelines.yaml_lines import LocatedYaml
 SCOPES = {CHANNEL: {"owned", "team"}, CONTENT: {"authored", "team"}, SOCIAL: {"accounts", "team"}, MANUAL: {"self"}}
 PERIOD_TYPES = ("month", "quarter")
 PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
-OVER_TIME_DEFAULTS = {
-    "warning_after_months_below_pass": 2, "bonus_lost_after_months_below_pass": 3, "outstanding_top_n": 3,
-    "outstanding_months": 3, "promotion_top_share": 0.2, "promotion_quarters": 3,
-}
 
 
 class KpiConfigError(ValueError):
@@ -100,10 +97,14 @@ class KpiConfig:
     target_overrides: tuple[TargetOverride, ...] = ()
     excusals: tuple[Excusal, ...] = ()
     incentives: Incentives = Incentives()
+    close_day: int = 5  # a period is final from this day of the month after it ends
 
     @property
     def pass_line(self) -> float:
-        return next(minimum for minimum, name in self.grades if name == self.pass_grade)
+        return self.grade_minimum(self.pass_grade)
+
+    def grade_minimum(self, name: str) -> float:
+        return next(minimum for minimum, grade in self.grades if grade == name)
 
     def target_for(self, kpi: Kpi, employee_id: str, day: dt.date) -> float:
         overrides = [o for o in self.target_overrides
@@ -149,7 +150,7 @@ class _Parser:
         if not isinstance(data, dict):
             self.fail((), "expected settings as 'key: value' lines")
         known = {"default_cap", "grades", "pass_grade", "over_time", "team_coefficient", "roles",
-                 "target_overrides", "excusals", "incentives"}
+                 "target_overrides", "excusals", "incentives", "closing"}
         for key in data:
             if key not in known:
                 self.fail((key,), f"unknown setting (known: {', '.join(sorted(known))})")
@@ -166,12 +167,22 @@ class _Parser:
             roles={name: self.role(name, spec, cap) for name, spec in roles.items()},
             grades=grades,
             pass_grade=pass_grade,
-            over_time=self.over_time(data.get("over_time") or {}),
+            over_time=self.over_time(data.get("over_time") or {}, {name for _, name in grades}),
             team_coefficient=bool(data.get("team_coefficient", False)),
             target_overrides=tuple(self.override(i, o) for i, o in enumerate(data.get("target_overrides") or [])),
             excusals=tuple(self.excusal(i, e) for i, e in enumerate(data.get("excusals") or [])),
             incentives=self.incentives(data.get("incentives") or {}),
+            close_day=self.close_day(data.get("closing") or {}),
         )
+
+    def close_day(self, spec: dict) -> int:
+        for key in spec:
+            if key != "close_day":
+                self.fail(("closing", key), "unknown setting (known: close_day)")
+        day = spec.get("close_day", 5)
+        if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28:
+            self.fail(("closing", "close_day"), f"{day!r} is not a day of the month from 1 to 28")
+        return day
 
     def incentives(self, spec: dict) -> Incentives:
         path = ("incentives",)
@@ -202,13 +213,24 @@ class _Parser:
             self.fail(("grades",), "the lowest grade must start at 0 so every total gets one")
         return sorted(out, reverse=True)
 
-    def over_time(self, spec: dict) -> dict:
+    def over_time(self, spec: dict, grade_names: set[str]) -> dict:
         for key, value in spec.items():
-            if key not in OVER_TIME_DEFAULTS:
-                self.fail(("over_time", key), f"unknown setting (known: {', '.join(OVER_TIME_DEFAULTS)})")
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                self.fail(("over_time", key), f"{value!r} is not a positive number")
-        return {**OVER_TIME_DEFAULTS, **spec}
+            path = ("over_time", key)
+            if key not in flags.SETTINGS:
+                self.fail(path, f"unknown setting (known: {', '.join(flags.SETTINGS)})")
+            kind = flags.SETTINGS[key][1]
+            if kind == flags.GRADE:
+                if value not in grade_names:
+                    self.fail(path, f"{value!r} is not one of the grades ({', '.join(sorted(grade_names))})")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.fail(path, f"{value!r} is not a number")
+            elif kind == flags.COUNT and (value != int(value) or value < 1):
+                self.fail(path, f"{value!r} is not a whole number of 1 or more")
+            elif kind == flags.SHARE and not 0 < value <= 1:
+                self.fail(path, f"{value!r} is not a share between 0 and 1 (0.2 = 20%)")
+            elif value < 0:
+                self.fail(path, f"{value!r} is negative")
+        return {**flags.DEFAULTS, **spec}
 
     def role(self, name: str, spec: dict, cap: float) -> Role:
         path = ("roles", name)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pipelines.scoring import rules
+from pipelines.scoring import flags, rules
+from pipelines.scoring.closing import PROVISIONAL, Frozen
 from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
 from pipelines.scoring.inputs import MEASURES, Employee, Inputs, ratio
 from pipelines.scoring.metrics import CHANNEL, CONTENT, RATIOS, SOCIAL, metric
-from pipelines.scoring.periods import Period, ended_periods
+from pipelines.scoring.periods import Period, add_months
 
 SCORED, NO_DATA, EXCUSED, NOT_DUE, BLOCKED = "scored", "no_data", "excused", "not_due", "blocked"
 
@@ -24,31 +25,41 @@ class Actual:
 def check_roster(inputs: Inputs, config: KpiConfig) -> None:
     for e in inputs.employees:
         if e.role not in config.roles:
-            raise KpiConfigError(f"{e.file}, line {e.line}, column 'role': '{e.role}' of {e.employee_id} is not a role "
-                                 f"in {config.path} (roles: {', '.join(config.roles)})")
+            raise KpiConfigError(unknown_role(e, config))
 
 
-def score(inputs: Inputs, config: KpiConfig) -> tuple[list[dict], list[dict]]:
+def unknown_role(e: Employee, config: KpiConfig) -> str:
+    return (f"{e.file}, line {e.line}, column 'role': '{e.role}' of {e.employee_id} is not a role in {config.path} "
+            f"(roles: {', '.join(config.roles)})")
+
+
+def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+    """(kpi_scores rows, employee_scorecards rows, scorecard_flags rows). Final periods (`frozen`) are
+    not recomputed: their rows come back as they were closed, and later periods' streaks count them."""
+    frozen = frozen or Frozen()
     check_roster(inputs, config)
-    if inputs.first_month is None:
-        return [], []
     kpi_rows, cards = [], []
-    for period in ended_periods(inputs.first_month, inputs.as_of):
-        blocking = [i for i in inputs.error_issues if i["period_start"] <= period.end and i["period_end"] >= period.start]
+    for period in (p for p in inputs.periods() if p.label not in frozen.periods):
+        issues = [i for i in inputs.error_issues if i["period_start"] <= period.end and i["period_end"] >= period.start]
         for employee in inputs.employees:
             version = config.roles[employee.role].version_on(period.start)
             if version is None:
                 continue
-            rows = [_kpi_row(inputs, config, employee, period, kpi, blocking) for kpi in version.kpis]
+            rows = [_kpi_row(inputs, config, employee, period, kpi, issues) for kpi in version.kpis]
             _apply_renormalization(rows)
             kpi_rows += rows
-            cards.append(_card(inputs, config, employee, period, version.effective_from, rows, blocking))
+            cards.append(_card(inputs, config, employee, period, version.effective_from, rows))
+    for row in kpi_rows + cards:
+        row["period_status"] = PROVISIONAL
     _rank(cards)
-    _flags(cards, config)
-    return kpi_rows, cards
+    as_closed = [dict(c) for c in frozen.rows["employee_scorecards"]]  # copies: apply() rewrites their flags
+    raised = flags.apply(cards + as_closed, config.over_time, config.grade_minimum, config.pass_line)
+    raised = [r for r in raised if r["period"] not in frozen.periods]
+    return (kpi_rows + frozen.rows["kpi_scores"], cards + frozen.rows["employee_scorecards"],
+            raised + frozen.rows["scorecard_flags"])
 
 
-def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, blocking) -> dict:
+def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issues: list[dict]) -> dict:
     target = config.target_for(kpi, employee.employee_id, period.start)
     row = {
         "period": period.label, "period_type": period.type, "period_start": period.start,
@@ -59,12 +70,15 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, block
         "formula": "",
     }
     excusal = config.excusal_for(kpi.id, employee.employee_id, employee.team, period.label)
-    if blocking:
-        row.update(data_status=BLOCKED, formula=f"not scored: {blocking[0]['check_name']} ({blocking[0]['message']})")
-    elif kpi.period == "quarter" and period.type == "month":
+    issue = _blocking_issue(inputs, employee, kpi, issues)
+    if kpi.period == "quarter" and period.type == "month":
         row.update(data_status=NOT_DUE, formula="scored quarterly")
     elif excusal:
         row.update(data_status=EXCUSED, excused=True, excuse_reason=excusal.reason, formula=f"excused: {excusal.reason}")
+    elif issue:
+        where = "/".join(issue[k] for k in ("channel", "medium", "campaign") if issue[k]) or "every channel"
+        row.update(data_status=BLOCKED, formula=f"not scored: {issue['check_name']} on {where}, "
+                                                f"{issue['period_start']}..{issue['period_end']} ({issue['message']})")
     else:
         actual = resolve(inputs, employee, period, kpi)
         row["formula"] = actual.formula
@@ -74,6 +88,24 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, block
             ach, pts = rules.points(kpi.rule, kpi.weight, actual.value, target, kpi.direction, kpi.cap, kpi.bands)
             row.update(actual=actual.value, achievement=ach, points=pts)
     return row
+
+
+def _blocking_issue(inputs: Inputs, employee: Employee, kpi: Kpi, issues: list[dict]) -> dict | None:
+    """The first error-level tracking issue touching this KPI's numbers: a channel metric over the team, or
+    over a marketing row the person owns in a month the issue's days fall in (an issue without a channel,
+    medium or campaign touches every one). Content, social and manual KPIs do not read tracked traffic."""
+    if metric(kpi.metric).source != CHANNEL:
+        return None
+    for issue in issues:
+        if kpi.scope == "team" or any(_touches(issue, row) for row in inputs.owned_keys.get(employee.employee_id, ())):
+            return issue
+    return None
+
+
+def _touches(issue: dict, owned: dict) -> bool:
+    month_end = add_months(owned["month"], 1) - dt.timedelta(days=1)
+    return (issue["period_start"] <= month_end and issue["period_end"] >= owned["month"]
+            and all(issue[k] is None or issue[k] == owned[k] for k in ("channel", "medium", "campaign")))
 
 
 def _apply_renormalization(rows: list[dict]) -> None:
@@ -168,18 +200,16 @@ def _social(inputs, employee, period, kpi) -> Actual:
     return Actual(value, f"follower_growth_rate = ({new} - {lost}) / {start} followers at the start of {period.label}")
 
 
-def _card(inputs, config, employee, period, effective_from, rows, blocking) -> dict:
+def _card(inputs, config, employee, period, effective_from, rows) -> dict:
     card = {
         "period": period.label, "period_type": period.type, "period_start": period.start,
         "employee_id": employee.employee_id, "name": employee.name, "role": employee.role, "team": employee.team,
         "config_version": effective_from, "status": SCORED, "kpis_scored": 0, "kpis_without_data": 0,
         "weight_scored": 0.0, "raw_total": None, "team_coefficient": 1.0, "extra_points": 0.0, "total": None,
-        "grade": None, "rank_in_team": None, "rank_in_role": None, "months_below_pass": 0, "warning": False,
-        "bonus_eligibility_lost": False, "outstanding_employee": False, "promotion_eligible": False, "note": "",
+        "grade": None, "rank_in_team": None, "rank_in_role": None, "note": "",
     }
-    if blocking:
-        card.update(status=BLOCKED, note=f"not scored: an error-level tracking issue covers this period "
-                                        f"({blocking[0]['check_name']}: {blocking[0]['message']})")
+    if rows and all(r["data_status"] == BLOCKED for r in rows):
+        card.update(status=BLOCKED, note=f"every KPI is touched by an error-level tracking issue; {rows[0]['formula']}")
         return card
     scored = [r for r in rows if r["data_status"] == SCORED]
     missing = [r["kpi"] for r in rows if r["data_status"] == NO_DATA]
@@ -193,13 +223,16 @@ def _card(inputs, config, employee, period, effective_from, rows, blocking) -> d
     total = raw * coefficient + sum(v for v, _ in extra)
     notes = []
     if card["weight_scored"] < sum(r["weight"] for r in rows):
-        left_out = [r["kpi"] + (" (no data)" if r["data_status"] == NO_DATA else f" ({r['data_status'].replace('_', ' ')})")
-                    for r in rows if r["data_status"] != SCORED]
+        left_out = [f"{r['kpi']} ({_why_left_out(r)})" for r in rows if r["data_status"] != SCORED]
         notes.append(f"weights re-normalized over {card['weight_scored']:g}%: left out {', '.join(left_out)}")
     notes += [f"extra points {v:g}: {reason}" for v, reason in extra]
     card.update(raw_total=raw, team_coefficient=coefficient, extra_points=sum(v for v, _ in extra), total=total,
                 grade=rules.grade(total, config.grades), note="; ".join(notes))
     return card
+
+
+def _why_left_out(row: dict) -> str:
+    return row["formula"] if row["data_status"] == BLOCKED else row["data_status"].replace("_", " ")
 
 
 def _team_coefficient(inputs, config, employee, period) -> float:
@@ -219,29 +252,3 @@ def _rank(cards: list[dict]) -> None:
         for group in groups.values():
             for c in group:
                 c[field] = 1 + sum(1 for o in group if o["total"] > c["total"])
-
-
-def _flags(cards: list[dict], config: KpiConfig) -> None:
-    rules_ = config.over_time
-    by_person = defaultdict(list)
-    for c in sorted(cards, key=lambda c: c["period_start"]):
-        by_person[(c["employee_id"], c["period_type"])].append(c)
-    team_sizes = defaultdict(int)
-    for c in cards:
-        if c["total"] is not None:
-            team_sizes[(c["period"], c["team"])] += 1
-    for (_, period_type), history in by_person.items():
-        below = top_streak = 0
-        for c in history:
-            if c["total"] is None:
-                continue  # unscored periods neither break nor extend a streak
-            if period_type == "month":
-                below = below + 1 if c["total"] < config.pass_line else 0
-                top_streak = top_streak + 1 if c["rank_in_team"] <= rules_["outstanding_top_n"] else 0
-                c.update(months_below_pass=below, warning=below >= rules_["warning_after_months_below_pass"],
-                         bonus_eligibility_lost=below >= rules_["bonus_lost_after_months_below_pass"],
-                         outstanding_employee=top_streak >= rules_["outstanding_months"])
-            else:
-                cutoff = math.ceil(rules_["promotion_top_share"] * team_sizes[(c["period"], c["team"])])
-                top_streak = top_streak + 1 if c["rank_in_team"] <= cutoff else 0
-                c["promotion_eligible"] = top_streak >= rules_["promotion_quarters"]

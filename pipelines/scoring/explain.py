@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipelines.scoring.flags import FLAGS
 from pipelines.scoring.inputs import OWNED_ROWS
 from pipelines.scoring.periods import parse
 from pipelines.warehouse import records
@@ -36,10 +37,10 @@ def explain(con, employee_id: str, period: str) -> str:
 def _headline(card) -> str:
     if card["total"] is None:
         return f"Status: {card['status']}"
-    flags = [f for f in ("warning", "bonus_eligibility_lost", "outstanding_employee", "promotion_eligible") if card[f]]
+    raised = [f.label_en for f in FLAGS if card[f.name]]
     return (f"Total {card['total']:.1f} = {card['raw_total']:.1f} × team coefficient {card['team_coefficient']:g}"
             f" + {card['extra_points']:g} extra → grade {card['grade']}, rank {card['rank_in_team']} in team, "
-            f"{card['rank_in_role']} in role" + (f"; flags: {', '.join(flags)}" if flags else ""))
+            f"{card['rank_in_role']} in role" + (f"; flags: {', '.join(raised)}" if raised else ""))
 
 
 def _owned_rows(con, employee_id, period) -> list[str]:

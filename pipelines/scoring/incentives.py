@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipelines.scoring.config import Incentives
 from pipelines.scoring.inputs import Inputs
-from pipelines.scoring.periods import Period, ended_periods
+from pipelines.scoring.periods import Period
 
 BONUS_POOL = {"period": "VARCHAR", "period_type": "VARCHAR", "leads": "DOUBLE", "spend": "DOUBLE",
               "actual_cpl": "DOUBLE", "target_cpl": "DOUBLE", "savings": "DOUBLE", "pool_share": "DOUBLE",
@@ -24,7 +24,7 @@ def _sums(monthly: dict, period: Period) -> dict:
 
 def bonus_pool(inputs: Inputs, incentives: Incentives) -> list[dict]:
     rows = []
-    for period in ended_periods(inputs.first_month, inputs.as_of) if inputs.first_month else []:
+    for period in inputs.periods():
         s = _sums(inputs.team_monthly, period)
         cpl = s["spend"] / s["leads"] if s["leads"] else None
         savings = max(0.0, (incentives.target_cpl - cpl) * s["leads"]) if cpl is not None else 0.0
@@ -52,7 +52,7 @@ def profit_share(inputs: Inputs, incentives: Incentives) -> list[dict]:
 def budget_suggestions(inputs: Inputs, channel_monthly: dict[str, dict]) -> list[dict]:
     """Budget shares proportional to 1 / CPL: the cheaper a channel's leads, the larger its suggested share."""
     rows = []
-    for period in ended_periods(inputs.first_month, inputs.as_of) if inputs.first_month else []:
+    for period in inputs.periods():
         sums = {c: _sums(monthly, period) for c, monthly in channel_monthly.items()}
         paid = {c: s for c, s in sums.items() if s["spend"] > 0 and s["leads"] > 0}
         total_spend = sum(s["spend"] for s in paid.values())

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pipelines.scoring.metrics import RATIOS
-from pipelines.scoring.periods import add_months
+from pipelines.scoring.periods import Period, add_months, ended_periods
 from pipelines.warehouse import records
 
 MEASURES = ["spend", "impressions", "clicks", "sessions", "leads", "online_leads", "converted_leads", "orders",
@@ -39,6 +39,7 @@ FROM matches AS m
 JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
 GROUP BY m.employee_id, m.month
 """
+OWNED_KEYS = OWNED_ROWS + "SELECT employee_id, month, channel, medium, campaign FROM matches ORDER BY ALL"
 TEAM_MONTHLY = f"SELECT month, {', '.join(f'sum({c}) AS {c}' for c in MEASURES)} FROM marts.fct_channel_monthly GROUP BY month"
 # Ordered: sums of quotients over these rows must not depend on the order DuckDB returns them in.
 CHANNEL_MONTHLY = ("SELECT channel, month, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue "
@@ -68,6 +69,11 @@ class Inputs:
     error_issues: list[dict] = field(default_factory=list)
     first_month: dt.date | None = None
     channel_monthly: dict[str, dict[dt.date, dict]] = field(default_factory=dict)  # channel → month → sums
+    owned_keys: dict[str, list[dict]] = field(default_factory=dict)  # employee → {month, channel, medium, campaign}
+
+    def periods(self) -> list[Period]:
+        """The months and quarters to score: those that ended by the as-of date, from the first full month."""
+        return ended_periods(self.first_month, self.as_of) if self.first_month else []
 
 
 def read_inputs(con) -> Inputs:
@@ -90,13 +96,16 @@ def read_inputs(con) -> Inputs:
     for period, emp, kpi, value, reason in con.execute(
             "SELECT period, employee_id, kpi, CAST(value AS DOUBLE), reason FROM staging.stg_landing__manual_scores").fetchall():
         manual[(period, emp, kpi)].append((value, reason))
-    errors = records(con, """SELECT check_name, channel, period_start, period_end, message FROM marts.fct_tracking_issues
+    errors = records(con, """SELECT check_name, channel, medium, campaign, period_start, period_end, message FROM marts.fct_tracking_issues
                             WHERE severity = 'error'""")
     by_channel = defaultdict(dict)
     for row in records(con, CHANNEL_MONTHLY):
         by_channel[row.pop("channel")][row.pop("month")] = row
+    owned_keys = defaultdict(list)
+    for row in records(con, OWNED_KEYS):
+        owned_keys[row.pop("employee_id")].append(row)
     return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
-                  dict(by_channel))
+                  dict(by_channel), dict(owned_keys))
 
 
 def _first_full_month(con) -> dt.date | None:

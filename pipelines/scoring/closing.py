@@ -1,0 +1,166 @@
+"""Closing scoring periods: a period is `provisional` until its close date, then `final`, and a final
+period's rows are frozen in the state folder, so later nights, late data and full rebuilds never
+change what HR acted on. A lead may close a period early (`mkpi close`) or reopen a final one with
+a reason (`mkpi reopen`); every close and reopen stays in the ledger.
+
+A reopened period stays provisional until it is closed again with `mkpi close`: its close date has
+passed, and closing it again the same night would undo the reopening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.scoring.periods import Period, add_months
+from pipelines.scoring.tables import PERIOD_EVENTS, TABLES, write_rows
+
+FROZEN = ("kpi_scores", "employee_scorecards", "scorecard_flags")  # what a final period keeps
+PROVISIONAL, FINAL = "provisional", "final"
+CLOSE, REOPEN = "close", "reopen"
+BY_CLOSE_DATE, BY_COMMAND = "close date", "mkpi close"
+
+
+class ClosingError(ValueError):
+    """One line for the lead: which period and why it cannot be closed or reopened."""
+
+
+@dataclass
+class Frozen:
+    """The final periods and their rows, as closed."""
+    periods: set[str] = field(default_factory=set)
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in FROZEN})
+
+
+def store_path(state_dir: Path) -> Path:
+    return state_dir / "closed_periods.duckdb"
+
+
+def close_date(period: Period, close_day: int) -> dt.date:
+    """The `close_day` of the month after the period ends (default 5: the lead's ratings are due then)."""
+    return add_months(period.end.replace(day=1), 1).replace(day=close_day)
+
+
+class Store:
+    """The ledger and the frozen rows, in a DuckDB file of the state folder."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(path))
+        columns = ", ".join(f'"{c}" {t}' for c, t in PERIOD_EVENTS.items())
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS period_events ({columns})")
+        for name in FROZEN:
+            columns = ", ".join(f'"{c}" {t}' for c, t in TABLES[name][0].items())
+            self.con.execute(f'CREATE TABLE IF NOT EXISTS "final_{name}" ({columns})')
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.con.close()
+
+    def events(self) -> list[dict]:
+        cursor = self.con.execute("SELECT * FROM period_events ORDER BY recorded_at, period")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def final_periods(self) -> set[str]:
+        latest = {}
+        for event in self.events():
+            latest[event["period"]] = event["action"]
+        return {p for p, action in latest.items() if action == CLOSE}
+
+    def frozen(self) -> Frozen:
+        periods = self.final_periods()
+        rows = {}
+        for name in FROZEN:
+            cursor = self.con.execute(f'SELECT * FROM "final_{name}" ORDER BY ALL')
+            names = [d[0] for d in cursor.description]
+            rows[name] = [dict(zip(names, r)) for r in cursor.fetchall() if r[0] in periods]
+        return Frozen(periods, rows)
+
+    def close(self, period: str, tables: dict[str, list[dict]], by: str, reason: str | None = None) -> None:
+        """Freeze `tables`' rows of `period` as final and record the close, in one transaction."""
+        self.con.execute("BEGIN TRANSACTION")
+        for name in FROZEN:
+            self.con.execute(f'DELETE FROM "final_{name}" WHERE period = ?', [period])
+            rows = [{**r, "period_status": FINAL} for r in tables[name] if r["period"] == period]
+            write_rows(self.con, f'"final_{name}"', TABLES[name][0], rows)
+        self._record(period, CLOSE, by, reason)
+        self.con.execute("COMMIT")
+
+    def reopen(self, period: str, reason: str) -> None:
+        if period not in self.final_periods():
+            raise ClosingError(f"{period} is not closed; only a final period can be reopened")
+        self.con.execute("BEGIN TRANSACTION")
+        for name in FROZEN:
+            self.con.execute(f'DELETE FROM "final_{name}" WHERE period = ?', [period])
+        self._record(period, REOPEN, "mkpi reopen", reason)
+        self.con.execute("COMMIT")
+
+    def _record(self, period: str, action: str, by: str, reason: str | None) -> None:
+        self.con.execute("INSERT INTO period_events VALUES (?, ?, current_timestamp, ?, ?)", [period, action, by, reason])
+
+
+def due_tonight(periods: list[Period], as_of: dt.date, close_day: int, events: list[dict]) -> list[Period]:
+    """Ended periods whose close date has come and that were never closed or reopened."""
+    touched = {e["period"] for e in events}
+    return [p for p in periods if p.label not in touched and as_of >= close_date(p, close_day)]
+
+
+def period_rows(periods: list[Period], close_day: int, events: list[dict]) -> list[dict]:
+    """One row per scored period for `scoring_periods`: its status and its last close and reopen."""
+    out = []
+    for p in periods:
+        mine = [e for e in events if e["period"] == p.label]
+        closes = [e for e in mine if e["action"] == CLOSE]
+        reopens = [e for e in mine if e["action"] == REOPEN]
+        out.append({
+            "period": p.label, "period_type": p.type, "period_start": p.start, "period_end": p.end,
+            "status": FINAL if mine and mine[-1]["action"] == CLOSE else PROVISIONAL,
+            "close_date": close_date(p, close_day),
+            "closed_at": closes[-1]["recorded_at"] if closes else None,
+            "closed_by": closes[-1]["recorded_by"] if closes else None,
+            "reopened_at": reopens[-1]["recorded_at"] if reopens else None,
+            "reopen_reason": reopens[-1]["reason"] if reopens else None,
+        })
+    return out
+
+
+def settle(store: Store, periods: list[Period], as_of: dt.date, close_day: int, tables: dict[str, list[dict]]) -> None:
+    """After tonight's scoring: freeze the periods whose close date has come, mark every final period's
+    rows, and add the `scoring_periods` and `scoring_period_events` tables to `tables`."""
+    for period in due_tonight(periods, as_of, close_day, store.events()):
+        store.close(period.label, tables, BY_CLOSE_DATE)
+    final = store.final_periods()
+    for name in FROZEN:
+        for row in tables[name]:
+            row["period_status"] = FINAL if row["period"] in final else PROVISIONAL
+    events = store.events()
+    tables["scoring_periods"] = period_rows(periods, close_day, events)
+    tables["scoring_period_events"] = events
+
+
+def close_published(store: Store, con, period: str, reason: str | None = None) -> int:
+    """`mkpi close`: freeze the period's rows as the published file shows them (what the lead reviewed).
+    Returns the number of scorecards frozen."""
+    if period in store.final_periods():
+        raise ClosingError(f"{period} is already final; reopen it first (mkpi reopen {period} --reason ...)")
+    failed = con.execute("SELECT message FROM marts.scoring_status WHERE status = 'failed'").fetchall()
+    if failed:
+        raise ClosingError(f"last night's scoring failed, so there is nothing to close: {failed[0][0]}")
+    tables = {}
+    for name in FROZEN:
+        cursor = con.execute(f"SELECT * FROM marts.{name} WHERE period = ?", [period])
+        names = [d[0] for d in cursor.description]
+        tables[name] = [dict(zip(names, r)) for r in cursor.fetchall()]
+    if not tables["employee_scorecards"]:
+        known = [r[0] for r in con.execute("SELECT period FROM marts.scoring_periods ORDER BY period_start, period")
+                 .fetchall()]
+        raise ClosingError(f"{period} has no scorecards in the published file (scored periods: "
+                           f"{', '.join(known) or 'none'}); a period is scored once it has ended")
+    store.close(period, tables, BY_COMMAND, reason)
+    return len(tables["employee_scorecards"])
