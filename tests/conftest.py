@@ -38,18 +38,24 @@ def pytest_configure(config):
         prepare_manifest()
 
 
-def one_manual_kpi(settings: str = "") -> str:
-    """kpi.yml text with one role whose only KPI is a manual score, target 100, weight 100, the default
-    1.2 cap: a person's total is the score entered (at most 120). `settings`: lines before `roles:`."""
+def role_yml(role: str, kpis: str, settings: str = "") -> str:
+    """kpi.yml text with the default grades and one role with one version from 2026-01-01; `kpis`: its
+    KPI lines, indented; `settings`: lines before `roles:`."""
     return f"""grades: {{excellent: 108, good: 95, pass: 80, fail: 0}}
 pass_grade: pass
 {settings}roles:
-  rep:
+  {role}:
     versions:
       - effective_from: 2026-01-01
         kpis:
-          - {{id: score, metric: manual.score, scope: self, target: 100, weight: 100, category: result}}
-"""
+{kpis}"""
+
+
+def one_manual_kpi(settings: str = "") -> str:
+    """One role whose only KPI is a manual score, target 100, weight 100, the default 1.2 cap: a
+    person's total is the score entered (at most 120)."""
+    return role_yml("rep", "          - {id: score, metric: manual.score, scope: self, target: 100, weight: 100, "
+                           "category: result}\n", settings)
 
 
 def settings_for(tmp: Path, source_dir: Path = TINY_ORG, config: Path = TINY_CONFIG) -> Settings:

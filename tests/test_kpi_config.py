@@ -1,6 +1,7 @@
 """kpi.yml validation: one clear line naming file, line and place; the shipped defaults are valid."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -73,3 +74,18 @@ def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(KpiConfigError) as err:
         load_kpi_config(tmp_path / "kpi.yml")
     assert str(err.value) == f"{tmp_path / 'kpi.yml'}: the file does not exist"
+
+
+def test_the_calibration_examples_commented_in_kpi_yml_are_valid(tmp_path):
+    text = (PROJECT_ROOT / "kpi.yml").read_text(encoding="utf-8")
+    for key in ("excusals", "kpi_swaps", "weight_overrides"):
+        example = re.search(rf"((?:#   .*\n)+){key}: \[\]\n", text)
+        assert example, f"kpi.yml has no commented example right above '{key}: []'"
+        text = text.replace(example.group(0), f"{key}:\n" + re.sub(r"(?m)^#", "", example.group(1)))
+    path = tmp_path / "kpi.yml"
+    path.write_text(text, encoding="utf-8")
+    config = load_kpi_config(path)
+    assert (len(config.excusals), len(config.swaps), len(config.weight_overrides)) == (1, 1, 1)
+    sem = config.roles["sem"].version_on(dt.date(2026, 10, 1)).kpis
+    weights = {k.id: k.weight for k in config.kpis_for(sem, "E07", "2026-10", dt.date(2026, 10, 1))}
+    assert weights == {"roi": 25, "cpl": 35, "conversion": 15, "ctr": 15, "initiative": 10}

@@ -63,6 +63,8 @@ def test_period_labels():
     october, q4 = parse("2026-10"), parse("2026-Q4")
     assert (october.start, october.end, october.type) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31), "month")
     assert (q4.start, q4.end, q4.label) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31), "2026-Q4")
+    year = parse("2026")
+    assert (year.start, year.end, year.type, len(year.months)) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31), "year", 12)
     for bad in ("2026-13", "2026-Q5", "26-10", "2026-10); DROP TABLE x"):
-        with pytest.raises(ValueError, match="is not a period like 2026-10 or 2026-Q4"):
+        with pytest.raises(ValueError, match="is not a period like 2026-10, 2026-Q4 or 2026"):
             parse(bad)

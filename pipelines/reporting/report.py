@@ -118,9 +118,10 @@ def _person(t, lang, card, kpis, trend) -> list[str]:
                ("kpi", "category", "weight", "target", "actual", "achievement", "points", "status", "how")) + "</tr>")
     for k in kpis:
         out.append(f"<tr><td>{e(k['kpi'])}</td><td>{e(k['category'])}</td><td class=\"num\">{k['weight']:g}%</td>"
-                   f"<td class=\"num\">{k['target']:g}</td><td class=\"num\">{num(k['actual'], 4)}</td>"
+                   f"<td class=\"num\">{'' if k['target'] is None else format(k['target'], 'g')}</td><td class=\"num\">{num(k['actual'], 4)}</td>"
                    f"<td class=\"num\">{num(k['achievement'], 3)}</td><td class=\"num\">{num(k['weighted_points'], 1)}</td>"
-                   f"<td>{e(k['data_status'])}{': ' + e(k['excuse_reason']) if k['excused'] else ''}</td>"
+                   f"<td>{e(k['data_status'])}{': ' + e(k['excuse_reason']) if k['excused'] else ''}"
+                   f"{'; ' + e(k['calibration']) if k['calibration'] else ''}</td>"
                    f"<td class=\"note\">{e(k['formula'])}</td></tr>")
     out.append("</table><div class=\"charts\">")
     out.append(f"<div><h3>{e(t['points_vs_weight'])}</h3>"

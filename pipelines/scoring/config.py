@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipelines.scoring import flags
+from pipelines.scoring.periods import PATTERN as PERIOD_PATTERN
+from pipelines.scoring.periods import PERIOD_TYPES
 from pipelines.scoring.metrics import CHANNEL, CONTENT, MANUAL, SOCIAL, metric
 from pipelines.scoring.rules import BANDS, HIGHER, LINEAR, LOWER, THRESHOLD, Band
 from pipelines.yaml_lines import LocatedYaml
 
 SCOPES = {CHANNEL: {"owned", "team"}, CONTENT: {"authored", "team"}, SOCIAL: {"accounts", "team"}, MANUAL: {"self"}}
-PERIOD_TYPES = ("month", "quarter")
-PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
+
 
 
 class KpiConfigError(ValueError):
@@ -26,11 +27,20 @@ class KpiConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Part:
+    """One metric of a mixed KPI (the documents' "advertising: CTR, conversion and ROI")."""
+    metric: str
+    target: float
+    share: float  # of the KPI's achievement, relative to the other parts
+    direction: str = HIGHER
+
+
+@dataclass(frozen=True)
 class Kpi:
     id: str
-    metric: str
+    metric: str  # a mixed KPI: its parts' metrics joined with " + "
     scope: str
-    target: float
+    target: float | None  # None for a mixed KPI: each part has its own
     weight: float
     category: str
     direction: str = HIGHER
@@ -38,6 +48,8 @@ class Kpi:
     rule: str = LINEAR
     cap: float = 1.2
     bands: tuple[Band, ...] = ()
+    parts: tuple[Part, ...] = ()
+    calibration: str | None = None  # why this person's KPI differs from the role's (a swap, own weights)
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,26 @@ class Excusal:
 
 
 @dataclass(frozen=True)
+class Swap:
+    """For one person and one period, a KPI measured by another (same weight), with the reason on record."""
+    employee_id: str
+    period: str
+    replace: str
+    kpi: Kpi
+    reason: str
+
+
+@dataclass(frozen=True)
+class WeightOverride:
+    """A person's own weights for their role's KPIs from a date, with the reason on record."""
+    employee_id: str
+    effective_from: dt.date
+    weights: dict
+    reason: str
+    where: str  # file, line: for the error when the role's KPIs no longer match
+
+
+@dataclass(frozen=True)
 class Incentives:
     target_cpl: float = 20.0  # reporting currency per lead
     bonus_pool_share: float = 0.2  # of lead-cost savings
@@ -98,6 +130,8 @@ class KpiConfig:
     excusals: tuple[Excusal, ...] = ()
     incentives: Incentives = Incentives()
     close_day: int = 5  # a period is final from this day of the month after it ends
+    swaps: tuple[Swap, ...] = ()
+    weight_overrides: tuple[WeightOverride, ...] = ()
 
     @property
     def pass_line(self) -> float:
@@ -110,6 +144,24 @@ class KpiConfig:
         overrides = [o for o in self.target_overrides
                      if o.employee_id == employee_id and o.kpi == kpi.id and o.effective_from <= day]
         return max(overrides, key=lambda o: o.effective_from).target if overrides else kpi.target
+
+    def kpis_for(self, kpis: tuple[Kpi, ...], employee_id: str, period: str, day: dt.date) -> tuple[Kpi, ...]:
+        """The role's KPIs as this person is measured in this period: their own weights, then any swap."""
+        override = max((o for o in self.weight_overrides if o.employee_id == employee_id and o.effective_from <= day),
+                       key=lambda o: o.effective_from, default=None)
+        if override:
+            if set(override.weights) != {k.id for k in kpis}:
+                raise KpiConfigError(f"{override.where}: weights for {employee_id} name {', '.join(sorted(override.weights))}"
+                                     f", but the role's KPIs for {period} are {', '.join(sorted(k.id for k in kpis))}; "
+                                     "add a weight_overrides entry for the role's new version")
+            kpis = tuple(replace(k, weight=float(override.weights[k.id]), calibration=f"own weight "
+                                 f"{override.weights[k.id]:g} (role {k.weight:g}): {override.reason}") for k in kpis)
+        for swap in self.swaps:
+            if swap.employee_id == employee_id and swap.period == period:
+                kpis = tuple(replace(swap.kpi, weight=k.weight, category=swap.kpi.category or k.category,
+                                     calibration=f"in place of {k.id}: {swap.reason}") if k.id == swap.replace else k
+                             for k in kpis)
+        return kpis
 
     def excusal_for(self, kpi: str, employee_id: str, team: str | None, period: str) -> Excusal | None:
         return next((e for e in self.excusals if e.kpi == kpi and e.period == period
@@ -150,7 +202,7 @@ class _Parser:
         if not isinstance(data, dict):
             self.fail((), "expected settings as 'key: value' lines")
         known = {"default_cap", "grades", "pass_grade", "over_time", "team_coefficient", "roles",
-                 "target_overrides", "excusals", "incentives", "closing"}
+                 "target_overrides", "excusals", "incentives", "closing", "kpi_swaps", "weight_overrides"}
         for key in data:
             if key not in known:
                 self.fail((key,), f"unknown setting (known: {', '.join(sorted(known))})")
@@ -173,6 +225,9 @@ class _Parser:
             excusals=tuple(self.excusal(i, e) for i, e in enumerate(data.get("excusals") or [])),
             incentives=self.incentives(data.get("incentives") or {}),
             close_day=self.close_day(data.get("closing") or {}),
+            swaps=tuple(self.swap(i, spec, cap) for i, spec in enumerate(data.get("kpi_swaps") or [])),
+            weight_overrides=tuple(self.weight_override(i, spec, roles) for i, spec
+                                   in enumerate(data.get("weight_overrides") or [])),
         )
 
     def close_day(self, spec: dict) -> int:
@@ -273,18 +328,19 @@ class _Parser:
 
     def kpi(self, path: tuple, spec: dict, cap: float) -> Kpi:
         kpi_id = self.get(spec, "id", path, str)
-        name = self.get(spec, "metric", path, str)
-        found = metric(name)
-        if found is None:
-            self.fail(path + ("metric",), f"KPI '{kpi_id}': unknown metric '{name}' "
-                      "(see docs/kpi-configuration.md for the list, or use manual.<name>)")
         scope = self.get(spec, "scope", path, str)
-        if scope not in SCOPES[found.source]:
-            self.fail(path + ("scope",), f"KPI '{kpi_id}': scope '{scope}' does not fit metric '{name}' "
-                      f"(use {' or '.join(sorted(SCOPES[found.source]))})")
-        target = self.get(spec, "target", path, float)
-        if target < 0:
-            self.fail(path + ("target",), f"KPI '{kpi_id}': target {target:g} is negative")
+        if "metrics" in spec:
+            if "metric" in spec or "target" in spec:
+                self.fail(path, f"KPI '{kpi_id}': a mixed KPI has 'metrics' (each with its target), not 'metric'")
+            parts = tuple(self.part(path + ("metrics", i), kpi_id, scope, p)
+                          for i, p in enumerate(self.get(spec, "metrics", path, list)))
+            if len(parts) < 2:
+                self.fail(path + ("metrics",), f"KPI '{kpi_id}': a mixed KPI needs two metrics or more")
+            name, target, found = " + ".join(p.metric for p in parts), None, metric(parts[0].metric)
+        else:
+            name, parts = self.get(spec, "metric", path, str), ()
+            found = self.metric_for(path, kpi_id, scope, name)
+            target = self.target(path, kpi_id, spec)
         weight = self.get(spec, "weight", path, float)
         if weight <= 0:
             self.fail(path + ("weight",), f"KPI '{kpi_id}': weight {weight:g} must be above 0")
@@ -298,8 +354,72 @@ class _Parser:
         bands = tuple(Band(float(b["min"]), float(b["share"])) for b in spec.get("bands") or [])
         if rule == BANDS and not bands:
             self.fail(path + ("rule",), f"KPI '{kpi_id}': rule 'bands' needs a bands list of {{min, share}}")
-        return Kpi(kpi_id, name, scope, float(target), float(weight), self.get(spec, "category", path, str),
-                   direction, period, rule, float(spec.get("cap", cap)), bands)
+        return Kpi(kpi_id, name, scope, target, float(weight), self.get(spec, "category", path, str),
+                   direction, period, rule, float(spec.get("cap", cap)), bands, parts)
+
+    def metric_for(self, path: tuple, kpi_id: str, scope: str, name: str):
+        found = metric(name)
+        if found is None:
+            self.fail(path + ("metric",), f"KPI '{kpi_id}': unknown metric '{name}' "
+                      "(see docs/kpi-configuration.md for the list, or use manual.<name>)")
+        if scope not in SCOPES[found.source]:
+            self.fail(path + ("scope",), f"KPI '{kpi_id}': scope '{scope}' does not fit metric '{name}' "
+                      f"(use {' or '.join(sorted(SCOPES[found.source]))})")
+        return found
+
+    def target(self, path: tuple, kpi_id: str, spec: dict) -> float:
+        target = self.get(spec, "target", path, float)
+        if target < 0:
+            self.fail(path + ("target",), f"KPI '{kpi_id}': target {target:g} is negative")
+        return float(target)
+
+    def part(self, path: tuple, kpi_id: str, scope: str, spec: dict) -> Part:
+        if not isinstance(spec, dict):
+            self.fail(path, f"KPI '{kpi_id}': each of 'metrics' is {{metric, target, share}}")
+        name = self.get(spec, "metric", path, str)
+        found = self.metric_for(path, kpi_id, scope, name)
+        share = self.get(spec, "share", path, float, required=False, default=1)
+        if share <= 0:
+            self.fail(path + ("share",), f"KPI '{kpi_id}': share {share:g} must be above 0")
+        direction = spec.get("direction", found.direction)
+        if direction not in (HIGHER, LOWER):
+            self.fail(path + ("direction",), f"KPI '{kpi_id}': direction '{direction}' is not one of higher, lower")
+        return Part(name, self.target(path, kpi_id, spec), float(share), direction)
+
+    def swap(self, i: int, spec: dict, cap: float) -> Swap:
+        path = ("kpi_swaps", i)
+        period = str(self.get(spec, "period", path, None))
+        if not PERIOD_PATTERN.fullmatch(period):
+            self.fail(path + ("period",), f"'{period}' is not a period like 2026-10, 2026-Q4 or 2026")
+        new = self.get(spec, "with", path, dict)
+        if "weight" in new:
+            self.fail(path + ("with", "weight"), "a swapped-in KPI keeps the weight of the KPI it replaces; "
+                      "change weights with weight_overrides")
+        kpi = self.kpi(path + ("with",), {"category": "", **new, "weight": 1}, cap)
+        return Swap(str(self.get(spec, "employee_id", path, None)), period, self.get(spec, "replace", path, str), kpi,
+                    self.reason(path, spec))
+
+    def weight_override(self, i: int, spec: dict, roles: dict) -> WeightOverride:
+        path = ("weight_overrides", i)
+        weights = self.get(spec, "weights", path, dict)
+        known = {k.get("id") for role in roles.values() if isinstance(role, dict)
+                 for v in role.get("versions") or [] for k in v.get("kpis") or []}
+        for kpi_id, weight in weights.items():
+            if kpi_id not in known:
+                self.fail(path + ("weights", kpi_id), f"'{kpi_id}' is not a KPI of any role")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+                self.fail(path + ("weights", kpi_id), f"{weight!r} is not a weight above 0")
+        if abs(sum(weights.values()) - 100) > 1e-9:
+            self.fail(path + ("weights",), f"the weights add up to {sum(weights.values()):g}%, not 100%")
+        return WeightOverride(str(self.get(spec, "employee_id", path, None)),
+                              self.get(spec, "effective_from", path, dt.date), dict(weights),
+                              self.reason(path, spec), self.doc.where(path))
+
+    def reason(self, path: tuple, spec: dict) -> str:
+        reason = spec.get("reason")
+        if not reason or not str(reason).strip():
+            self.fail(path, "a calibration needs a reason, which stays on record")
+        return str(reason).strip()
 
     def override(self, i: int, spec: dict) -> TargetOverride:
         path = ("target_overrides", i)
@@ -312,11 +432,9 @@ class _Parser:
     def excusal(self, i: int, spec: dict) -> Excusal:
         path = ("excusals", i)
         period = str(self.get(spec, "period", path, None))
-        if not PERIOD_PATTERN.match(period):
-            self.fail(path + ("period",), f"'{period}' is not a period like 2026-10 or 2026-Q4")
-        reason = spec.get("reason")
-        if not reason or not str(reason).strip():
-            self.fail(path, "an excusal needs a reason, which stays on record")
+        if not PERIOD_PATTERN.fullmatch(period):
+            self.fail(path + ("period",), f"'{period}' is not a period like 2026-10, 2026-Q4 or 2026")
+        reason = self.reason(path, spec)
         if bool(spec.get("employee_id")) == bool(spec.get("team")):
             self.fail(path, "an excusal names either employee_id or team")
         return Excusal(self.get(spec, "kpi", path, str), period, str(reason),

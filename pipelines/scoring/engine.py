@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.scoring import flags, rules
 from pipelines.scoring.closing import PROVISIONAL, Frozen
 from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
 from pipelines.scoring.inputs import MEASURES, Employee, Inputs, ratio
 from pipelines.scoring.metrics import CHANNEL, CONTENT, RATIOS, SOCIAL, metric
-from pipelines.scoring.periods import Period, add_months
+from pipelines.scoring.periods import PERIOD_TYPES, Period, add_months
 
 SCORED, NO_DATA, EXCUSED, NOT_DUE, BLOCKED = "scored", "no_data", "excused", "not_due", "blocked"
 
 
 @dataclass
 class Actual:
-    value: float | None
+    value: float | None  # a mixed KPI: its combined achievement
     formula: str
+    met: bool = False  # a mixed KPI: every part with data met its target (the threshold rule)
 
 
 def check_roster(inputs: Inputs, config: KpiConfig) -> None:
@@ -45,7 +46,8 @@ def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None) -> tu
             version = config.roles[employee.role].version_on(period.start)
             if version is None:
                 continue
-            rows = [_kpi_row(inputs, config, employee, period, kpi, issues) for kpi in version.kpis]
+            kpis = config.kpis_for(version.kpis, employee.employee_id, period.label, period.start)
+            rows = [_kpi_row(inputs, config, employee, period, kpi, issues) for kpi in kpis]
             _apply_renormalization(rows)
             kpi_rows += rows
             cards.append(_card(inputs, config, employee, period, version.effective_from, rows))
@@ -67,12 +69,12 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issue
         "kpi": kpi.id, "metric": kpi.metric, "scope": kpi.scope, "category": kpi.category, "rule": kpi.rule,
         "direction": kpi.direction, "weight": kpi.weight, "target": target, "actual": None, "achievement": None,
         "points": None, "weighted_points": None, "data_status": SCORED, "excused": False, "excuse_reason": None,
-        "formula": "",
+        "calibration": kpi.calibration, "formula": "",
     }
     excusal = config.excusal_for(kpi.id, employee.employee_id, employee.team, period.label)
     issue = _blocking_issue(inputs, employee, kpi, issues)
-    if kpi.period == "quarter" and period.type == "month":
-        row.update(data_status=NOT_DUE, formula="scored quarterly")
+    if PERIOD_TYPES.index(kpi.period) > PERIOD_TYPES.index(period.type):
+        row.update(data_status=NOT_DUE, formula=f"scored per {kpi.period}")
     elif excusal:
         row.update(data_status=EXCUSED, excused=True, excuse_reason=excusal.reason, formula=f"excused: {excusal.reason}")
     elif issue:
@@ -84,6 +86,9 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issue
         row["formula"] = actual.formula
         if actual.value is None:
             row["data_status"] = NO_DATA
+        elif kpi.parts:
+            row.update(achievement=actual.value,
+                       points=rules.scaled(kpi.rule, kpi.weight, actual.value, actual.met, kpi.bands))
         else:
             ach, pts = rules.points(kpi.rule, kpi.weight, actual.value, target, kpi.direction, kpi.cap, kpi.bands)
             row.update(actual=actual.value, achievement=ach, points=pts)
@@ -94,7 +99,7 @@ def _blocking_issue(inputs: Inputs, employee: Employee, kpi: Kpi, issues: list[d
     """The first error-level tracking issue touching this KPI's numbers: a channel metric over the team, or
     over a marketing row the person owns in a month the issue's days fall in (an issue without a channel,
     medium or campaign touches every one). Content, social and manual KPIs do not read tracked traffic."""
-    if metric(kpi.metric).source != CHANNEL:
+    if CHANNEL not in {metric(m).source for m in kpi.metric.split(" + ")}:
         return None
     for issue in issues:
         if kpi.scope == "team" or any(_touches(issue, row) for row in inputs.owned_keys.get(employee.employee_id, ())):
@@ -117,6 +122,8 @@ def _apply_renormalization(rows: list[dict]) -> None:
 
 
 def resolve(inputs: Inputs, employee: Employee, period: Period, kpi: Kpi) -> Actual:
+    if kpi.parts:
+        return _mixed(inputs, employee, period, kpi)
     source = metric(kpi.metric).source
     if source == CHANNEL:
         return _channel(inputs, employee, period, kpi)
@@ -127,11 +134,31 @@ def resolve(inputs: Inputs, employee: Employee, period: Period, kpi: Kpi) -> Act
     return _manual(inputs, employee, period, kpi.metric[len("manual."):])
 
 
+def _mixed(inputs, employee, period, kpi) -> Actual:
+    """A mixed KPI's value is (achievement, every part met): the parts' capped achievements averaged by
+    share, over the parts with data (like weights over KPIs)."""
+    scored, lines = [], []
+    for part in kpi.parts:
+        actual = resolve(inputs, employee, period, replace(kpi, metric=part.metric, target=part.target, parts=()))
+        if actual.value is None:
+            lines.append(f"{part.metric}: no data")
+            continue
+        ach = rules.achievement(actual.value, part.target, part.direction, kpi.cap)
+        scored.append((part.share, ach, rules.target_met(actual.value, part.target, part.direction)))
+        lines.append(f"{part.metric} {actual.value:.4g} vs {part.target:g} → {ach:.3f} × share {part.share:g}")
+    if not scored:
+        return Actual(None, "no part has data: " + "; ".join(lines))
+    shares = sum(share for share, _, _ in scored)
+    ach = sum(share * a for share, a, _ in scored) / shares
+    return Actual(ach, f"achievement {ach:.3f} = share-weighted average of " + "; ".join(lines),
+                  met=all(met for _, _, met in scored))
+
+
 def _manual(inputs, employee, period, name) -> Actual:
     """The period's own entry; for a quarter without one, the average of its months' entries."""
     values = inputs.manual.get((period.label, employee.employee_id, name))
     source = period.label
-    if not values and period.type == "quarter":
+    if not values and period.type != "month":
         values = [v for m in period.months for v in inputs.manual.get((f"{m:%Y-%m}", employee.employee_id, name), [])]
         source = f"the months of {period.label}"
     if not values:

@@ -1,4 +1,4 @@
-"""Scoring periods: months (2026-10) and quarters (2026-Q4), and which ones have ended."""
+"""Scoring periods: months (2026-10), quarters (2026-Q4) and years (2026), and which ones have ended."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 class Period:
     start: dt.date
     end: dt.date  # inclusive
-    type: str  # month | quarter
+    type: str  # month | quarter | year
     label: str
 
     @property
@@ -42,21 +42,34 @@ def quarter(first: dt.date) -> Period:
     return Period(start, add_months(start, 3) - dt.timedelta(days=1), "quarter", f"{start.year}-Q{q}")
 
 
+def year(first: dt.date) -> Period:
+    start = dt.date(first.year, 1, 1)
+    return Period(start, dt.date(first.year, 12, 31), "year", str(first.year))
+
+
+# Shorter periods first: a KPI evaluated per quarter is "not due" in a month's card.
+PERIOD_TYPES = ("month", "quarter", "year")
+PATTERN = re.compile(r"(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])))?")
+
+
 def parse(label: str) -> Period:
-    """'2026-10' → that month, '2026-Q4' → that quarter."""
-    found = re.fullmatch(r"(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))", label)
+    """'2026-10' → that month, '2026-Q4' → that quarter, '2026' → that year."""
+    found = PATTERN.fullmatch(label)
     if not found:
-        raise ValueError(f"{label!r} is not a period like 2026-10 or 2026-Q4")
-    year, mon, q = found.groups()
-    return month(dt.date(int(year), int(mon), 1)) if mon else quarter(dt.date(int(year), 3 * int(q) - 2, 1))
+        raise ValueError(f"{label!r} is not a period like 2026-10, 2026-Q4 or 2026")
+    y, mon, q = found.groups()
+    if mon:
+        return month(dt.date(int(y), int(mon), 1))
+    return quarter(dt.date(int(y), 3 * int(q) - 2, 1)) if q else year(dt.date(int(y), 1, 1))
 
 
 def ended_periods(first_month: dt.date, as_of: dt.date) -> list[Period]:
-    """Every month and quarter that starts on or after `first_month` and ended on or before `as_of`."""
+    """Every month, quarter and year that starts on or after `first_month` and ended on or before `as_of`."""
     months = []
     day = first_month.replace(day=1)
     while (p := month(day)).end <= as_of:
         months.append(p)
         day = add_months(day, 1)
-    quarters = sorted({q for m in months if (q := quarter(m.start)).end <= as_of and q.start >= first_month})
-    return months + quarters
+    longer = [sorted({p for m in months if (p := of(m.start)).end <= as_of and p.start >= first_month})
+              for of in (quarter, year)]
+    return months + longer[0] + longer[1]

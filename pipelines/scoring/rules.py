@@ -37,12 +37,17 @@ def points(rule: str, weight: float, actual: float, target: float, direction: st
            bands: tuple[Band, ...] = ()) -> tuple[float, float]:
     """(achievement, points) of one KPI with data."""
     ach = achievement(actual, target, direction, cap)
+    return ach, scaled(rule, weight, ach, target_met(actual, target, direction), bands)
+
+
+def scaled(rule: str, weight: float, ach: float, met: bool, bands: tuple[Band, ...] = ()) -> float:
+    """Points from an achievement: weight × achievement (linear), all or nothing on `met` (threshold),
+    or weight × the share of the highest band reached (bands)."""
     if rule == LINEAR:
-        return ach, weight * ach
+        return weight * ach
     if rule == THRESHOLD:
-        return ach, weight if target_met(actual, target, direction) else 0.0
-    share = max((b.share for b in bands if ach >= b.min_achievement), default=0.0)
-    return ach, weight * share
+        return weight if met else 0.0
+    return weight * max((b.share for b in bands if ach >= b.min_achievement), default=0.0)
 
 
 def renormalized(points_by_kpi: dict[str, float], weights: dict[str, float], scored: set[str]) -> dict[str, float]:
