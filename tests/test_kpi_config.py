@@ -89,3 +89,24 @@ def test_the_calibration_examples_commented_in_kpi_yml_are_valid(tmp_path):
     sem = config.roles["sem"].version_on(dt.date(2026, 10, 1)).kpis
     weights = {k.id: k.weight for k in config.kpis_for(sem, "E07", "2026-10", dt.date(2026, 10, 1))}
     assert weights == {"roi": 25, "cpl": 35, "conversion": 15, "ctr": 15, "initiative": 10}
+
+
+@pytest.mark.parametrize("tiers, message", [
+    ("[{above: 0.5, rate: 0.02}]", "'above' starts at 1 (the target)"),
+    ("[{above: 1.5, rate: 0.02}, {above: 1.2, rate: 0.05}]", "grows tier by tier"),
+    ("[{above: 1.0, rate: 2}]", "'rate' is between 0 and 1"),
+    ("[{above: 1.0}]", "a tier is {above: multiple of the monthly target, rate: share of the profit}"),
+])
+def test_commission_tiers_are_checked_with_their_line(tmp_path, tiers, message):
+    path = write(tmp_path)
+    path.write_text(path.read_text() + f"incentives:\n  monthly_profit_target: 6000\n  commission_tiers: {tiers}\n")
+    with pytest.raises(KpiConfigError) as err:
+        load_kpi_config(path)
+    assert str(err.value).startswith(f"{path}, line 12,") and message in str(err.value), str(err.value)
+
+
+def test_commission_tiers_need_a_monthly_target(tmp_path):
+    path = write(tmp_path)
+    path.write_text(path.read_text() + "incentives:\n  commission_tiers: [{above: 1.0, rate: 0.02}]\n")
+    with pytest.raises(KpiConfigError, match="commission tiers need incentives.monthly_profit_target"):
+        load_kpi_config(path)

@@ -111,11 +111,21 @@ class WeightOverride:
 
 
 @dataclass(frozen=True)
+class Tier:
+    above: float  # a multiple of the monthly profit target: 1.0 = the target itself
+    rate: float  # of the net profit between this tier's start and the next one's
+
+
+@dataclass(frozen=True)
 class Incentives:
     target_cpl: float = 20.0  # reporting currency per lead
     bonus_pool_share: float = 0.2  # of lead-cost savings
     profit_share: float = 0.1  # of annual profit above target
     annual_profit_targets: dict = field(default_factory=dict)  # year → profit target
+    commission_share: float = 0.05  # of the month's positive net profit: the team commission
+    commission_hold_back: float = 0.5  # of the commission, kept for the year-end payout (the documents: half)
+    monthly_profit_target: float | None = None  # the tiers' reference; no tiers without it
+    commission_tiers: tuple[Tier, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,17 +255,34 @@ class _Parser:
             if key not in Incentives.__dataclass_fields__:
                 self.fail(path + (key,), f"unknown setting (known: {', '.join(Incentives.__dataclass_fields__)})")
         values = {}
-        for key in ("target_cpl", "bonus_pool_share", "profit_share"):
-            if key in spec:
+        for key in ("target_cpl", "bonus_pool_share", "profit_share", "commission_share", "commission_hold_back",
+                    "monthly_profit_target"):
+            if spec.get(key) is not None:
                 value = self.get(spec, key, path, float)
-                if value < 0 or (key != "target_cpl" and value > 1):
+                if value < 0 or (key not in ("target_cpl", "monthly_profit_target") and value > 1):
                     self.fail(path + (key,), f"{value!r} is out of range")
                 values[key] = float(value)
+        values["commission_tiers"] = self.tiers(spec.get("commission_tiers") or [], "monthly_profit_target" in values)
         targets = spec.get("annual_profit_targets") or {}
         for year, target in targets.items():
             if not re.fullmatch(r"\d{4}", str(year)) or isinstance(target, bool) or not isinstance(target, (int, float)):
                 self.fail(path + ("annual_profit_targets", year), "expected 'YEAR: amount', like 2026: 50000")
         return Incentives(**values, annual_profit_targets={str(y): float(t) for y, t in targets.items()})
+
+    def tiers(self, specs: list, has_target: bool) -> tuple[Tier, ...]:
+        path = ("incentives", "commission_tiers")
+        tiers = []
+        for i, spec in enumerate(specs):
+            if not isinstance(spec, dict) or set(spec) != {"above", "rate"}:
+                self.fail(path + (i,), "a tier is {above: multiple of the monthly target, rate: share of the profit}")
+            above, rate = self.get(spec, "above", path + (i,), float), self.get(spec, "rate", path + (i,), float)
+            if above < 1 or not 0 <= rate <= 1 or (tiers and above <= tiers[-1].above):
+                self.fail(path + (i,), f"{{above: {above}, rate: {rate}}}: 'above' starts at 1 (the target) and "
+                          "grows tier by tier; 'rate' is between 0 and 1")
+            tiers.append(Tier(float(above), float(rate)))
+        if tiers and not has_target:
+            self.fail(path, "commission tiers need incentives.monthly_profit_target")
+        return tuple(tiers)
 
     def grades(self, data) -> list[tuple[float, str]]:
         spec = self.get(data, "grades", (), dict)

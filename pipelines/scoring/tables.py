@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.scoring import flags
-from pipelines.scoring.incentives import BONUS_POOL, BUDGET, PROFIT_SHARE
+from pipelines.scoring.incentives import BONUS_POOL, BUDGET, COMMISSION, PROFIT_SHARE
 
 PERIOD = {"period": "VARCHAR", "period_type": "VARCHAR", "period_start": "DATE", "period_status": "VARCHAR"}
 KPI_SCORES = {
@@ -47,6 +47,8 @@ TABLES = {
                                          "any amount."),
     "incentive_bonus_pool": (BONUS_POOL, "Team bonus pool from lead-cost savings, per period, for the lead to approve."),
     "incentive_profit_share": (PROFIT_SHARE, "Profit share above the annual target, for the lead to approve."),
+    "incentive_team_commission": (COMMISSION, "Team commission from monthly net profit, tiered above the target, "
+                                               "half held for the year-end payout, for the lead to approve."),
     "budget_suggestions": (BUDGET, "Suggested budget share per channel, proportional to 1 / CPL."),
     "scoring_periods": (SCORING_PERIODS, "One row per scored period: provisional or final, its close date, who closed "
                                          "it and the last reopening's reason."),
