@@ -25,7 +25,7 @@ class Settings:
     config_file: Path  # mkpi.yml
     kpi_config: Path  # kpi.yml
     dagster_home: Path
-    reports_dir: Path  # the nightly KPI report and scorecards CSV
+    reports_dir: Path | None  # the nightly KPI report and scorecards CSV; None: `reports` beside the warehouse
     state_dir: Path  # what must survive from night to night: the alert ledger, validation results
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
     sources_file: Path  # sources.yml: the API sources to pull (absent: exports in the folder only)
@@ -62,7 +62,7 @@ class Settings:
             config_file=Path(env.get("MKPI_CONFIG", PROJECT_ROOT / "mkpi.yml")),
             kpi_config=Path(env.get("MKPI_KPI_CONFIG", PROJECT_ROOT / "kpi.yml")),
             dagster_home=Path(env.get("DAGSTER_HOME", data / "dagster_home")),
-            reports_dir=Path(env.get("MKPI_REPORTS_DIR", data / "reports")),
+            reports_dir=Path(env["MKPI_REPORTS_DIR"]) if env.get("MKPI_REPORTS_DIR") else None,
             state_dir=Path(env.get("MKPI_STATE_DIR", data / "state")),
             pii_salt=env.get("MKPI_PII_SALT", ""),
             sources_file=Path(env.get("MKPI_SOURCES", PROJECT_ROOT / "sources.yml")),
@@ -78,7 +78,7 @@ class Settings:
             config_file=Path(settings.config_file).resolve(),
             kpi_config=Path(settings.kpi_config).resolve(),
             dagster_home=Path(settings.dagster_home).resolve(),
-            reports_dir=Path(settings.reports_dir).resolve(),
+            reports_dir=Path(settings.reports_dir or Path(settings.warehouse).resolve().parent / "reports").resolve(),
             state_dir=Path(settings.state_dir).resolve(),
             sources_file=Path(settings.sources_file).resolve(),
             spark_dir=Path(settings.spark_dir).resolve(),

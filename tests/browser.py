@@ -26,8 +26,8 @@ def render(page: Path, profile: Path) -> tuple[str, list[str]]:
     return result.stdout, [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
 
 
-def screenshot(page: Path, png: Path, profile: Path) -> None:
-    subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", "--window-size=1200,1600",
+def screenshot(page: Path, png: Path, profile: Path, size: str = "1200,1600") -> None:
+    subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", f"--window-size={size}",
                     f"--screenshot={png}", page.as_uri()], capture_output=True, timeout=120, check=True)
 
 

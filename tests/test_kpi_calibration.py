@@ -84,7 +84,8 @@ def test_a_swap_measures_one_person_by_another_kpi_for_one_period(tmp_path):
     events = rows[("2026-01", "A", "events")]
     # Events 3 / 2 → cap 1.2, at care's weight 20 → 24; A's January: 60 + 22.5 + 24 = 106.5.
     assert (events["weight"], events["category"], events["points"]) == (20.0, "process", approx(24.0))
-    assert events["calibration"] == "in place of care: no customers to follow up during the system migration"
+    assert (events["calibration"], events["calibration_reason"]) == (
+        "swapped", "no customers to follow up during the system migration (in place of care)")
     assert ("2026-01", "A", "care") not in rows and cards[("2026-01", "A")]["total"] == approx(106.5)
     # Only A, only January.
     assert rows[("2026-02", "A", "care")]["calibration"] is None and ("2026-01", "B", "care") in rows
@@ -94,7 +95,8 @@ def test_own_weights_change_how_much_each_kpi_counts(tmp_path):
     cards, rows = scored(tmp_path, ROLE + OWN_WEIGHTS)
     # B's January with 30 / 30 / 40: sales 30 × 1.2 = 36, advertising 30 × 0.75 = 22.5, care 40 × 0.8 = 32: 90.5.
     assert cards[("2026-01", "B")]["total"] == approx(90.5)
-    assert rows[("2026-01", "B", "care")]["calibration"] == "own weight 40 (role 20): B also runs customer care for the team"
+    assert (rows[("2026-01", "B", "care")]["calibration"], rows[("2026-01", "B", "care")]["calibration_reason"]) == (
+        "own_weights", "B also runs customer care for the team")
     assert cards[("2026-01", "A")]["total"] == approx(98.5)  # A keeps the role's weights
 
 

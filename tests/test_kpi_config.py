@@ -110,3 +110,11 @@ def test_commission_tiers_need_a_monthly_target(tmp_path):
     path.write_text(path.read_text() + "incentives:\n  commission_tiers: [{above: 1.0, rate: 0.02}]\n")
     with pytest.raises(KpiConfigError, match="commission tiers need incentives.monthly_profit_target"):
         load_kpi_config(path)
+
+
+def test_every_shipped_role_and_kpi_has_a_chinese_label():
+    config = load_kpi_config(PROJECT_ROOT / "kpi.yml")
+    unnamed = [r.name for r in config.roles.values() if r.name_zh == r.name]
+    unnamed += [f"{r.name}.{k.id}" for r in config.roles.values() for v in r.versions for k in v.kpis
+                if not re.search(r"[\u4e00-\u9fff]", k.label("zh"))]
+    assert not unnamed, f"kpi.yml: give these a name_zh for the Chinese report: {unnamed}"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import re
+from html import unescape
+from html.parser import HTMLParser
 
 import duckdb
 import pytest
@@ -19,7 +22,7 @@ SCRIPT_CAMPAIGN = "<script>alert(1)</script>"  # a campaign name in tests/fixtur
 @pytest.fixture(scope="module")
 def reports(tiny_warehouse, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    for period, lang in (("2026-11", "en"), ("2026-10", "zh")):
+    for period, lang in (("2026-11", "en"), ("2026-10", "zh"), ("2026-10", "en")):
         result = run_mkpi("report", "--period", period, "--lang", lang, "--out", str(out),
                           "--warehouse", str(tiny_warehouse))
         assert result.returncode == 0, result.stderr
@@ -27,13 +30,15 @@ def reports(tiny_warehouse, tmp_path_factory):
 
 
 def test_report_renders_without_console_errors_and_shows_markup_as_text(reports, tmp_path):
+    _, console_zh = render(reports / "kpi-report-2026-10.zh.html", tmp_path / "profile")
+    assert console_zh == []
     page = reports / "kpi-report-2026-11.en.html"
     dom, console = render(page, tmp_path / "profile")
     assert console == []
     # Escaped in the file, so the browser shows the text and runs nothing.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.read_text(encoding="utf-8")
     assert "<script>" not in page.read_text(encoding="utf-8")
-    assert f"<td>{SCRIPT_CAMPAIGN.replace('<', '&lt;').replace('>', '&gt;')}</td>" in dom
+    assert f"<td class=\"data\">{SCRIPT_CAMPAIGN.replace('<', '&lt;').replace('>', '&gt;')}</td>" in dom
     assert "<script" not in dom.lower()
 
 
@@ -52,6 +57,79 @@ def test_screenshot_is_not_blank(reports, tmp_path):
     blank.write_text("<html><body></body></html>")
     screenshot(blank, tmp_path / "blank.png", tmp_path / "profile")
     assert ink_share(tmp_path / "blank.png") < 0.001
+
+
+class LabelText(HTMLParser):
+    """The page's own words: every text outside user data (class "data") and computation traces (class
+    "formula", quoted mart columns), and outside the style sheet."""
+
+    SKIP = ("data", "formula")
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.words = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("meta", "br", "img", "rect", "circle", "polyline"):
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        self.stack.append(tag == "style" or any(c in self.SKIP for c in classes))
+
+    def handle_endtag(self, tag):
+        if tag not in ("meta", "br", "img", "rect", "circle", "polyline") and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, text):
+        if not any(self.stack):
+            self.words += re.findall(r"[A-Za-z_]{2,}", unescape(text))
+
+
+ACRONYMS = {"KPI", "CPL", "ROI", "CTR", "SEM", "SEO", "USD"}  # read as such in Chinese marketing teams
+
+
+def test_the_chinese_report_has_no_english_label_left(reports):
+    parser = LabelText()
+    parser.feed((reports / "kpi-report-2026-10.zh.html").read_text(encoding="utf-8"))
+    assert set(parser.words) - ACRONYMS == set()
+    # The check is not empty-handed: the English page is full of English words.
+    english = LabelText()
+    english.feed((reports / "kpi-report-2026-11.en.html").read_text(encoding="utf-8"))
+    assert {"Ranking", "Grade", "Achievement", "Category"} <= set(english.words)
+
+
+def test_values_read_as_rates_money_and_counts_and_teams_rank_apart(reports):
+    html = (reports / "kpi-report-2026-11.en.html").read_text(encoding="utf-8")
+    # E1's read rate target 0.15 shows as 15.0%, the campaigns' spend with the reporting currency.
+    assert '<td class="num">15.0%</td>' in html
+    assert re.search(r'<td class="num">USD [0-9,]+\.[0-9]{2}</td>', html)
+    # Grade counts are whole: the distribution chart writes 1, never 1.0.
+    grades = html[html.index("Grade distribution"):html.index("Team average")]
+    assert re.findall(r'font-size="12">(\d[\d.,]*)</text>', grades) and ".0<" not in grades
+    # One ranking per team: ranks are within a team.
+    assert len(re.findall(r"<h3>Ranking — ", html)) == len({"growth", "performance"})
+
+
+def test_only_scored_kpis_are_drawn_as_bars(reports):
+    html = (reports / "kpi-report-2026-10.en.html").read_text(encoding="utf-8")
+    card = html[html.index('id="E1"'):]
+    chart = card[card.index("Points vs weight"):card.index("Total over periods")]
+    # E1's initiative has no manual score: listed in the table as "no data", not drawn as a zero bar.
+    assert "no data" in card[:card.index("Points vs weight")] and ">initiative<" not in chart
+    assert ">read rate<" in chart
+
+
+def test_every_chart_draws_something(reports, tmp_path):
+    html = (reports / "kpi-report-2026-10.zh.html").read_text(encoding="utf-8")
+    svgs = re.findall(r'<svg class="chart".*?</svg>', html, flags=re.S)
+    assert len(svgs) >= 4
+    for i, svg in enumerate(svgs + ['<svg class="chart" width="420" height="4" role="img"></svg>']):
+        page = tmp_path / f"chart{i}.html"
+        page.write_text(f'<html><body style="margin:0">{svg}</body></html>', encoding="utf-8")
+        screenshot(page, tmp_path / f"chart{i}.png", tmp_path / "profile", size="480,240")  # about a chart's size
+        ink = ink_share(tmp_path / f"chart{i}.png")
+        # The last one is an empty chart: the check must see it as blank (about 0.0007 here; a trend with
+        # one point, the sparest chart, about 0.003).
+        assert (ink > 0.0015) if i < len(svgs) else (ink < 0.0015), (i, ink, svg[:200])
 
 
 def test_chinese_labels_and_csv_export(reports):

@@ -12,6 +12,7 @@ from pipelines.scoring.config import KpiConfigError, load_kpi_config
 from pipelines.scoring.engine import score
 from pipelines.scoring.incentives import bonus_pool, budget_suggestions, profit_share, team_commission
 from pipelines.scoring.inputs import read_inputs
+from pipelines.scoring.labels import label_rows
 from pipelines.scoring.tables import FAILED, SCORED, TABLES, write_table
 from pipelines.step_timings import timed
 
@@ -54,6 +55,7 @@ def _score_into(build_path: Path, kpi_config: Path, state_dir: Path) -> tuple[li
                           "incentive_bonus_pool": bonus_pool(inputs, config.incentives),
                           "incentive_profit_share": profit_share(inputs, config.incentives),
                           "incentive_team_commission": team_commission(inputs, config.incentives),
+                          "kpi_labels": label_rows(config, inputs.employees),
                           "budget_suggestions": budget_suggestions(inputs, inputs.channel_monthly)}
                 closing.settle(store, inputs.periods(), inputs.as_of, config.close_day, tables)
             failure = None

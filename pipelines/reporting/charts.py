@@ -5,8 +5,9 @@ from __future__ import annotations
 from html import escape
 
 
-def bars(items: list[tuple[str, float]], width: int = 420, bar_height: int = 22, color: str = "#4c78a8") -> str:
-    """Horizontal bars with their labels and values."""
+def bars(items: list[tuple[str, float]], width: int = 420, bar_height: int = 22, color: str = "#4c78a8",
+         digits: int = 1) -> str:
+    """Horizontal bars with their labels and values (`digits` after the point: 0 for counts)."""
     top = max((v for _, v in items), default=0) or 1
     height = bar_height * len(items) + 4
     parts = [f'<svg class="chart" width="{width}" height="{height}" role="img">']
@@ -15,7 +16,7 @@ def bars(items: list[tuple[str, float]], width: int = 420, bar_height: int = 22,
         length = (width - 190) * max(value, 0) / top
         parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(label)}</text>'
                      f'<rect x="130" y="{y + 3}" width="{length:.1f}" height="{bar_height - 8}" fill="{color}"/>'
-                     f'<text x="{134 + length:.1f}" y="{y + 15}" font-size="12">{value:,.1f}</text>')
+                     f'<text x="{134 + length:.1f}" y="{y + 15}" font-size="12">{value:,.{digits}f}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -1,4 +1,5 @@
-"""Report labels in English and Chinese."""
+"""Report labels in English and Chinese: headings, categories, statuses, grades, flags and the card's note.
+Role and KPI names come from kpi.yml through marts.kpi_labels."""
 
 from pipelines.scoring.flags import FLAGS
 
@@ -6,25 +7,52 @@ LABELS = {
     "en": {
         "title": "Team KPI report", "generated": "Data as of", "overview": "Team overview",
         "grades": "Grade distribution", "ranking": "Ranking", "trend": "Team average over periods",
-        "campaigns": "Top campaigns this period", "person": "Scorecard", "rank": "Rank", "name": "Name",
+        "campaigns": "Top campaigns this period", "person": "Scorecard", "rank": "Rank in team", "name": "Name",
         "role": "Role", "team": "Team", "total": "Total", "grade": "Grade", "flags": "Flags", "kpi": "KPI",
         "category": "Category", "weight": "Weight", "target": "Target", "actual": "Actual",
         "achievement": "Achievement", "points": "Points", "status": "Status", "how": "How it was computed",
-        "points_vs_weight": "Points vs weight", "own_trend": "Total over periods", "campaign": "Campaign",
-        "channel": "Channel", "spend": "Spend", "leads": "Leads", "cpl": "CPL", "note": "Note",
-        "blocked": "Not scored: broken tracking covers this period", "no_cards": "No scorecards for this period.",
-        **{f.name: f.label_en for f in FLAGS},
+        "points_vs_weight": "Points vs weight (scored KPIs)", "own_trend": "Total over periods",
+        "campaign": "Campaign", "channel": "Channel", "spend": "Spend", "leads": "Leads", "cpl": "CPL", "note": "Note",
+        "no_cards": "No scorecards for this period.", "no_team": "(no team)",
+        "provisional": "provisional: scored again every night until {date}",
+        "final": "final: closed on {date}, later data does not change it",
+        "renormalized": "weights re-normalized over the {weight:g}% scored; left out: ",
+        "extra": "extra points ", "swapped": "swapped in", "own_weights": "own weights",
+        "card_blocked": "Not scored: broken tracking touches every KPI of this card",
+        "card_no_data": "Not scored: no KPI has data for this period",
     },
     "zh": {
         "title": "团队绩效报告", "generated": "数据截至", "overview": "团队概览", "grades": "等级分布",
         "ranking": "排名", "trend": "团队平均分趋势", "campaigns": "本期主要广告活动", "person": "个人绩效卡",
-        "rank": "排名", "name": "姓名", "role": "岗位", "team": "团队", "total": "总分", "grade": "等级",
+        "rank": "团队排名", "name": "姓名", "role": "岗位", "team": "团队", "total": "总分", "grade": "等级",
         "flags": "提示", "kpi": "指标", "category": "类别", "weight": "权重", "target": "目标", "actual": "实际",
         "achievement": "达成率", "points": "得分", "status": "状态", "how": "计算方法",
-        "points_vs_weight": "得分与权重", "own_trend": "总分趋势", "campaign": "广告活动", "channel": "渠道",
+        "points_vs_weight": "得分与权重（已评分指标）", "own_trend": "总分趋势", "campaign": "广告活动", "channel": "渠道",
         "spend": "花费", "leads": "线索", "cpl": "线索成本", "note": "说明",
-        "blocked": "未评分：本期追踪数据有误", "no_cards": "本期没有绩效卡。",
-        **{f.name: f.label_zh for f in FLAGS},
+        "no_cards": "本期没有绩效卡。", "no_team": "（未分组）",
+        "provisional": "暂定：{date} 前每晚重新计算", "final": "已定稿：{date} 关闭，之后的数据不再改变",
+        "renormalized": "权重按已评分的 {weight:g}% 重新归一；未计入：", "extra": "加分 ",
+        "swapped": "替换指标", "own_weights": "个人权重",
+        "card_blocked": "未评分：追踪数据问题影响本卡全部指标", "card_no_data": "未评分：本期没有任何指标的数据",
     },
 }
-GRADE_NAMES = {"zh": {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}}
+for flag in FLAGS:
+    LABELS["en"][flag.name], LABELS["zh"][flag.name] = flag.label_en, flag.label_zh
+
+# Values of the scoring tables, by column; a value without a translation is shown as it is.
+VALUES = {
+    "zh": {
+        "category": {"result": "结果", "process": "过程", "behaviour": "行为", "behavior": "行为", "capability": "能力"},
+        "data_status": {"scored": "已评分", "no_data": "无数据", "excused": "免考", "not_due": "非本期考核",
+                        "blocked": "追踪数据有误"},
+        "grade": {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"},
+    },
+    "en": {
+        "data_status": {"scored": "scored", "no_data": "no data", "excused": "excused", "not_due": "not due",
+                        "blocked": "broken tracking"},
+    },
+}
+
+
+def value_label(lang: str, column: str, value) -> str:
+    return VALUES.get(lang, {}).get(column, {}).get(value, value) if value is not None else ""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from pipelines import warehouse
 from pipelines.reporting import charts
-from pipelines.reporting.labels import GRADE_NAMES, LABELS
+from pipelines.reporting.formatting import in_unit, money, number, percent
+from pipelines.reporting.labels import LABELS, value_label
 from pipelines.scoring import flags
 from pipelines.scoring.periods import parse
 
@@ -18,7 +20,7 @@ h1{margin-bottom:0}h2{border-bottom:2px solid #2f5d8c;padding-bottom:4px;margin-
 table{border-collapse:collapse;margin:0.5em 0 1em;font-size:13px}th,td{border:1px solid #ccd;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#eef2f7}td.num{text-align:right}.grade-fail{color:#b00020;font-weight:bold}.grade-excellent{color:#1b7a33;font-weight:bold}
 .card{border:1px solid #ccd;border-radius:6px;padding:0.5em 1.2em;margin:1.5em 0}.note{color:#555;font-size:13px}
-.flags{color:#8a4b00}.charts{display:flex;flex-wrap:wrap;gap:2em}.chart text{font-family:inherit}
+.flags{color:#8a4b00}.formula{color:#555;font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:2em}.chart text{font-family:inherit}
 """
 
 
@@ -27,8 +29,9 @@ def e(value) -> str:
     return escape("" if value is None else str(value))
 
 
-def num(value, digits: int = 2) -> str:
-    return "" if value is None else f"{value:,.{digits}f}"
+def d(value) -> str:
+    """User data (names, teams, campaigns, reasons): escaped, and marked so the language check skips it."""
+    return f'<span class="data">{e(value)}</span>'
 
 
 def latest_period(con, period_type: str = "month") -> str | None:
@@ -36,61 +39,109 @@ def latest_period(con, period_type: str = "month") -> str | None:
                        [period_type]).fetchall()[0][0]
 
 
+@dataclass
+class Page:
+    """What every part of one report reads: the language, the currency and the names from kpi.yml."""
+    lang: str
+    currency: str
+    labels: dict  # (role, kpi or None) → (label, unit)
+
+    @property
+    def t(self) -> dict:
+        return LABELS[self.lang]
+
+    def role(self, role: str) -> str:
+        return self.labels.get((role, None), (role, None))[0]
+
+    def kpi(self, role: str, kpi: str) -> tuple[str, str | None]:
+        return self.labels.get((role, kpi), (kpi, None))
+
+    def value(self, column: str, value) -> str:
+        return value_label(self.lang, column, value)
+
+
 def build_report(con, period: str, lang: str = "en") -> str:
-    t = LABELS[lang]
-    as_of = con.execute("SELECT as_of_date FROM landing.run_settings").fetchall()[0][0]
+    as_of, currency = con.execute("SELECT as_of_date, reporting_currency FROM landing.run_settings").fetchall()[0]
+    label_column = "label_zh" if lang == "zh" else "label_en"
+    labels = {(r, k): (label, unit) for r, k, label, unit in
+              con.execute(f"SELECT role, kpi, {label_column}, unit FROM marts.kpi_labels").fetchall()}
+    page = Page(lang, currency, labels)
+    t = page.t
     cards = warehouse.records(con, """SELECT * FROM marts.employee_scorecards WHERE period = ?
-                           ORDER BY total DESC NULLS LAST, employee_id""", [period])
+                           ORDER BY team NULLS LAST, rank_in_team NULLS LAST, employee_id""", [period])
     html = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f"<title>{e(t['title'])} — {e(period)}</title><style>{STYLE}</style></head><body>",
-            f"<h1>{e(t['title'])} — {e(period)}</h1><p class=\"note\">{e(t['generated'])} {e(as_of)}</p>"]
+            f"<h1>{e(t['title'])} — {e(period)}</h1><p class=\"note\">{e(t['generated'])} {e(as_of)}"
+            f"{_period_status(con, t, period)}</p>"]
     if not cards:
         html.append(f"<p>{e(t['no_cards'])}</p></body></html>")
         return "".join(html)
     period_type = cards[0]["period_type"]
-    html += _overview(con, t, lang, period, period_type, cards)
+    html += _overview(con, page, period, period_type, cards)
     kpis = warehouse.records(con, "SELECT * FROM marts.kpi_scores WHERE period = ? ORDER BY employee_id, weight DESC, kpi", [period])
     trends = warehouse.records(con, """SELECT employee_id, period, total FROM marts.employee_scorecards
                             WHERE period_type = ? AND period <= ? AND total IS NOT NULL ORDER BY period""",
                     [period_type, period])
     for card in cards:
-        html += _person(t, lang, card, [k for k in kpis if k["employee_id"] == card["employee_id"]],
+        html += _person(page, card, [k for k in kpis if k["employee_id"] == card["employee_id"]],
                         [(r["period"], r["total"]) for r in trends if r["employee_id"] == card["employee_id"]][-12:])
     html.append("</body></html>")
     return "".join(html)
 
 
-def _grade(lang, grade) -> str:
-    return GRADE_NAMES.get(lang, {}).get(grade, grade) if grade else ""
+def _period_status(con, t, period) -> str:
+    found = con.execute("SELECT status, close_date, closed_at FROM marts.scoring_periods WHERE period = ?",
+                        [period]).fetchall()
+    if not found:
+        return ""
+    status, close_date, closed_at = found[0]
+    when = closed_at.date() if status == "final" and closed_at else close_date
+    return f" — <b>{e(t[status].format(date=when))}</b>"
 
 
 def _flags(t, card) -> str:
     return ", ".join(t[f] for f in flags.NAMES if card[f])
 
 
-def _overview(con, t, lang, period, period_type, cards) -> list[str]:
+def _grade_cell(page: Page, card) -> str:
+    if card["status"] == "blocked":
+        return e(page.t["card_blocked"])
+    if card["status"] == "no_data":
+        return e(page.t["card_no_data"])
+    return e(page.value("grade", card["grade"]))
+
+
+def _overview(con, page: Page, period, period_type, cards) -> list[str]:
+    t = page.t
     counts = {}
     for c in cards:
-        key = _grade(lang, c["grade"]) if c["grade"] else c["status"]
+        key = page.value("grade", c["grade"]) if c["grade"] else page.value("data_status", c["status"])
         counts[key] = counts.get(key, 0) + 1
     trend = con.execute("""SELECT period, avg(total) FROM marts.employee_scorecards
                            WHERE period_type = ? AND period <= ? AND total IS NOT NULL
                            GROUP BY period ORDER BY period""", [period_type, period]).fetchall()[-12:]
     out = [f"<h2>{e(t['overview'])}</h2><div class=\"charts\"><div><h3>{e(t['grades'])}</h3>",
-           charts.bars(list(counts.items())), f"</div><div><h3>{e(t['trend'])}</h3>", charts.line(trend), "</div></div>",
-           f"<h3>{e(t['ranking'])}</h3><table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
-           ("rank", "name", "role", "team", "total", "grade", "flags")) + "</tr>"]
+           charts.bars(list(counts.items()), digits=0), f"</div><div><h3>{e(t['trend'])}</h3>", charts.line(trend),
+           "</div></div>"]
+    teams = {}
     for c in cards:
-        out.append(f"<tr><td class=\"num\">{e(c['rank_in_team'])}</td><td>{e(c['name'])} ({e(c['employee_id'])})</td>"
-                   f"<td>{e(c['role'])}</td><td>{e(c['team'])}</td><td class=\"num\">{num(c['total'], 1)}</td>"
-                   f"<td class=\"grade-{e(c['grade'])}\">{e(t['blocked'] if c['status'] == 'blocked' else _grade(lang, c['grade']))}</td>"
-                   f"<td class=\"flags\">{e(_flags(t, c))}</td></tr>")
-    out.append("</table>")
-    out += _campaigns(con, t, period)
+        teams.setdefault(c["team"], []).append(c)
+    for team, members in teams.items():  # ranks are within a team: one table per team
+        name = d(team) if team else e(t["no_team"])
+        out.append(f"<h3>{e(t['ranking'])} — {name}</h3><table><tr>" + "".join(
+            f"<th>{e(t[h])}</th>" for h in ("rank", "name", "role", "total", "grade", "flags")) + "</tr>")
+        for c in members:
+            out.append(f"<tr><td class=\"num\">{e(c['rank_in_team'])}</td><td>{d(c['name'])} ({d(c['employee_id'])})</td>"
+                       f"<td>{e(page.role(c['role']))}</td><td class=\"num\">{number(c['total'], 1)}</td>"
+                       f"<td class=\"grade-{e(c['grade'])}\">{_grade_cell(page, c)}</td>"
+                       f"<td class=\"flags\">{e(_flags(t, c))}</td></tr>")
+        out.append("</table>")
+    out += _campaigns(con, page, period)
     return out
 
 
-def _campaigns(con, t, period) -> list[str]:
+def _campaigns(con, page: Page, period) -> list[str]:
+    t = page.t
     span = parse(period)
     rows = con.execute("""SELECT campaign, channel, sum(spend), sum(leads), sum(spend) / nullif(sum(leads), 0)
                           FROM marts.fct_channel_monthly WHERE month BETWEEN ? AND ? AND spend > 0
@@ -98,36 +149,61 @@ def _campaigns(con, t, period) -> list[str]:
                        [span.start, span.end]).fetchall()
     out = [f"<h3>{e(t['campaigns'])}</h3><table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
            ("campaign", "channel", "spend", "leads", "cpl")) + "</tr>"]
-    out += [f"<tr><td>{e(c)}</td><td>{e(ch)}</td><td class=\"num\">{num(s)}</td><td class=\"num\">{e(l)}</td>"
-            f"<td class=\"num\">{num(cpl)}</td></tr>" for c, ch, s, l, cpl in rows]
+    out += [f"<tr><td class=\"data\">{e(c)}</td><td class=\"data\">{e(ch)}</td>"
+            f"<td class=\"num\">{e(money(s, page.currency))}</td><td class=\"num\">{number(l, 0)}</td>"
+            f"<td class=\"num\">{e(money(cpl, page.currency))}</td></tr>" for c, ch, s, l, cpl in rows]
     out.append("</table>")
     return out
 
 
-def _person(t, lang, card, kpis, trend) -> list[str]:
-    out = [f"<div class=\"card\" id=\"{e(card['employee_id'])}\"><h2>{e(t['person'])}: {e(card['name'])} "
-           f"({e(card['employee_id'])}) — {e(card['role'])}</h2>"]
-    if card["status"] == "blocked":
-        out.append(f"<p><b>{e(t['blocked'])}</b></p>")
-    out.append(f"<p>{e(t['total'])}: <b>{num(card['total'], 1)}</b> — {e(t['grade'])}: "
-               f"<b class=\"grade-{e(card['grade'])}\">{e(_grade(lang, card['grade']))}</b> — {e(t['rank'])}: "
-               f"{e(card['rank_in_team'])} <span class=\"flags\">{e(_flags(t, card))}</span></p>")
-    if card["note"]:
-        out.append(f"<p class=\"note\">{e(t['note'])}: {e(card['note'])}</p>")
+def _person(page: Page, card, kpis, trend) -> list[str]:
+    t = page.t
+    out = [f"<div class=\"card\" id=\"{e(card['employee_id'])}\"><h2>{e(t['person'])}: {d(card['name'])} "
+           f"({d(card['employee_id'])}) — {e(page.role(card['role']))}</h2>",
+           f"<p>{e(t['total'])}: <b>{number(card['total'], 1)}</b> — {e(t['grade'])}: "
+           f"<b class=\"grade-{e(card['grade'])}\">{_grade_cell(page, card)}</b> — {e(t['rank'])}: "
+           f"{e(card['rank_in_team'])} <span class=\"flags\">{e(_flags(t, card))}</span></p>"]
+    note = _note(page, card, kpis)
+    if note:
+        out.append(f"<p class=\"note\">{e(t['note'])}: {note}</p>")
     out.append("<table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
                ("kpi", "category", "weight", "target", "actual", "achievement", "points", "status", "how")) + "</tr>")
     for k in kpis:
-        out.append(f"<tr><td>{e(k['kpi'])}</td><td>{e(k['category'])}</td><td class=\"num\">{k['weight']:g}%</td>"
-                   f"<td class=\"num\">{'' if k['target'] is None else format(k['target'], 'g')}</td><td class=\"num\">{num(k['actual'], 4)}</td>"
-                   f"<td class=\"num\">{num(k['achievement'], 3)}</td><td class=\"num\">{num(k['weighted_points'], 1)}</td>"
-                   f"<td>{e(k['data_status'])}{': ' + e(k['excuse_reason']) if k['excused'] else ''}"
-                   f"{'; ' + e(k['calibration']) if k['calibration'] else ''}</td>"
-                   f"<td class=\"note\">{e(k['formula'])}</td></tr>")
+        label, unit = page.kpi(card["role"], k["kpi"])
+        out.append(f"<tr><td>{e(label)}</td><td>{e(page.value('category', k['category']))}</td>"
+                   f"<td class=\"num\">{k['weight']:g}%</td><td class=\"num\">{e(in_unit(k['target'], unit, page.currency))}</td>"
+                   f"<td class=\"num\">{e(in_unit(k['actual'], unit, page.currency))}</td>"
+                   f"<td class=\"num\">{percent(k['achievement'])}</td><td class=\"num\">{number(k['weighted_points'], 1)}</td>"
+                   f"<td>{_status(page, k)}</td><td class=\"formula\" lang=\"en\">{e(k['formula'])}</td></tr>")
+    scored = [k for k in kpis if k["data_status"] == "scored"]  # an excused KPI is not a zero bar
     out.append("</table><div class=\"charts\">")
-    out.append(f"<div><h3>{e(t['points_vs_weight'])}</h3>"
-               + charts.paired_bars([(k["kpi"], k["weighted_points"] or 0, k["weight"]) for k in kpis]) + "</div>")
+    if scored:
+        out.append(f"<div><h3>{e(t['points_vs_weight'])}</h3>" + charts.paired_bars(
+            [(page.kpi(card["role"], k["kpi"])[0], k["weighted_points"], k["weight"]) for k in scored]) + "</div>")
     out.append(f"<div><h3>{e(t['own_trend'])}</h3>{charts.line(trend)}</div></div></div>")
     return out
+
+
+def _status(page: Page, k) -> str:
+    text = e(page.value("data_status", k["data_status"]))
+    if k["excused"] and k["excuse_reason"]:
+        text += f": {d(k['excuse_reason'])}"
+    if k["calibration"]:
+        text += f"; {e(page.t[k['calibration']])}: {d(k['calibration_reason'])}"
+    return text
+
+
+def _note(page: Page, card, kpis) -> str:
+    """The card's note in the page's language, from the KPI rows (the table's `note` is English)."""
+    t, parts = page.t, []
+    left_out = [k for k in kpis if k["data_status"] != "scored"]
+    if left_out and card["total"] is not None:
+        parts.append(e(t["renormalized"].format(weight=card["weight_scored"])) + ", ".join(
+            f"{e(page.kpi(card['role'], k['kpi'])[0])} ({e(page.value('data_status', k['data_status']))})"
+            for k in left_out))
+    if card["extra_reasons"]:
+        parts.append(e(t["extra"]) + d(card["extra_reasons"]))
+    return "; ".join(parts)
 
 
 def write_csv(con, period: str, path: Path) -> None:

@@ -14,7 +14,10 @@ from pathlib import Path
 from pipelines.scoring import flags
 from pipelines.scoring.periods import PATTERN as PERIOD_PATTERN
 from pipelines.scoring.periods import PERIOD_TYPES
-from pipelines.scoring.metrics import CHANNEL, CONTENT, MANUAL, SOCIAL, metric
+from pipelines.scoring.metrics import CHANNEL, CONTENT, COUNT, MANUAL, MONEY, NUMBER, PERCENT, SOCIAL, metric
+
+UNITS = (MONEY, PERCENT, COUNT, NUMBER)
+SWAPPED, OWN_WEIGHTS = "swapped", "own_weights"
 from pipelines.scoring.rules import BANDS, HIGHER, LINEAR, LOWER, THRESHOLD, Band
 from pipelines.yaml_lines import LocatedYaml
 
@@ -49,7 +52,15 @@ class Kpi:
     cap: float = 1.2
     bands: tuple[Band, ...] = ()
     parts: tuple[Part, ...] = ()
-    calibration: str | None = None  # why this person's KPI differs from the role's (a swap, own weights)
+    calibration: str | None = None  # SWAPPED or OWN_WEIGHTS: this person's KPI differs from the role's …
+    calibration_reason: str | None = None  # … for this reason, on record
+    name_zh: str = ""  # the Chinese report's label; default: the metric's Chinese name
+    unit: str = NUMBER  # how the report shows target and actual
+
+    def label(self, lang: str) -> str:
+        if lang == "zh":
+            return self.name_zh or (metric(self.metric).name_zh if metric(self.metric) else "") or self.id
+        return self.id.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -164,12 +175,13 @@ class KpiConfig:
                 raise KpiConfigError(f"{override.where}: weights for {employee_id} name {', '.join(sorted(override.weights))}"
                                      f", but the role's KPIs for {period} are {', '.join(sorted(k.id for k in kpis))}; "
                                      "add a weight_overrides entry for the role's new version")
-            kpis = tuple(replace(k, weight=float(override.weights[k.id]), calibration=f"own weight "
-                                 f"{override.weights[k.id]:g} (role {k.weight:g}): {override.reason}") for k in kpis)
+            kpis = tuple(replace(k, weight=float(override.weights[k.id]), calibration=OWN_WEIGHTS,
+                                 calibration_reason=override.reason) for k in kpis)
         for swap in self.swaps:
             if swap.employee_id == employee_id and swap.period == period:
                 kpis = tuple(replace(swap.kpi, weight=k.weight, category=swap.kpi.category or k.category,
-                                     calibration=f"in place of {k.id}: {swap.reason}") if k.id == swap.replace else k
+                                     calibration=SWAPPED, calibration_reason=f"{swap.reason} (in place of {k.id})")
+                             if k.id == swap.replace else k
                              for k in kpis)
         return kpis
 
@@ -381,8 +393,14 @@ class _Parser:
         bands = tuple(Band(float(b["min"]), float(b["share"])) for b in spec.get("bands") or [])
         if rule == BANDS and not bands:
             self.fail(path + ("rule",), f"KPI '{kpi_id}': rule 'bands' needs a bands list of {{min, share}}")
+        unit = spec.get("unit", found.unit if not parts else PERCENT)
+        if unit not in UNITS:
+            self.fail(path + ("unit",), f"KPI '{kpi_id}': unit '{unit}' is not one of {', '.join(UNITS)}")
+        name_zh = spec.get("name_zh", "")
+        if not isinstance(name_zh, str):
+            self.fail(path + ("name_zh",), f"KPI '{kpi_id}': name_zh {name_zh!r} is not text")
         return Kpi(kpi_id, name, scope, target, float(weight), self.get(spec, "category", path, str),
-                   direction, period, rule, float(spec.get("cap", cap)), bands, parts)
+                   direction, period, rule, float(spec.get("cap", cap)), bands, parts, name_zh=name_zh, unit=unit)
 
     def metric_for(self, path: tuple, kpi_id: str, scope: str, name: str):
         found = metric(name)

@@ -69,7 +69,7 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issue
         "kpi": kpi.id, "metric": kpi.metric, "scope": kpi.scope, "category": kpi.category, "rule": kpi.rule,
         "direction": kpi.direction, "weight": kpi.weight, "target": target, "actual": None, "achievement": None,
         "points": None, "weighted_points": None, "data_status": SCORED, "excused": False, "excuse_reason": None,
-        "calibration": kpi.calibration, "formula": "",
+        "calibration": kpi.calibration, "calibration_reason": kpi.calibration_reason, "formula": "",
     }
     excusal = config.excusal_for(kpi.id, employee.employee_id, employee.team, period.label)
     issue = _blocking_issue(inputs, employee, kpi, issues)
@@ -232,7 +232,8 @@ def _card(inputs, config, employee, period, effective_from, rows) -> dict:
         "period": period.label, "period_type": period.type, "period_start": period.start,
         "employee_id": employee.employee_id, "name": employee.name, "role": employee.role, "team": employee.team,
         "config_version": effective_from, "status": SCORED, "kpis_scored": 0, "kpis_without_data": 0,
-        "weight_scored": 0.0, "raw_total": None, "team_coefficient": 1.0, "extra_points": 0.0, "total": None,
+        "weight_scored": 0.0, "raw_total": None, "team_coefficient": 1.0, "extra_points": 0.0, "extra_reasons": None,
+        "total": None,
         "grade": None, "rank_in_team": None, "rank_in_role": None, "note": "",
     }
     if rows and all(r["data_status"] == BLOCKED for r in rows):
@@ -253,7 +254,8 @@ def _card(inputs, config, employee, period, effective_from, rows) -> dict:
         left_out = [f"{r['kpi']} ({_why_left_out(r)})" for r in rows if r["data_status"] != SCORED]
         notes.append(f"weights re-normalized over {card['weight_scored']:g}%: left out {', '.join(left_out)}")
     notes += [f"extra points {v:g}: {reason}" for v, reason in extra]
-    card.update(raw_total=raw, team_coefficient=coefficient, extra_points=sum(v for v, _ in extra), total=total,
+    card.update(raw_total=raw, team_coefficient=coefficient, extra_points=sum(v for v, _ in extra),
+                extra_reasons="; ".join(f"{v:g}: {reason}" for v, reason in extra) or None, total=total,
                 grade=rules.grade(total, config.grades), note="; ".join(notes))
     return card
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CHANNEL, CONTENT, SOCIAL, MANUAL = "channel", "content", "social", "manual"
+# How a value reads: MONEY in the reporting currency, PERCENT for shares and rates, COUNT whole, NUMBER as is.
+MONEY, PERCENT, COUNT, NUMBER = "money", "percent", "count", "number"
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,8 @@ class Metric:
     source: str  # channel (marts.fct_channel_monthly), content, social, manual
     direction: str = "higher"
     description: str = ""
+    unit: str = NUMBER
+    name_zh: str = ""
 
 
 _ADDITIVE = ["spend", "impressions", "clicks", "sessions", "leads", "online_leads", "converted_leads", "orders",
@@ -25,18 +29,39 @@ RATIOS = {
     "online_lead_share": ("online_leads", "leads"),
 }
 LOWER_IS_BETTER = {"cpc", "cpl", "cac", "spend"}
+UNITS = {"spend": MONEY, "revenue": MONEY, "returning_revenue": MONEY, "cpc": MONEY, "cpl": MONEY, "cac": MONEY,
+         "roi": NUMBER, "roas": NUMBER, **{m: COUNT for m in _ADDITIVE if m not in ("spend", "revenue", "returning_revenue")}}
+NAMES_ZH = {
+    "spend": "花费", "impressions": "展示量", "clicks": "点击量", "sessions": "访问量", "leads": "线索数",
+    "online_leads": "线上线索数", "converted_leads": "转化线索数", "orders": "订单数", "new_customers": "新客户数",
+    "revenue": "销售额", "returning_revenue": "复购销售额", "ctr": "点击率", "cpc": "单次点击成本", "cpl": "线索成本",
+    "cac": "获客成本", "session_to_lead_rate": "访问转线索率", "lead_to_customer_rate": "线索成交率", "roas": "广告支出回报率",
+    "roi": "投资回报率", "returning_revenue_share": "复购销售额占比", "online_lead_share": "线上线索占比",
+    "read_rate": "阅读率", "original_share": "原创占比", "content_output_per_week": "每周内容产出",
+    "interaction_rate": "互动率", "follower_growth_rate": "粉丝增长率", "new_followers": "新增粉丝",
+}
+
+
+def _channel(name: str, description: str) -> Metric:
+    return Metric(CHANNEL, "lower" if name in LOWER_IS_BETTER else "higher", description, UNITS.get(name, PERCENT),
+                  NAMES_ZH[name])
+
 
 METRICS: dict[str, Metric] = {
-    **{m: Metric(CHANNEL, "lower" if m in LOWER_IS_BETTER else "higher", f"sum of {m} in marts.fct_channel_monthly")
-       for m in _ADDITIVE},
-    **{m: Metric(CHANNEL, "lower" if m in LOWER_IS_BETTER else "higher", f"{n} / {d} over the scope")
-       for m, (n, d) in RATIOS.items()},
-    "read_rate": Metric(CONTENT, description="average read rate of the person's items (marts.fct_content_items)"),
-    "original_share": Metric(CONTENT, description="original items / items published"),
-    "content_output_per_week": Metric(CONTENT, description="items published / weeks in the period"),
-    "interaction_rate": Metric(CONTENT, description="(likes + comments + shares) / reads"),
-    "follower_growth_rate": Metric(SOCIAL, description="net new followers / followers at the period start"),
-    "new_followers": Metric(SOCIAL, description="followers gained in the period"),
+    **{m: _channel(m, f"sum of {m} in marts.fct_channel_monthly") for m in _ADDITIVE},
+    **{m: _channel(m, f"{n} / {d} over the scope") for m, (n, d) in RATIOS.items()},
+    "read_rate": Metric(CONTENT, description="average read rate of the person's items (marts.fct_content_items)",
+                        unit=PERCENT, name_zh=NAMES_ZH["read_rate"]),
+    "original_share": Metric(CONTENT, description="original items / items published", unit=PERCENT,
+                             name_zh=NAMES_ZH["original_share"]),
+    "content_output_per_week": Metric(CONTENT, description="items published / weeks in the period",
+                                      name_zh=NAMES_ZH["content_output_per_week"]),
+    "interaction_rate": Metric(CONTENT, description="(likes + comments + shares) / reads", unit=PERCENT,
+                               name_zh=NAMES_ZH["interaction_rate"]),
+    "follower_growth_rate": Metric(SOCIAL, description="net new followers / followers at the period start",
+                                   unit=PERCENT, name_zh=NAMES_ZH["follower_growth_rate"]),
+    "new_followers": Metric(SOCIAL, description="followers gained in the period", unit=COUNT,
+                            name_zh=NAMES_ZH["new_followers"]),
 }
 
 

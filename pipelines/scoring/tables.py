@@ -14,13 +14,13 @@ KPI_SCORES = {
     "scope": "VARCHAR", "category": "VARCHAR", "rule": "VARCHAR", "direction": "VARCHAR", "weight": "DOUBLE",
     "target": "DOUBLE", "actual": "DOUBLE", "achievement": "DOUBLE", "points": "DOUBLE",
     "weighted_points": "DOUBLE", "data_status": "VARCHAR", "excused": "BOOLEAN", "excuse_reason": "VARCHAR",
-    "calibration": "VARCHAR", "formula": "VARCHAR",
+    "calibration": "VARCHAR", "calibration_reason": "VARCHAR", "formula": "VARCHAR",
 }
 EMPLOYEE_SCORECARDS = {
     **PERIOD, "employee_id": "VARCHAR",
     "name": "VARCHAR", "role": "VARCHAR", "team": "VARCHAR", "config_version": "DATE", "status": "VARCHAR",
     "kpis_scored": "INTEGER", "kpis_without_data": "INTEGER", "weight_scored": "DOUBLE", "raw_total": "DOUBLE",
-    "team_coefficient": "DOUBLE", "extra_points": "DOUBLE", "total": "DOUBLE", "grade": "VARCHAR",
+    "team_coefficient": "DOUBLE", "extra_points": "DOUBLE", "extra_reasons": "VARCHAR", "total": "DOUBLE", "grade": "VARCHAR",
     "rank_in_team": "INTEGER", "rank_in_role": "INTEGER", "months_below_pass": "INTEGER",
     **{name: "BOOLEAN" for name in flags.NAMES}, "note": "VARCHAR",
 }
@@ -36,6 +36,7 @@ SCORING_PERIODS = {
 }
 PERIOD_EVENTS = {"period": "VARCHAR", "action": "VARCHAR", "recorded_at": "TIMESTAMPTZ", "recorded_by": "VARCHAR",
                  "reason": "VARCHAR"}
+KPI_LABELS = {"role": "VARCHAR", "kpi": "VARCHAR", "label_en": "VARCHAR", "label_zh": "VARCHAR", "unit": "VARCHAR"}
 SCORING_STATUS = {"as_of_date": "DATE", "status": "VARCHAR", "message": "VARCHAR"}
 SCORED, FAILED = "scored", "failed"
 
@@ -54,6 +55,8 @@ TABLES = {
                                          "it and the last reopening's reason."),
     "scoring_period_events": (PERIOD_EVENTS, "Every close and reopen of a period, with who and why: the record HR "
                                              "keeps."),
+    "kpi_labels": (KPI_LABELS, "The report's names of roles and KPIs in English and Chinese, and how a KPI's values "
+                               "read (money, percent, count, number), from kpi.yml."),
     "scoring_status": (SCORING_STATUS, "Whether tonight's scoring ran: when it failed, the other scoring tables are "
                                        "empty and the marketing marts are still published."),
 }
