@@ -86,6 +86,9 @@ KINDS: dict[str, Kind] = {
         Kind("ownership", _cols(
             "employee_id:text!", "scope:text!", "value:text!", "share:decimal",
         ), "Which channels, campaigns, content authors or teams a person answers for."),
+        Kind("targets", _cols(
+            "employee_id:text!", "kpi:text!", "target:decimal!", "effective_from:date!", "reason",
+        ), "Per-person KPI targets from a date, kept by the lead in a spreadsheet (override kpi.yml's)."),
         Kind("manual_scores", _cols(
             "period:text!", "employee_id:text!", "kpi:text!", "value:decimal!", "reason",
         ), "Scores entered by a lead: behaviour ratings, adopted proposals, special contributions."),

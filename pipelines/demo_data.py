@@ -326,8 +326,23 @@ def _write_team_and_social(out_dir, rng, dates, campaigns) -> dict[str, int]:
     _write_csv(out_dir / "ownership.csv", ["employee_id", "scope", "value", "share"], ownership)
     manual = _manual_scores(rng, dates)
     _write_csv(out_dir / "manual_scores.csv", ["period", "employee_id", "kpi", "value", "reason"], manual)
+    targets = [(e, kpi, target, f"{dates[0]:%Y-01-01}", "sized to this business's volume")
+               for e, kpi, target in DEMO_TARGETS]
+    _write_csv(out_dir / "targets.csv", ["employee_id", "kpi", "target", "effective_from", "reason"], targets)
     return {"roster": len(roster), "social_accounts": len(social_rows), "content": len(content_rows),
-            "ownership": len(ownership), "manual_scores": len(manual)}
+            "ownership": len(ownership), "manual_scores": len(manual), "targets": len(targets)}
+
+
+# kpi.yml's absolute targets (leads, sales, sessions) are the documents'; a lead sizes them to the
+# business in targets.csv. These fit the demo organisation, so its grades spread as a real team's do.
+DEMO_TARGETS = [
+    ("E03", "follower_growth", 0.045), ("E04", "follower_growth", 0.02),
+    ("E06", "campaign_leads", 20), ("E06", "campaign_roi", 1.5), ("E07", "roi", 1.5), ("E08", "roi", 2),
+    ("E09", "organic_sessions", 4500), ("E09", "organic_leads", 100),
+    ("E10", "sales", 3000), ("E10", "promotion_leads", 60), ("E10", "web_promotion_clicks", 1000),
+    ("E11", "sales", 3000), ("E11", "promotion_leads", 60), ("E11", "web_promotion_clicks", 1000),
+    ("E12", "returning_revenue_share", 0.15),
+]
 
 
 # What a lead enters by hand each month: (employees, kpi, low, high); ratings are anchored levels 1-5.

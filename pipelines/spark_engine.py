@@ -19,7 +19,8 @@ from pipelines.settings import PROJECT_ROOT, Settings
 
 # What the Python steps and the published file need from the Spark build, besides every mart.
 COPIED_SCHEMAS = ("marts", "reference")
-COPIED_RELATIONS = ("staging.stg_landing__ownerships", "staging.stg_landing__manual_scores")
+COPIED_RELATIONS = ("staging.stg_landing__ownerships", "staging.stg_landing__manual_scores",
+                    "staging.stg_landing__targets")
 SPARK_CONFIG = PROJECT_ROOT / "dbt_project" / "profiles.yml"
 
 

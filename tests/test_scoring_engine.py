@@ -173,10 +173,14 @@ def owning(data: Inputs, channels: dict[str, str]) -> Inputs:
     return data
 
 
+# Grade a card on whatever scored, however little: to see per-KPI blocking alone.
+ANY_SHARE = CONFIG.replace("team_coefficient: true", "team_coefficient: true\nmin_scored_share: 0") + EXCUSAL
+
+
 def test_an_error_tracking_issue_blocks_only_the_kpis_whose_numbers_it_touches(tmp_path):
     data = owning(inputs(), {"A": "google", "B": "bing"})
     data.error_issues = [GOOGLE_DROP]
-    cards, rows = scored(tmp_path, data=data)
+    cards, rows = scored(tmp_path, text=ANY_SHARE, data=data)
     status = {(r["period"], r["employee_id"], r["kpi"]): r["data_status"] for r in rows}
     # A owns google: CPL and leads are blocked in February and Q1 (the issue's days fall in February);
     # the manual report KPI does not read tracked traffic and scores.
@@ -194,11 +198,24 @@ def test_an_error_tracking_issue_blocks_only_the_kpis_whose_numbers_it_touches(t
 def test_an_issue_without_a_channel_touches_every_channel_kpi(tmp_path):
     data = owning(inputs(), {"A": "google", "B": "bing"})
     data.error_issues = [{**GOOGLE_DROP, "channel": None, "check_name": "unattributed_lead_share"}]
-    cards, rows = scored(tmp_path, data=data)
+    cards, rows = scored(tmp_path, text=ANY_SHARE, data=data)
     blocked = {(r["employee_id"], r["kpi"]) for r in rows if r["period"] == "2026-02" and r["data_status"] == "blocked"}
     assert blocked == {("A", "cpl"), ("A", "leads"), ("B", "cpl")}  # B's leads KPI is excused in February
     # B's February: report late (0 points) is all that is left → 0; a card is blocked only when every KPI is.
     assert cards[("2026-02", "B")]["total"] == approx(0.0)
+
+
+def test_a_card_with_less_than_half_its_due_weight_scored_is_not_graded(tmp_path):
+    data = owning(inputs(), {"A": "google", "B": "bing"})
+    data.error_issues = [GOOGLE_DROP]
+    cards, _ = scored(tmp_path, data=data)  # the default min_scored_share: 0.5
+    # A's February: CPL (50) and leads (30) blocked, only the report's 20 of 100 due scored: not graded.
+    feb = cards[("2026-02", "A")]
+    assert (feb["status"], feb["total"], feb["grade"]) == ("blocked", None, None)
+    assert feb["note"].startswith("not graded: only 20% of the 100% due could be scored (kpi.yml min_scored_share "
+                                  "50%); left out cpl (not scored: sessions_drop on google")
+    # B's February: leads excused (not due from B), CPL 50 and report 20 scored: 70 of 70 due → graded.
+    assert cards[("2026-02", "B")]["status"] == "scored"
 
 
 def test_a_card_whose_every_kpi_is_touched_is_blocked(tmp_path):
@@ -211,3 +228,31 @@ def test_a_card_whose_every_kpi_is_touched_is_blocked(tmp_path):
     assert cards[("2026-02", "A")]["status"] == "blocked" and cards[("2026-02", "A")]["total"] is None
     assert cards[("2026-02", "A")]["note"].startswith("every KPI is touched by an error-level tracking issue; not scored:")
     assert cards[("2026-02", "B")]["status"] == "scored"
+
+
+def test_a_targets_file_sets_a_persons_target_from_a_date(tmp_path):
+    from pipelines.scoring.config import TargetOverride
+
+    data = inputs()
+    data.targets = (TargetOverride("B", "leads", 80.0, FEB, "/x/targets.csv, line 2"),)
+    cards, rows = scored(tmp_path, data=data)
+    # January keeps the role's 100: B's 80 leads → 0.8 → 24 points, total 64 as before.
+    assert cards[("2026-01", "B")]["total"] == approx(64.0)
+    # From February the target is 80: March's 80 leads → 1.0 → 30; CPL 40; no report → (40 + 30) × 100 / 80.
+    march = next(r for r in rows if r["period"] == "2026-03" and r["employee_id"] == "B" and r["kpi"] == "leads")
+    assert (march["target"], march["points"]) == (80.0, approx(30.0))
+    assert cards[("2026-03", "B")]["total"] == approx(87.5)
+
+
+@pytest.mark.parametrize("target, message", [
+    (("B", "lead", 80.0), "/x/targets.csv, line 2, column 'kpi': 'lead' is not a KPI of B's role sem (cpl, leads, report)"),
+    (("Z", "leads", 80.0), "/x/targets.csv, line 2, column 'employee_id': 'Z' is not in the roster"),
+])
+def test_a_target_for_an_unknown_kpi_or_person_names_its_file_and_line(tmp_path, target, message):
+    from pipelines.scoring.config import TargetOverride
+
+    data = inputs()
+    data.targets = (TargetOverride(*target, FEB, "/x/targets.csv, line 2"),)
+    with pytest.raises(KpiConfigError) as err:
+        scored(tmp_path, data=data)
+    assert str(err.value) == message

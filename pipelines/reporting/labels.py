@@ -18,8 +18,9 @@ LABELS = {
         "final": "final: closed on {date}, later data does not change it",
         "renormalized": "weights re-normalized over the {weight:g}% scored; left out: ",
         "extra": "extra points ", "swapped": "swapped in", "own_weights": "own weights",
-        "card_blocked": "Not scored: broken tracking touches every KPI of this card",
-        "card_no_data": "Not scored: no KPI has data for this period",
+        "card_blocked": "Not graded: broken tracking leaves too little of this card scored",
+        "not_graded": "only {weight:g}% of the weight scored, too little to grade; left out: ",
+        "card_no_data": "Not graded: too few KPIs have data for this period",
     },
     "zh": {
         "title": "团队绩效报告", "generated": "数据截至", "overview": "团队概览", "grades": "等级分布",
@@ -33,7 +34,8 @@ LABELS = {
         "provisional": "暂定：{date} 前每晚重新计算", "final": "已定稿：{date} 关闭，之后的数据不再改变",
         "renormalized": "权重按已评分的 {weight:g}% 重新归一；未计入：", "extra": "加分 ",
         "swapped": "替换指标", "own_weights": "个人权重",
-        "card_blocked": "未评分：追踪数据问题影响本卡全部指标", "card_no_data": "未评分：本期没有任何指标的数据",
+        "card_blocked": "未评级：追踪数据有误，可评分的指标过少", "card_no_data": "未评级：本期可评分的指标数据过少",
+        "not_graded": "仅 {weight:g}% 的权重得以评分，不足以评级；未计入：",
     },
 }
 for flag in FLAGS:

@@ -197,8 +197,9 @@ def _note(page: Page, card, kpis) -> str:
     """The card's note in the page's language, from the KPI rows (the table's `note` is English)."""
     t, parts = page.t, []
     left_out = [k for k in kpis if k["data_status"] != "scored"]
-    if left_out and card["total"] is not None:
-        parts.append(e(t["renormalized"].format(weight=card["weight_scored"])) + ", ".join(
+    if left_out:
+        lead = t["renormalized"] if card["total"] is not None else t["not_graded"]
+        parts.append(e(lead.format(weight=card["weight_scored"])) + ", ".join(
             f"{e(page.kpi(card['role'], k['kpi'])[0])} ({e(page.value('data_status', k['data_status']))})"
             for k in left_out))
     if card["extra_reasons"]:

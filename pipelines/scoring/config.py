@@ -90,6 +90,7 @@ class TargetOverride:
     kpi: str
     target: float
     effective_from: dt.date
+    where: str = ""  # a targets file's "file, line n" (kpi.yml overrides: empty)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class KpiConfig:
     excusals: tuple[Excusal, ...] = ()
     incentives: Incentives = Incentives()
     close_day: int = 5  # a period is final from this day of the month after it ends
+    min_scored_share: float = 0.5  # of the due weight a card must score to be graded
     swaps: tuple[Swap, ...] = ()
     weight_overrides: tuple[WeightOverride, ...] = ()
 
@@ -161,10 +163,12 @@ class KpiConfig:
     def grade_minimum(self, name: str) -> float:
         return next(minimum for minimum, grade in self.grades if grade == name)
 
-    def target_for(self, kpi: Kpi, employee_id: str, day: dt.date) -> float:
-        overrides = [o for o in self.target_overrides
+    def target_for(self, kpi: Kpi, employee_id: str, day: dt.date, sheet: tuple = ()) -> float:
+        """The person's target in force on `day`: the latest override from kpi.yml or the targets file
+        (`sheet`; on the same date the file wins), else the role's."""
+        overrides = [(o.effective_from, i, o) for i, o in enumerate(self.target_overrides + tuple(sheet))
                      if o.employee_id == employee_id and o.kpi == kpi.id and o.effective_from <= day]
-        return max(overrides, key=lambda o: o.effective_from).target if overrides else kpi.target
+        return max(overrides, key=lambda x: x[:2])[2].target if overrides else kpi.target
 
     def kpis_for(self, kpis: tuple[Kpi, ...], employee_id: str, period: str, day: dt.date) -> tuple[Kpi, ...]:
         """The role's KPIs as this person is measured in this period: their own weights, then any swap."""
@@ -224,7 +228,8 @@ class _Parser:
         if not isinstance(data, dict):
             self.fail((), "expected settings as 'key: value' lines")
         known = {"default_cap", "grades", "pass_grade", "over_time", "team_coefficient", "roles",
-                 "target_overrides", "excusals", "incentives", "closing", "kpi_swaps", "weight_overrides"}
+                 "target_overrides", "excusals", "incentives", "closing", "kpi_swaps", "weight_overrides",
+                 "min_scored_share"}
         for key in data:
             if key not in known:
                 self.fail((key,), f"unknown setting (known: {', '.join(sorted(known))})")
@@ -247,10 +252,17 @@ class _Parser:
             excusals=tuple(self.excusal(i, e) for i, e in enumerate(data.get("excusals") or [])),
             incentives=self.incentives(data.get("incentives") or {}),
             close_day=self.close_day(data.get("closing") or {}),
+            min_scored_share=self.share(data, "min_scored_share", 0.5),
             swaps=tuple(self.swap(i, spec, cap) for i, spec in enumerate(data.get("kpi_swaps") or [])),
             weight_overrides=tuple(self.weight_override(i, spec, roles) for i, spec
                                    in enumerate(data.get("weight_overrides") or [])),
         )
+
+    def share(self, data: dict, key: str, default: float) -> float:
+        value = self.get(data, key, (), float, required=False, default=default)
+        if not 0 <= value <= 1:
+            self.fail((key,), f"{value!r} is not a share between 0 and 1 (0.5 = 50%)")
+        return float(value)
 
     def close_day(self, spec: dict) -> int:
         for key in spec:

@@ -27,6 +27,22 @@ def check_roster(inputs: Inputs, config: KpiConfig) -> None:
     for e in inputs.employees:
         if e.role not in config.roles:
             raise KpiConfigError(unknown_role(e, config))
+    _check_targets(inputs, config)
+
+
+def _check_targets(inputs: Inputs, config: KpiConfig) -> None:
+    """A target in a targets file must name a person of the roster and a single-metric KPI of their role."""
+    roles = {e.employee_id: e.role for e in inputs.employees}
+    for t in inputs.targets:
+        if t.employee_id not in roles:
+            raise KpiConfigError(f"{t.where}, column 'employee_id': '{t.employee_id}' is not in the roster")
+        kpis = {k.id: k for v in config.roles[roles[t.employee_id]].versions for k in v.kpis}
+        if t.kpi not in kpis:
+            raise KpiConfigError(f"{t.where}, column 'kpi': '{t.kpi}' is not a KPI of {t.employee_id}'s role "
+                                 f"{roles[t.employee_id]} ({', '.join(sorted(kpis))})")
+        if kpis[t.kpi].parts:
+            raise KpiConfigError(f"{t.where}, column 'kpi': '{t.kpi}' is a mixed KPI; its parts' targets are set in "
+                                 f"{config.path}")
 
 
 def unknown_role(e: Employee, config: KpiConfig) -> str:
@@ -62,7 +78,7 @@ def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None) -> tu
 
 
 def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issues: list[dict]) -> dict:
-    target = config.target_for(kpi, employee.employee_id, period.start)
+    target = config.target_for(kpi, employee.employee_id, period.start, inputs.targets)
     row = {
         "period": period.label, "period_type": period.type, "period_start": period.start,
         "employee_id": employee.employee_id, "name": employee.name, "role": employee.role, "team": employee.team,
@@ -236,14 +252,12 @@ def _card(inputs, config, employee, period, effective_from, rows) -> dict:
         "total": None,
         "grade": None, "rank_in_team": None, "rank_in_role": None, "note": "",
     }
-    if rows and all(r["data_status"] == BLOCKED for r in rows):
-        card.update(status=BLOCKED, note=f"every KPI is touched by an error-level tracking issue; {rows[0]['formula']}")
-        return card
     scored = [r for r in rows if r["data_status"] == SCORED]
     missing = [r["kpi"] for r in rows if r["data_status"] == NO_DATA]
     card.update(kpis_scored=len(scored), kpis_without_data=len(missing), weight_scored=sum(r["weight"] for r in scored))
-    if not scored:
-        card.update(status=NO_DATA, note="no KPI has data for this period")
+    if not scored or card["weight_scored"] < config.min_scored_share * _weight_due(rows):
+        card.update(status=BLOCKED if any(r["data_status"] == BLOCKED for r in rows) else NO_DATA,
+                    note=_why_not_graded(rows, card["weight_scored"], config.min_scored_share))
         return card
     raw = sum(r["weighted_points"] for r in scored)
     coefficient = _team_coefficient(inputs, config, employee, period)
@@ -258,6 +272,21 @@ def _card(inputs, config, employee, period, effective_from, rows) -> dict:
                 extra_reasons="; ".join(f"{v:g}: {reason}" for v, reason in extra) or None, total=total,
                 grade=rules.grade(total, config.grades), note="; ".join(notes))
     return card
+
+
+def _weight_due(rows: list[dict]) -> float:
+    """The weight a card should have scored: excused and not-due KPIs are the lead's and the calendar's call."""
+    return sum(r["weight"] for r in rows if r["data_status"] not in (EXCUSED, NOT_DUE))
+
+
+def _why_not_graded(rows: list[dict], weight_scored: float, min_share: float) -> str:
+    if rows and all(r["data_status"] == BLOCKED for r in rows):
+        return f"every KPI is touched by an error-level tracking issue; {rows[0]['formula']}"
+    if not weight_scored:
+        return "no KPI has data for this period"
+    left_out = [f"{r['kpi']} ({_why_left_out(r)})" for r in rows if r["data_status"] in (NO_DATA, BLOCKED)]
+    return (f"not graded: only {weight_scored:g}% of the {_weight_due(rows):g}% due could be scored (kpi.yml "
+            f"min_scored_share {min_share:.0%}); left out {', '.join(left_out)}")
 
 
 def _why_left_out(row: dict) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from pipelines.scoring.config import TargetOverride
 from pipelines.scoring.metrics import RATIOS
 from pipelines.scoring.periods import Period, add_months, ended_periods
 from pipelines.warehouse import records
@@ -70,6 +71,7 @@ class Inputs:
     first_month: dt.date | None = None
     channel_monthly: dict[str, dict[dt.date, dict]] = field(default_factory=dict)  # channel → month → sums
     owned_keys: dict[str, list[dict]] = field(default_factory=dict)  # employee → {month, channel, medium, campaign}
+    targets: tuple[TargetOverride, ...] = ()  # from targets files (staging.stg_landing__targets)
 
     def periods(self) -> list[Period]:
         """The months and quarters to score: those that ended by the as-of date, from the first full month."""
@@ -104,8 +106,11 @@ def read_inputs(con) -> Inputs:
     owned_keys = defaultdict(list)
     for row in records(con, OWNED_KEYS):
         owned_keys[row.pop("employee_id")].append(row)
+    targets = tuple(TargetOverride(e, k, float(t), d, f"{file}, line {line}") for e, k, t, d, file, line in con.execute(
+        """SELECT employee_id, kpi, target, effective_from, _file, _line FROM staging.stg_landing__targets
+           ORDER BY _file, _line""").fetchall())
     return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
-                  dict(by_channel), dict(owned_keys))
+                  dict(by_channel), dict(owned_keys), targets)
 
 
 def _first_full_month(con) -> dt.date | None:
