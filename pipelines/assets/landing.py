@@ -17,7 +17,8 @@ from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
 from pipelines.validation.data_expectations import export_landed, load_expectations
 
-LANDING_TABLES = [*KINDS, "quarantine", "run_settings", "connector_state"]
+# Every table the landing step writes: the dbt source `landing` declares the same list (a test checks).
+LANDING_TABLES = [*KINDS, "quarantine", "run_settings", "row_changes", "connector_state"]
 
 
 def landing_key(table: str) -> dg.AssetKey:
@@ -116,6 +117,7 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     )
     yield dg.MaterializeResult(asset_key=landing_key("run_settings"),
                                metadata={"incremental": plan.incremental, "build": plan.reason})
+    yield dg.MaterializeResult(asset_key=landing_key("row_changes"))
     yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
     with timed("validation"):  # exporting tonight's rows for the validation that runs beside dbt
         start_validation(mkpi, {k: reports[k].landed for k in VALIDATED_KINDS if reports[k].landed})
