@@ -27,8 +27,8 @@ import duckdb
 from connectors import value_parsers
 from connectors.errors import SourceError
 from connectors.file_scan import UTF8, Encoding, detect_encoding, scan_lines, transcode_to_utf8
-from connectors.kinds import EMAIL_COLUMNS, KINDS, PHONE_COLUMNS, Kind
-from connectors.personal_data import EMAIL_IN_TEXT, hash_personal_value
+from connectors.kinds import KINDS, Kind
+from connectors.personal_data import EMAIL_IN_TEXT, hash_personal_value, pii_kind, pii_sql
 from connectors.sql_text import ident, literal
 
 RAW_SCHEMA, TYPED_SCHEMA = "landing_raw", "landing"
@@ -185,8 +185,8 @@ def _land_file_text(con, kind: Kind, path: Path, read_path: Path, pii_salt: str,
     _readable_copy(path, read_path, encoding)
     scan = scan_lines(read_path)
     notes = [f"{path}: {encoding.note}"] if encoding.note else []
-    known = {c.name for c in kind.columns} | EMAIL_COLUMNS | PHONE_COLUMNS
-    extra = [n for n in names if n not in known]
+    known = {c.name for c in kind.columns}
+    extra = [n for n in names if n not in known and not pii_kind(n)]
     if extra:
         absent = [c.name for c in kind.columns if c.name not in names]
         notes.append(f"{path}: column(s) {', '.join(repr(n) for n in extra)} are not read for {kind.name} (kept in "
@@ -291,18 +291,9 @@ def _correct_line_numbers(con, table: str, of_file: str, rejects: str, blank_lin
     )
 
 
-def _pii_expr(column: str, salt: str) -> str | None:
-    quoted = f"nullif(trim({ident(column)}), '')"
-    if column in EMAIL_COLUMNS:
-        return f"sha256({literal(salt)} || lower({quoted}))"
-    if column in PHONE_COLUMNS:
-        return f"sha256({literal(salt)} || nullif(regexp_replace({quoted}, '[^0-9+]', '', 'g'), ''))"
-    return None
-
-
 def _hash_personal_data(con, table: str, of_file: str, names: list[str], salt: str) -> None:
     for name in names:
-        expr = _pii_expr(name, salt)
+        expr = pii_sql(name, salt)
         if expr:
             con.execute(f"UPDATE {table} SET {ident(name)} = {expr} WHERE {of_file}")
 
@@ -324,12 +315,12 @@ def _quarantine_rejects(con, kind: Kind, path: Path, rejects: str, names: list[s
 def _mask_line(text: str, names: list[str], salt: str) -> str:
     """Hash the personal-data fields of a rejected line, and any e-mail address anywhere in it."""
     text = text.strip("\r\n")
-    pii_positions = [i for i, n in enumerate(names) if n in EMAIL_COLUMNS | PHONE_COLUMNS]
+    pii_positions = [i for i, n in enumerate(names) if pii_kind(n)]
     if pii_positions:
         fields = next(csv.reader(io.StringIO(text)), [])
         for i in pii_positions:
-            if i < len(fields) and fields[i].strip():
-                fields[i] = hash_personal_value(names[i], fields[i], salt)
+            if i < len(fields):
+                fields[i] = hash_personal_value(names[i], fields[i], salt) or ""
         buf = io.StringIO()
         csv.writer(buf, lineterminator="").writerow(fields)
         text = buf.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -197,3 +198,22 @@ def test_landed_rates_keep_the_scale_the_models_convert_with():
     macros = (PROJECT_ROOT / "dbt_project" / "macros" / "money.sql").read_text()
     (rate_type,) = re.findall(r"macro rate_type\(\) %\}(.*?)\{%", macros)
     assert rate_type.strip().lower() == RATE_SQL.lower()
+
+
+def test_one_personal_data_rule_for_files_and_api_pages(con, tmp_path):
+    # A file with a platform's own spellings (mobile_phone, work_email) and empty values.
+    f = write(tmp_path / "leads.csv", "lead_id,created_at,email,mobile_phone,work_email\n"
+                                      "L1,2026-10-01, Ann@Example.com ,+86 138-0013-8000,\n"
+                                      "L2,2026-10-01,,  ,bo@example.com\n")
+    landing.land_kind(con, KINDS["leads"], [f], pii_salt="pepper")
+    rows = con.execute("SELECT lead_id, email, mobile_phone, work_email FROM landing_raw.leads ORDER BY 1").fetchall()
+    # The same API page fields through the connectors' path.
+    page = personal_data.scrub([{"email": " Ann@Example.com ", "mobile_phone": "+86 138-0013-8000", "work_email": ""},
+                                {"email": "", "mobile_phone": "  ", "work_email": "bo@example.com"}], "pepper")
+    expected_email = hashlib.sha256(b"pepperann@example.com").hexdigest()  # trimmed, lower-cased
+    expected_phone = hashlib.sha256(b"pepper+8613800138000").hexdigest()  # digits and + only
+    assert rows[0] == ("L1", expected_email, expected_phone, None)
+    assert rows[1] == ("L2", None, None, hashlib.sha256(b"pepperbo@example.com").hexdigest())
+    assert [tuple(p.values()) for p in page] == [r[1:] for r in rows]  # empty stays empty on both paths
+    assert [personal_data.pii_kind(n) for n in ("mobile_phone", "mobilephone", "Work_Email", "手机", "campaign")] == [
+        "phone", "phone", "email", "phone", None]
