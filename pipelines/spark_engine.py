@@ -17,10 +17,8 @@ from pathlib import Path
 from connectors.sql_text import ident, literal
 from pipelines.settings import PROJECT_ROOT, Settings
 
-# What the Python steps and the published file need from the Spark build, besides every mart.
+# What the Python steps and the published file need from the Spark build: scoring reads marts only.
 COPIED_SCHEMAS = ("marts", "reference")
-COPIED_RELATIONS = ("staging.stg_landing__ownerships", "staging.stg_landing__manual_scores",
-                    "staging.stg_landing__targets")
 SPARK_CONFIG = PROJECT_ROOT / "dbt_project" / "profiles.yml"
 
 
@@ -76,7 +74,6 @@ def copy_marts(settings: Settings, con) -> list[str]:
     try:
         names = [f"{schema}.{row.tableName}" for schema in COPIED_SCHEMAS
                  for row in spark.sql(f"SHOW TABLES IN {schema}").collect() if not row.isTemporary]
-        names += list(COPIED_RELATIONS)
         for name in names:
             schema = name.split(".")[0]
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")

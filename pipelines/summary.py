@@ -43,7 +43,7 @@ def issues_table(path: Path) -> tuple[str, int]:
 
 
 def _sections(con, path: Path, seconds: float):
-    settings = con.execute("SELECT reporting_currency, as_of_date FROM landing.run_settings").fetchall()[0]
+    settings = con.execute("SELECT reporting_currency, as_of_date FROM marts.dim_run_settings").fetchall()[0]
     currency = settings[0]
     yield f"Published {path} in {seconds:.1f} s (as of {settings[1]}, money in {currency})."
     tables = con.execute(

@@ -98,3 +98,25 @@ def test_close_and_reopen_from_the_command_line(tiny_warehouse):
     assert not_final.returncode == 1 and "2026-11 is not closed" in not_final.stderr
     unknown = mkpi("close", "2027-01")
     assert unknown.returncode == 1 and "2027-01 has no scorecards in the published file" in unknown.stderr
+
+
+def test_scoring_reads_only_the_marts_its_asset_depends_on(tiny, tiny_warehouse, tmp_path):
+    from pipelines.scoring.config import load_kpi_config
+    from pipelines.scoring.engine import score
+    from pipelines.scoring.inputs import SCORING_MARTS, read_inputs
+    from pipelines.settings import PROJECT_ROOT
+
+    copy = tmp_path / "marts_only.duckdb"
+    shutil.copyfile(tiny_warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        others = con.execute("""SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE schema_name = 'marts'
+                                UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views()
+                                WHERE schema_name = 'marts' AND NOT internal""").fetchall()
+        for name, kind in others:
+            if name not in SCORING_MARTS:
+                con.execute(f'DROP {kind} marts."{name}"')
+        for schema in ("landing", "landing_raw", "staging", "intermediate", "reference"):
+            con.execute(f"DROP SCHEMA {schema} CASCADE")
+        _, cards, _ = score(read_inputs(con), load_kpi_config(PROJECT_ROOT / "kpi.yml"))
+    published = dict(rows(tiny, "SELECT period || employee_id, total FROM marts.employee_scorecards"))
+    assert cards and {c["period"] + c["employee_id"]: c["total"] for c in cards} == published

@@ -42,7 +42,7 @@ def read_issues(warehouse: Path, min_severity: str) -> tuple[list[Issue], str]:
             """SELECT issue_key, check_name, severity, channel, campaign, rows_affected,
                       CAST(spend_affected AS DOUBLE), message FROM marts.fct_tracking_issues"""
         ).fetchall()
-        as_of = con.execute("SELECT CAST(as_of_date AS VARCHAR) FROM landing.run_settings").fetchall()[0][0]
+        as_of = con.execute("SELECT CAST(as_of_date AS VARCHAR) FROM marts.dim_run_settings").fetchall()[0][0]
     finally:
         con.close()
     issues = [Issue(*row) for row in rows]

@@ -5,21 +5,20 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import warehouse
-from pipelines.assets.dbt import mkpi_dbt_models
 from pipelines.resources import MkpiResource
 from pipelines.scoring import closing
 from pipelines.scoring.config import KpiConfigError, load_kpi_config
 from pipelines.scoring.engine import score
 from pipelines.scoring.incentives import bonus_pool, budget_suggestions, profit_share, team_commission
-from pipelines.scoring.inputs import read_inputs
+from pipelines.scoring.inputs import SCORING_MARTS, read_inputs
 from pipelines.scoring.labels import label_rows
 from pipelines.scoring.tables import FAILED, SCORED, TABLES, write_table
 from pipelines.step_timings import timed
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(dg.AssetKey(["scoring", name]), deps=[mkpi_dbt_models], group_name="scoring", kinds={"duckdb"},
-                        description=text) for name, (_, text) in TABLES.items()],
+    specs=[dg.AssetSpec(dg.AssetKey(["scoring", name]), deps=[dg.AssetKey(["marts", m]) for m in SCORING_MARTS],
+                        group_name="scoring", kinds={"duckdb"}, description=text) for name, (_, text) in TABLES.items()],
     name="score_kpis",
 )
 def score_kpis(context: dg.AssetExecutionContext, mkpi: MkpiResource):

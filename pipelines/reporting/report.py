@@ -61,7 +61,7 @@ class Page:
 
 
 def build_report(con, period: str, lang: str = "en") -> str:
-    as_of, currency = con.execute("SELECT as_of_date, reporting_currency FROM landing.run_settings").fetchall()[0]
+    as_of, currency = con.execute("SELECT as_of_date, reporting_currency FROM marts.dim_run_settings").fetchall()[0]
     label_column = "label_zh" if lang == "zh" else "label_en"
     labels = {(r, k): (label, unit) for r, k, label, unit in
               con.execute(f"SELECT role, kpi, {label_column}, unit FROM marts.kpi_labels").fetchall()}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pipelines.scoring.flags import FLAGS
-from pipelines.scoring.inputs import OWNED_ROWS
 from pipelines.scoring.periods import parse
 from pipelines.warehouse import records
 
@@ -47,12 +46,13 @@ def _owned_rows(con, employee_id, period) -> list[str]:
     """The marketing rows behind every `owned` KPI, with the person's share of each."""
     span = parse(period)
     rows = con.execute(
-        OWNED_ROWS + """SELECT r.month, r.channel, r.medium, r.campaign, m.share, r.spend, r.clicks, r.sessions,
-                               r.leads, r.new_customers, r.revenue
-                        FROM matches AS m JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
-                        WHERE m.employee_id = ? AND r.month BETWEEN ? AND ? ORDER BY r.spend DESC, r.sessions DESC""",
+        """SELECT r.month, r.channel, r.medium, r.campaign, m.share, r.spend, r.clicks, r.sessions,
+                  r.leads, r.new_customers, r.revenue
+           FROM marts.fct_owned_channel_monthly AS m JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
+           WHERE m.employee_id = ? AND r.month BETWEEN ? AND ? ORDER BY r.spend DESC, r.sessions DESC""",
         [employee_id, span.start, span.end]).fetchall()
-    lines = ["Rows behind the owned KPIs (marts.fct_channel_monthly; additive numbers count × share):",
+    lines = ["Rows behind the owned KPIs (marts.fct_owned_channel_monthly × fct_channel_monthly; additive numbers "
+             "count × share):",
              "  month    channel / medium / campaign: share | spend, clicks, sessions, leads, new customers, revenue"]
     lines += [f"  {m:%Y-%m}  {c} / {md} / {cp}: {float(sh):g} | {sp}, {cl}, {se}, {le}, {nc}, {rv}"
               for m, c, md, cp, sh, sp, cl, se, le, nc, rv in rows[:ROW_LIMIT]]

@@ -14,33 +14,20 @@ from pipelines.warehouse import records
 MEASURES = ["spend", "impressions", "clicks", "sessions", "leads", "online_leads", "converted_leads", "orders",
             "new_customers", "revenue", "returning_revenue"]
 
-# Marketing rows a person owns, weighted by their share; a row matching several ownership lines counts once.
-OWNED_ROWS = """
-WITH platform_keys AS (
-    SELECT lower(trim(platform)) AS platform, lower(trim(utm_source)) AS channel, lower(trim(default_medium)) AS medium
-    FROM reference.ad_platforms
-),
-matches AS (
-    SELECT o.employee_id, r.month, r.channel, r.medium, r.campaign, max(o.share) AS share
-    FROM staging.stg_landing__ownerships AS o
-    JOIN marts.fct_channel_monthly AS r ON
-        (o.scope = 'channel' AND r.channel = lower(o.value))
-        OR (o.scope = 'channel_group' AND lower(r.channel_group) = lower(o.value))
-        OR (o.scope = 'campaign' AND r.campaign = lower(o.value))
-        OR (o.scope = 'team')
-        OR (o.scope = 'platform' AND EXISTS (SELECT 1 FROM platform_keys AS p WHERE p.platform = lower(o.value)
-                                             AND p.channel = r.channel AND p.medium = r.medium))
-    GROUP BY ALL
-)
-"""
-OWNED_MONTHLY = OWNED_ROWS + f"""
-SELECT m.employee_id, m.month, {", ".join(f"sum(m.share * r.{c}) AS {c}" for c in MEASURES)},
+# The marts scoring reads, and nothing else (its asset depends on exactly these).
+SCORING_MARTS = ("dim_run_settings", "dim_employees", "dim_ownerships", "dim_kpi_targets", "fct_owned_channel_monthly",
+                 "fct_channel_monthly", "fct_channel_daily", "fct_content_items", "fct_social_accounts_monthly",
+                 "fct_manual_scores", "fct_tracking_issues")
+
+# A person's owned marketing rows, each counted × their share.
+OWNED_MONTHLY = f"""
+SELECT o.employee_id, o.month, {", ".join(f"sum(o.share * r.{c}) AS {c}" for c in MEASURES)},
        string_agg(DISTINCT r.channel || '/' || r.medium, ', ' ORDER BY r.channel || '/' || r.medium) AS covered
-FROM matches AS m
+FROM marts.fct_owned_channel_monthly AS o
 JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
-GROUP BY m.employee_id, m.month
+GROUP BY o.employee_id, o.month
 """
-OWNED_KEYS = OWNED_ROWS + "SELECT employee_id, month, channel, medium, campaign FROM matches ORDER BY ALL"
+OWNED_KEYS = "SELECT employee_id, month, channel, medium, campaign FROM marts.fct_owned_channel_monthly ORDER BY ALL"
 TEAM_MONTHLY = f"SELECT month, {', '.join(f'sum({c}) AS {c}' for c in MEASURES)} FROM marts.fct_channel_monthly GROUP BY month"
 # Ordered: sums of quotients over these rows must not depend on the order DuckDB returns them in.
 CHANNEL_MONTHLY = ("SELECT channel, month, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue "
@@ -71,7 +58,7 @@ class Inputs:
     first_month: dt.date | None = None
     channel_monthly: dict[str, dict[dt.date, dict]] = field(default_factory=dict)  # channel → month → sums
     owned_keys: dict[str, list[dict]] = field(default_factory=dict)  # employee → {month, channel, medium, campaign}
-    targets: tuple[TargetOverride, ...] = ()  # from targets files (staging.stg_landing__targets)
+    targets: tuple[TargetOverride, ...] = ()  # from targets files (marts.dim_kpi_targets)
 
     def periods(self) -> list[Period]:
         """The months and quarters to score: those that ended by the as-of date, from the first full month."""
@@ -79,12 +66,11 @@ class Inputs:
 
 
 def read_inputs(con) -> Inputs:
-    as_of = con.execute("SELECT as_of_date FROM landing.run_settings").fetchall()[0][0]
+    as_of = con.execute("SELECT as_of_date FROM marts.dim_run_settings").fetchall()[0][0]
     employees = [Employee(*r) for r in con.execute(
-        """SELECT trim(employee_id), coalesce(trim(name), ''), lower(trim(role)), trim(team), _file, _line
-           FROM landing.roster ORDER BY _file, _line""").fetchall()]
+        "SELECT employee_id, name, role, team, _file, _line FROM marts.dim_employees ORDER BY _file, _line").fetchall()]
     ownership: dict = defaultdict(lambda: defaultdict(set))
-    for emp, scope, value in con.execute("SELECT employee_id, scope, value FROM staging.stg_landing__ownerships").fetchall():
+    for emp, scope, value in con.execute("SELECT employee_id, scope, value FROM marts.dim_ownerships").fetchall():
         ownership[emp][scope].add(value)
     owned = defaultdict(dict)
     for row in records(con, OWNED_MONTHLY):
@@ -96,7 +82,7 @@ def read_inputs(con) -> Inputs:
                             FROM marts.fct_social_accounts_monthly""")
     manual = defaultdict(list)
     for period, emp, kpi, value, reason in con.execute(
-            "SELECT period, employee_id, kpi, CAST(value AS DOUBLE), reason FROM staging.stg_landing__manual_scores").fetchall():
+            "SELECT period, employee_id, kpi, value, reason FROM marts.fct_manual_scores").fetchall():
         manual[(period, emp, kpi)].append((value, reason))
     errors = records(con, """SELECT check_name, channel, medium, campaign, period_start, period_end, message FROM marts.fct_tracking_issues
                             WHERE severity = 'error'""")
@@ -107,8 +93,8 @@ def read_inputs(con) -> Inputs:
     for row in records(con, OWNED_KEYS):
         owned_keys[row.pop("employee_id")].append(row)
     targets = tuple(TargetOverride(e, k, float(t), d, f"{file}, line {line}") for e, k, t, d, file, line in con.execute(
-        """SELECT employee_id, kpi, target, effective_from, _file, _line FROM staging.stg_landing__targets
-           ORDER BY _file, _line""").fetchall())
+        "SELECT employee_id, kpi, target, effective_from, _file, _line FROM marts.dim_kpi_targets ORDER BY _file, _line"
+    ).fetchall())
     return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
                   dict(by_channel), dict(owned_keys), targets)
 
