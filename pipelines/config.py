@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.settings import PROJECT_ROOT
 from pipelines.yaml_lines import first_repeat
 
 
@@ -168,11 +169,9 @@ def _encodings(value):
 
 
 SEVERITIES = ("info", "warn", "error")
-TRACKING_CHECKS = (
-    "spend_without_sessions", "unknown_campaign", "inconsistent_spelling", "unknown_source", "medium_not_allowed",
-    "click_id_without_utm", "utm_mismatch", "unattributed_lead_share", "sessions_drop", "leads_drop",
-    "source_pull_failed", "unreadable_file",
-)
+# The tracking checks' registry: dbt_project.yml's vars (mkpi_tracking.severity, check → default severity).
+TRACKING_CHECKS = tuple(yaml.safe_load((PROJECT_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
+                        ["vars"]["mkpi_tracking"]["severity"])
 TRACKING_SETTINGS = {
     "lookback_days": _days,
     "min_spend_without_sessions": _amount,

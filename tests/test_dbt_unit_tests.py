@@ -13,9 +13,7 @@ from pipelines.config import TRACKING_CHECKS
 from pipelines.settings import BUILD_SUFFIX, PROJECT_ROOT
 from tests.conftest import DBT, unit_test_results
 
-CHECK_MODELS = {  # sessions_drop and leads_drop come from one model
-    "int_tracking__" + c for c in TRACKING_CHECKS if c not in ("sessions_drop", "leads_drop")
-} | {"int_tracking__volume_drops"}
+CHECK_MODELS = {"int_tracking__" + c for c in TRACKING_CHECKS}
 
 
 def test_dbt_unit_tests_pass(tiny_warehouse, tmp_path):

@@ -1,14 +1,11 @@
 {#
-  One row per tracking problem found in the checks' window, from every int_tracking__ model.
-  issue_key identifies the same problem night after night, for alert de-duplication.
+  One row per tracking problem found in the checks' window, from the model int_tracking__<check> of
+  every check in the registry (dbt_project.yml vars: mkpi_tracking.severity, check → default
+  severity). issue_key identifies the same problem night after night, for alert de-duplication.
 #}
-{% set checks = [
-    'spend_without_sessions', 'unknown_campaign', 'inconsistent_spelling', 'unknown_source',
-    'medium_not_allowed', 'click_id_without_utm', 'utm_mismatch', 'unattributed_lead_share', 'volume_drops',
-    'source_pull_failed', 'unreadable_file',
-] %}
+
 with found as (
-    {% for check in checks %}
+    {% for check in var('mkpi_tracking')['severity'] %}
     select * from {{ ref('int_tracking__' ~ check) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

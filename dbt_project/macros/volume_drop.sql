@@ -1,8 +1,10 @@
 {#
-  Per channel and day, sessions and leads against the median of the 7 days before; a day far below
-  it is a tracking break (tags lost, tag removed from a page). Quiet channels are not judged.
-  The weekly weekend dip stays well inside the default 50% tolerance.
+  A tracking break on one measure (sessions or leads): per channel and day, the measure against the
+  median of the 7 days before; a day far below it is a break (tags lost, tag removed from a page).
+  Channels whose median is under min_daily_<metric> are too quiet to judge. The weekly weekend dip
+  stays well inside the default 50% tolerance. Check name: <metric>_drop.
 #}
+{% macro volume_drop(metric) %}
 with settings as (
     select as_of_date, {{ dbt.dateadd('day', -1 * tracking_setting('lookback_days') - 7, 'as_of_date') }} as spine_start
     from {{ ref('stg_landing__run_settings') }}
@@ -31,20 +33,15 @@ daily as (
 ),
 
 measured as (
-    select 'sessions' as metric, activity_date, channel, sessions as value,
-           {{ trailing_median('sessions', 'channel', 'activity_date', 7) }} as trailing_median
-    from daily
-    union all
-    select 'leads', activity_date, channel, leads,
-           {{ trailing_median('leads', 'channel', 'activity_date', 7) }}
+    select '{{ metric }}' as metric, activity_date, channel, {{ metric }} as value,
+           {{ trailing_median(metric, 'channel', 'activity_date', 7) }} as trailing_median
     from daily
 ),
 
 drops as (
     select *
     from measured
-    where trailing_median >= case metric when 'sessions' then {{ tracking_setting('min_daily_sessions') }}
-                                         else {{ tracking_setting('min_daily_leads') }} end
+    where trailing_median >= {{ tracking_setting('min_daily_' ~ metric) }}
       and value < (1 - {{ tracking_setting('drop_share') }}) * trailing_median
       and {{ in_tracking_window('activity_date') }}
       {# The as-of day is usually still in progress: judge only days the exports cover. #}
@@ -67,3 +64,4 @@ select
     cast(null as {{ dbt.type_string() }}) as subject
 from drops
 group by metric, channel
+{% endmacro %}

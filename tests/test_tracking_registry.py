@@ -1,0 +1,23 @@
+"""The tracking checks are registered once (dbt_project.yml vars: mkpi_tracking.severity); a check is its
+model, its yml entry and its docs section, and every copy agrees."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from pipelines.config import TRACKING_CHECKS
+from pipelines.settings import PROJECT_ROOT
+
+TRACKING = PROJECT_ROOT / "dbt_project" / "models" / "tracking"
+
+
+def test_each_registered_check_has_its_model_yml_entry_and_docs_section():
+    models = {p.stem.removeprefix("int_tracking__") for p in TRACKING.glob("int_tracking__*.sql")}
+    entries = yaml.safe_load((TRACKING / "_tracking__models.yml").read_text(encoding="utf-8"))["models"]
+    described = {e["name"].removeprefix("int_tracking__") for e in entries if e.get("description")}
+    docs = (PROJECT_ROOT / "docs" / "tracking-checks.md").read_text(encoding="utf-8")
+    documented = {c for line in re.findall(r"(?m)^### .*$", docs) for c in re.findall(r"\w+", line)}
+    assert set(TRACKING_CHECKS) == models == described
+    assert set(TRACKING_CHECKS) <= documented
