@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.settings import PROJECT_ROOT
+from pipelines.registry import dbt_vars
 from pipelines.yaml_lines import first_repeat
 
 
@@ -170,8 +170,7 @@ def _encodings(value):
 
 SEVERITIES = ("info", "warn", "error")
 # The tracking checks' registry: dbt_project.yml's vars (mkpi_tracking.severity, check → default severity).
-TRACKING_CHECKS = tuple(yaml.safe_load((PROJECT_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
-                        ["vars"]["mkpi_tracking"]["severity"])
+TRACKING_CHECKS = tuple(dbt_vars()["mkpi_tracking"]["severity"])
 TRACKING_SETTINGS = {
     "lookback_days": _days,
     "min_spend_without_sessions": _amount,

@@ -1,32 +1,22 @@
 {#
-  The additive measures summed to a grain, then every ratio of the spec, from one definition.
-  `group_columns` are the grain's columns as they appear in `relation`, already aliased.
+  The additive measures summed to a grain, then every ratio of the spec, from the registry in
+  dbt_project.yml (vars: mkpi_measures, mkpi_ratios).
 #}
 {% macro summed_measures() %}
-    cast(sum(spend) as {{ money_type() }}) as spend,
-    cast(sum(impressions) as bigint) as impressions,
-    cast(sum(clicks) as bigint) as clicks,
-    cast(sum(sessions) as bigint) as sessions,
-    cast(sum(leads) as bigint) as leads,
-    cast(sum(online_leads) as bigint) as online_leads,
-    cast(sum(converted_leads) as bigint) as converted_leads,
-    cast(sum(orders) as bigint) as orders,
-    cast(sum(new_customers) as bigint) as new_customers,
-    cast(sum(revenue) as {{ money_type() }}) as revenue,
-    cast(sum(returning_revenue) as {{ money_type() }}) as returning_revenue
+    {%- for name, type in var('mkpi_measures').items() %}
+    cast(sum({{ name }}) as {{ money_type() if type == 'money' else 'bigint' }}) as {{ name }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
 {% endmacro %}
 
+{# A ratio marked monthly_only (lead_to_customer_rate) is in the monthly marts only (docs/metrics.md). #}
 {% macro ratio_metrics(with_lead_to_customer=false) %}
-    {{ safe_divide('clicks', 'impressions') }} as ctr,
-    {{ safe_divide('spend', 'clicks') }} as cpc,
-    {{ safe_divide('spend', 'leads') }} as cpl,
-    {{ safe_divide('spend', 'new_customers') }} as cac,
-    {{ safe_divide('leads', 'sessions') }} as session_to_lead_rate,
-    {% if with_lead_to_customer %}{{ safe_divide('converted_leads', 'leads') }} as lead_to_customer_rate,{% endif %}
-    {{ safe_divide('revenue', 'spend') }} as roas,
-    {{ safe_divide('revenue - spend', 'spend') }} as roi,
-    {{ safe_divide('returning_revenue', 'revenue') }} as returning_revenue_share,
-    {{ safe_divide('online_leads', 'leads') }} as online_lead_share
+    {%- set ratios = [] -%}
+    {%- for name, spec in var('mkpi_ratios').items() if with_lead_to_customer or not spec.get('monthly_only') -%}
+        {%- do ratios.append((name, spec)) -%}
+    {%- endfor -%}
+    {%- for name, spec in ratios %}
+    {{ safe_divide(spec['numerator'] ~ (' - ' ~ spec['minus'] if spec.get('minus') else ''), spec['denominator']) }} as {{ name }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
 {% endmacro %}
 
 {# One mart at a period grain: `period_expr` maps activity_date to the period; `by_campaign` keeps medium and campaign. #}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pipelines.scoring import flags, rules
 from pipelines.scoring.closing import PROVISIONAL, Frozen
 from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
-from pipelines.scoring.inputs import MEASURES, Employee, Inputs, ratio
+from pipelines.scoring.inputs import MEASURES, Employee, Inputs
 from pipelines.scoring.metrics import CHANNEL, CONTENT, RATIOS, SOCIAL, metric
 from pipelines.scoring.periods import PERIOD_TYPES, Period, add_months
 
@@ -191,18 +191,13 @@ def _channel(inputs, employee, period, kpi) -> Actual:
         return Actual(None, f"no marketing rows for {where} in {period.label}")
     sums = {c: sum(float(m[c] or 0) for m in months) for c in MEASURES}
     if kpi.metric in RATIOS:
-        num, den = RATIOS[kpi.metric]
-        value = ratio(sums, kpi.metric)
-        detail = f"({num}) / {den} = ({_fmt(sums, num)}) / {sums[den]:,.2f}"
+        r = RATIOS[kpi.metric]
+        value = r.of(sums)
+        shown = " - ".join(f"{sums[m]:,.2f}" for m in (r.numerator, r.minus) if m)
+        detail = f"({r.text}) / {r.denominator} = ({shown}) / {sums[r.denominator]:,.2f}"
     else:
         value, detail = sums[kpi.metric], f"sum of {kpi.metric} = {sums[kpi.metric]:,.2f}"
     return Actual(value, f"{kpi.metric}: {detail} over {where} in {period.label} (marts.fct_channel_monthly)")
-
-
-def _fmt(sums, expression: str) -> str:
-    if expression == "revenue - spend":
-        return f"{sums['revenue']:,.2f} - {sums['spend']:,.2f}"
-    return f"{sums[expression]:,.2f}"
 
 
 def _content(inputs, employee, period, kpi) -> Actual:

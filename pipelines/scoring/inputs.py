@@ -7,12 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pipelines.scoring.config import TargetOverride
-from pipelines.scoring.metrics import RATIOS
+from pipelines.scoring.metrics import MEASURES
 from pipelines.scoring.periods import Period, add_months, ended_periods
 from pipelines.warehouse import records
 
-MEASURES = ["spend", "impressions", "clicks", "sessions", "leads", "online_leads", "converted_leads", "orders",
-            "new_customers", "revenue", "returning_revenue"]
 
 # The marts scoring reads, and nothing else (its asset depends on exactly these).
 SCORING_MARTS = ("dim_run_settings", "dim_employees", "dim_ownerships", "dim_kpi_targets", "fct_owned_channel_monthly",
@@ -108,11 +106,3 @@ def _first_full_month(con) -> dt.date | None:
         return None
     return first if first.day == 1 else add_months(first.replace(day=1), 1)
 
-
-def ratio(sums: dict, name: str) -> float | None:
-    numerator, denominator = RATIOS[name]
-    den = sums.get(denominator) or 0
-    if den == 0:
-        return None
-    num = sums["revenue"] - sums["spend"] if numerator == "revenue - spend" else sums.get(numerator) or 0
-    return float(num) / float(den)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.registry import dbt_vars
+
 CHANNEL, CONTENT, SOCIAL, MANUAL = "channel", "content", "social", "manual"
 # How a value reads: MONEY in the reporting currency, PERCENT for shares and rates, COUNT whole, NUMBER as is.
 MONEY, PERCENT, COUNT, NUMBER = "money", "percent", "count", "number"
@@ -18,19 +20,32 @@ class Metric:
     name_zh: str = ""
 
 
-_ADDITIVE = ["spend", "impressions", "clicks", "sessions", "leads", "online_leads", "converted_leads", "orders",
-             "new_customers", "revenue", "returning_revenue"]
-# ratio → (numerator, denominator) of additive measures, recomputed over the person's scope and period
-RATIOS = {
-    "ctr": ("clicks", "impressions"), "cpc": ("spend", "clicks"), "cpl": ("spend", "leads"),
-    "cac": ("spend", "new_customers"), "session_to_lead_rate": ("leads", "sessions"),
-    "lead_to_customer_rate": ("converted_leads", "leads"), "roas": ("revenue", "spend"),
-    "roi": ("revenue - spend", "spend"), "returning_revenue_share": ("returning_revenue", "revenue"),
-    "online_lead_share": ("online_leads", "leads"),
-}
+@dataclass(frozen=True)
+class Ratio:
+    """numerator (− minus) / denominator, over additive measures summed to the scope and period."""
+    numerator: str
+    denominator: str
+    minus: str | None = None
+    unit: str = PERCENT
+
+    @property
+    def text(self) -> str:
+        return f"{self.numerator} - {self.minus}" if self.minus else self.numerator
+
+    def of(self, sums: dict) -> float | None:
+        den = sums.get(self.denominator) or 0
+        if den == 0:
+            return None
+        return float((sums.get(self.numerator) or 0) - (sums.get(self.minus) or 0 if self.minus else 0)) / float(den)
+
+
+# The registry of dbt_project.yml (vars: mkpi_measures, mkpi_ratios), which the marts are built from.
+MEASURE_TYPES: dict[str, str] = dbt_vars()["mkpi_measures"]  # additive measure → money | count
+MEASURES = list(MEASURE_TYPES)
+RATIOS = {name: Ratio(r["numerator"], r["denominator"], r.get("minus"), r["unit"]) for name, r in dbt_vars()["mkpi_ratios"].items()}
 LOWER_IS_BETTER = {"cpc", "cpl", "cac", "spend"}
-UNITS = {"spend": MONEY, "revenue": MONEY, "returning_revenue": MONEY, "cpc": MONEY, "cpl": MONEY, "cac": MONEY,
-         "roi": NUMBER, "roas": NUMBER, **{m: COUNT for m in _ADDITIVE if m not in ("spend", "revenue", "returning_revenue")}}
+UNITS = {**{m: MONEY if t == "money" else COUNT for m, t in MEASURE_TYPES.items()},
+         **{name: r.unit for name, r in RATIOS.items()}}
 NAMES_ZH = {
     "spend": "花费", "impressions": "展示量", "clicks": "点击量", "sessions": "访问量", "leads": "线索数",
     "online_leads": "线上线索数", "converted_leads": "转化线索数", "orders": "订单数", "new_customers": "新客户数",
@@ -43,13 +58,12 @@ NAMES_ZH = {
 
 
 def _channel(name: str, description: str) -> Metric:
-    return Metric(CHANNEL, "lower" if name in LOWER_IS_BETTER else "higher", description, UNITS.get(name, PERCENT),
-                  NAMES_ZH[name])
+    return Metric(CHANNEL, "lower" if name in LOWER_IS_BETTER else "higher", description, UNITS[name], NAMES_ZH[name])
 
 
 METRICS: dict[str, Metric] = {
-    **{m: _channel(m, f"sum of {m} in marts.fct_channel_monthly") for m in _ADDITIVE},
-    **{m: _channel(m, f"{n} / {d} over the scope") for m, (n, d) in RATIOS.items()},
+    **{m: _channel(m, f"sum of {m} in marts.fct_channel_monthly") for m in MEASURES},
+    **{m: _channel(m, f"({r.text}) / {r.denominator} over the scope") for m, r in RATIOS.items()},
     "read_rate": Metric(CONTENT, description="average read rate of the person's items (marts.fct_content_items)",
                         unit=PERCENT, name_zh=NAMES_ZH["read_rate"]),
     "original_share": Metric(CONTENT, description="original items / items published", unit=PERCENT,

@@ -1,0 +1,39 @@
+"""The channel measures and ratios are written once (dbt_project.yml vars: mkpi_measures, mkpi_ratios):
+the marts are built from them, scoring reads them, and the marts' yml documents each column."""
+
+from __future__ import annotations
+
+import yaml
+
+from pipelines.registry import dbt_vars
+from pipelines.scoring.metrics import MEASURES, METRICS, RATIOS
+from pipelines.settings import PROJECT_ROOT
+from tests.conftest import rows
+
+MONTHLY_ONLY = {name for name, spec in dbt_vars()["mkpi_ratios"].items() if spec.get("monthly_only")}
+
+
+def columns(con, table: str) -> list[str]:
+    return [r[0] for r in rows(con, f"DESCRIBE marts.{table}")]
+
+
+def test_the_marts_carry_every_measure_and_ratio_in_registry_order(tiny):
+    for table in ("fct_channel_monthly", "fct_channel_rollup_monthly"):
+        assert [c for c in columns(tiny, table) if c in MEASURES or c in RATIOS] == MEASURES + list(RATIOS)
+    for table in ("fct_channel_daily", "fct_channel_rollup_daily"):
+        assert [c for c in columns(tiny, table) if c in MEASURES or c in RATIOS] == MEASURES + [
+            r for r in RATIOS if r not in MONTHLY_ONLY]
+
+
+def test_scoring_knows_every_measure_and_ratio_and_the_yml_documents_them(tiny):
+    assert set(MEASURES) | set(RATIOS) <= set(METRICS)
+    models = yaml.safe_load((PROJECT_ROOT / "dbt_project/models/marts/_marts__models.yml").read_text())["models"]
+    monthly = next(m for m in models if m["name"] == "fct_channel_monthly")
+    assert set(MEASURES) | set(RATIOS) <= {c["name"] for c in monthly["columns"]}
+
+
+def test_a_ratio_reads_its_sums_like_the_mart(tiny):
+    (spend, revenue, roi) = rows(tiny, """SELECT sum(spend), sum(revenue), (sum(revenue) - sum(spend)) / sum(spend)
+                                          FROM marts.fct_channel_monthly""")[0]
+    assert RATIOS["roi"].of({"spend": float(spend), "revenue": float(revenue)}) == float(roi)
+    assert RATIOS["cpl"].of({"spend": 10.0, "leads": 0}) is None  # NULL, not infinity, on a zero denominator
