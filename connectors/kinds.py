@@ -31,6 +31,9 @@ class Kind:
     name: str
     columns: tuple[Column, ...]
     description: str
+    # (key, event time) of a kind whose dbt models rebuild by day: landing lists the rows that came,
+    # went or changed by these (dbt_project.yml's vars mkpi_rebuilt_kinds says the same; a test checks).
+    change_key: tuple[str, str] | None = None
 
     @property
     def required(self) -> list[str]:
@@ -57,14 +60,14 @@ KINDS: dict[str, Kind] = {
         Kind("sessions", _cols(
             "session_id:text!", "started_at:timestamp!", "visitor_id", "landing_url", "referrer",
             "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
-        ), "One row per web session from the analytics tool."),
+        ), "One row per web session from the analytics tool.", ("session_id", "started_at")),
         Kind("traffic_daily", _cols(
             "date:date!", "source:text!", "medium", "campaign", "sessions:count!", "conversions:count",
         ), "Sessions per day, source, medium and campaign (GA4 runReport); used on days without session rows."),
         Kind("leads", _cols(
             "lead_id:text!", "created_at:timestamp!", "visitor_id", "lead_source",
             "utm_source", "utm_medium", "utm_campaign", "status",
-        ), "CRM leads (contacts) with their own UTM fields."),
+        ), "CRM leads (contacts) with their own UTM fields.", ("lead_id", "created_at")),
         Kind("orders", _cols(
             "order_id:text!", "lead_id:text!", "ordered_at:timestamp!", "amount:money!",
             "currency:currency!", "status",

@@ -35,8 +35,8 @@ RAW_SCHEMA, TYPED_SCHEMA = "landing_raw", "landing"
 # scope: 'row' (one row could not be read or typed) or 'file' (the whole file could not be read).
 QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
     raw_text VARCHAR, loaded_at TIMESTAMPTZ, scope VARCHAR"""
-# kind → (key, event time) of the rows the incremental dbt models rebuild by day (dbt: rebuilt_kinds()).
-CHANGE_KEYS = {"sessions": ("session_id", "started_at"), "leads": ("lead_id", "created_at")}
+# kind → (key, event time) of the rows the incremental dbt models rebuild by day (connectors/kinds.py).
+CHANGE_KEYS = {k.name: k.change_key for k in KINDS.values() if k.change_key}
 API_SUFFIX = " API"  # ledger name of a source's pulled rows; their _file reads "<source> API, account …"
 
 

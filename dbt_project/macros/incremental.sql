@@ -5,9 +5,9 @@
   and are built whole, from the same SQL.
 #}
 
-{# kind → (key, event time) of the landing tables the incremental models rebuild by day (landing.py: CHANGE_KEYS). #}
+{# kind → (key, event time) of the landing tables the incremental models rebuild by day (vars: mkpi_rebuilt_kinds). #}
 {% macro rebuilt_kinds() %}
-    {{ return({'sessions': ('session_id', 'started_at'), 'leads': ('lead_id', 'created_at')}) }}
+    {{ return(var('mkpi_rebuilt_kinds')) }}
 {% endmacro %}
 
 {# A column of tonight's rebuild window, as a scalar subquery. #}

@@ -1,10 +1,12 @@
-"""The channel measures and ratios are written once (dbt_project.yml vars: mkpi_measures, mkpi_ratios):
-the marts are built from them, scoring reads them, and the marts' yml documents each column."""
+"""Facts written once and read everywhere: the channel measures and ratios (dbt_project.yml vars:
+mkpi_measures, mkpi_ratios) the marts are built from and scoring reads, and the rebuilt kinds' change
+keys that landing (connectors/kinds.py) and the incremental models (vars: mkpi_rebuilt_kinds) share."""
 
 from __future__ import annotations
 
 import yaml
 
+from connectors.kinds import KINDS
 from pipelines.registry import dbt_vars
 from pipelines.scoring.metrics import MEASURES, METRICS, RATIOS
 from pipelines.settings import PROJECT_ROOT
@@ -37,3 +39,7 @@ def test_a_ratio_reads_its_sums_like_the_mart(tiny):
                                           FROM marts.fct_channel_monthly""")[0]
     assert RATIOS["roi"].of({"spend": float(spend), "revenue": float(revenue)}) == float(roi)
     assert RATIOS["cpl"].of({"spend": 10.0, "leads": 0}) is None  # NULL, not infinity, on a zero denominator
+
+
+def test_landing_and_the_incremental_models_agree_on_the_change_keys():
+    assert {k.name: list(k.change_key) for k in KINDS.values() if k.change_key} == dbt_vars()["mkpi_rebuilt_kinds"]
