@@ -43,3 +43,31 @@ def test_a_ratio_reads_its_sums_like_the_mart(tiny):
 
 def test_landing_and_the_incremental_models_agree_on_the_change_keys():
     assert {k.name: list(k.change_key) for k in KINDS.values() if k.change_key} == dbt_vars()["mkpi_rebuilt_kinds"]
+
+
+def test_every_module_landing_runs_on_is_part_of_the_build_fingerprint():
+    """A change to any code that decides stored rows (encodings, line numbers, typing, hashing) forces a
+    full rebuild: landing's own imports within connectors/ are all in build_plan's shaping list."""
+    import ast
+
+    from pipelines import build_plan
+
+    shaping = {PROJECT_ROOT / f for f in build_plan._SHAPING_FILES}
+    folders = [PROJECT_ROOT / f for f in build_plan._SHAPING_FOLDERS]
+    todo, seen = list((PROJECT_ROOT / "connectors/landing").glob("*.py")), set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("connectors"):
+                names = [node.module + "." + a.name for a in node.names] + [node.module]
+                for name in names:
+                    for candidate in (PROJECT_ROOT / (name.replace(".", "/") + ".py"),
+                                      PROJECT_ROOT / name.replace(".", "/") / "__init__.py"):
+                        if candidate.exists():
+                            todo.append(candidate)
+    outside = sorted(str(p.relative_to(PROJECT_ROOT)) for p in seen
+                     if p not in shaping and not any(f in p.parents for f in folders) and p.name != "__init__.py")
+    assert not outside, f"add to pipelines/build_plan.py's shaping files: {outside}"

@@ -1,0 +1,69 @@
+"""A file's encoding and header: the checks that refuse a file the run cannot use, before anything loads."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import fnmatch
+import io
+import re
+from pathlib import Path
+
+from connectors.errors import SourceError
+from connectors.file_scan import Encoding, detect_encoding
+from connectors.kinds import Kind
+
+
+def normalize_header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
+
+
+def encoding_for(path: Path, overrides: tuple = ()) -> Encoding:
+    """The encoding mkpi.yml's `files.encodings` sets for this file name, else the detected one."""
+    for pattern, encoding in overrides:
+        if fnmatch.fnmatch(path.name, pattern):
+            return Encoding(encoding)
+    return detect_encoding(path)
+
+
+def _read_header(path: Path, encoding: Encoding) -> tuple[list[str], str]:
+    """The header's column names and delimiter, from the first line in the file's encoding."""
+    try:
+        with open(path, "rb") as fh:
+            # UTF-16 spreads a newline over two bytes: decode a block and cut at the first newline.
+            first = fh.read(64 * 1024) if encoding.name.startswith("utf-16") else fh.readline()
+        text = codecs.getincrementaldecoder(encoding.name)().decode(first).split("\n")[0]
+    except UnicodeDecodeError:
+        raise SourceError(path, f"the header is not {encoding.name} text; save the file as UTF-8", line=1) from None
+    except OSError as err:
+        raise SourceError(path, f"the file cannot be opened ({err.strerror})") from None
+    if not text.strip():
+        raise SourceError(path, "the file is empty or its first line is blank; expected a header row", line=1)
+    delimiter = max([",", ";", "\t", "|"], key=text.count)
+    names = [normalize_header(n) for n in next(csv.reader(io.StringIO(text), delimiter=delimiter))]
+    return names, delimiter
+
+
+def check_header(kind: Kind, path: Path, encoding: Encoding | None = None) -> tuple[list[str], str]:
+    """Raise SourceError, before anything is loaded, for a file the run cannot use."""
+    names, delimiter = _read_header(path, encoding or detect_encoding(path))
+    _check_header(kind, path, names)
+    return names, delimiter
+
+
+def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
+    for name in names:
+        if not name:
+            raise SourceError(path, "a column in the header has no name", line=1)
+        if any(ord(c) < 32 for c in name):
+            raise SourceError(path, "a column name in the header holds a control character (is it a CSV file?)",
+                              line=1, column=name.encode("unicode_escape").decode()[:40])
+        if names.count(name) > 1:
+            raise SourceError(path, "the header has this column twice", line=1, column=name)
+    missing = [c for c in kind.required if c not in names]
+    if missing:
+        raise SourceError(
+            path,
+            f"missing required column for {kind.name} files (the header has: {', '.join(names)})",
+            line=1, column=missing[0],
+        )
