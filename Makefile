@@ -56,7 +56,7 @@ browser:
 
 dev: setup
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m pipelines.definitions
+	$(BIN)/dagster dev -m pipelines.orchestration.definitions
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header -o requirements.lock

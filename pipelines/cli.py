@@ -42,7 +42,7 @@ def _run_locked(args, settings, config) -> int:
     from pipelines import step_timings
     from pipelines.alerting.dispatch import load_report
     from pipelines.config import ConfigError
-    from pipelines.nightly import preflight, run_log_path, run_nightly
+    from pipelines.orchestration.nightly import preflight, run_log_path, run_nightly
     from pipelines.scoring.config import KpiConfigError
     from pipelines.sources_config import SourcesConfigError
     from pipelines.spark_engine import SparkUnavailable

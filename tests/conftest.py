@@ -33,7 +33,7 @@ def pytest_configure(config):
     """Parse the dbt project once, before parallel workers start: each would otherwise parse it into
     the same target folder at the same time on a fresh checkout."""
     if not hasattr(config, "workerinput"):
-        from pipelines.assets.dbt import prepare_manifest
+        from pipelines.orchestration.assets.dbt import prepare_manifest
 
         prepare_manifest()
 
@@ -74,7 +74,7 @@ def own_dagster_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory) -> Path:
-    from pipelines.nightly import run_nightly
+    from pipelines.orchestration.nightly import run_nightly
 
     settings = settings_for(tmp_path_factory.mktemp("tiny"))
     outcome = run_nightly(settings, instance=dg.DagsterInstance.ephemeral())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from pipelines.assets.dbt import DBT_PROJECT
+from pipelines.orchestration.assets.dbt import DBT_PROJECT
 from pipelines.scoring.tables import TABLES, documented
 from tests.conftest import rows
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from pipelines.assets.landing import LANDING_TABLES
-from pipelines.definitions import defs
+from pipelines.orchestration.assets.landing import LANDING_TABLES
+from pipelines.orchestration.definitions import defs
 from pipelines.settings import PROJECT_ROOT
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.txt"
@@ -54,7 +54,7 @@ def test_asset_graph_snapshot():
 
 
 def test_each_api_source_table_is_an_asset_that_feeds_its_landing_table(tmp_path):
-    from pipelines.definitions import build_definitions
+    from pipelines.orchestration.definitions import build_definitions
     from tests.conftest import settings_for
 
     (tmp_path / "sources.yml").write_text(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.definitions import build_definitions
-from pipelines.nightly import run_nightly
+from pipelines.orchestration.definitions import build_definitions
+from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import run_mkpi, settings_for
 from tests.sink_servers import RecordingServer, Reply
 

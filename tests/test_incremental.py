@@ -20,7 +20,7 @@ import pytest
 from pipelines import demo_data
 from pipelines.build_plan import plan_build, record_build_state
 from pipelines.config import RunConfig
-from pipelines.nightly import run_nightly
+from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import settings_for
 
 END = dt.date(2026, 10, 31)

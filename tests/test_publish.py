@@ -7,7 +7,7 @@ import shutil
 import dagster as dg
 import duckdb
 
-from pipelines.nightly import run_nightly
+from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi, settings_for
 
 
@@ -63,7 +63,7 @@ def test_a_failing_step_reports_one_line_and_publishes_nothing(tmp_path):
 
 def test_nightly_builds_reuse_one_dbt_target_folder(tiny_warehouse):
     """dagster-dbt's default is a new ~8 MB folder per run, which piles up night after night."""
-    from pipelines.assets.dbt import NIGHTLY_TARGET
+    from pipelines.orchestration.assets.dbt import NIGHTLY_TARGET
 
     target = NIGHTLY_TARGET.parent
     assert (NIGHTLY_TARGET / "run_results.json").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from pipelines.nightly import run_nightly
+from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import settings_for
 
 

@@ -15,7 +15,7 @@ import pytest
 from pipelines.alerting.dispatch import load_report, send_tracking_alerts
 from pipelines.config import load_config
 from pipelines.demo_data import generate
-from pipelines.nightly import run_nightly
+from pipelines.orchestration.nightly import run_nightly
 from pipelines.summary import render_summary
 from pipelines.settings import Settings
 from tests.conftest import settings_for

@@ -3,9 +3,9 @@ process the landing step started (pipelines/validation/beside_dbt.py)."""
 
 import dagster as dg
 
-from pipelines.assets.dbt import mkpi_dbt_models
-from pipelines.assets.landing import VALIDATED_KINDS, landing_key
-from pipelines.resources import MkpiResource
+from pipelines.orchestration.assets.dbt import mkpi_dbt_models
+from pipelines.orchestration.assets.landing import VALIDATED_KINDS, landing_key
+from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
 

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.alerting.dispatch import send_failure_alert
 from pipelines.config import load_config
-from pipelines.schedules import nightly_job
+from pipelines.orchestration.schedules import nightly_job
 from pipelines.settings import Settings
 
 

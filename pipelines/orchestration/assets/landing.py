@@ -12,7 +12,7 @@ from connectors.sql_text import literal
 from pipelines import landing_notes, spark_engine, warehouse
 from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
 from pipelines.config import ConfigError, RunConfig
-from pipelines.resources import MkpiResource
+from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
 from pipelines.validation.data_expectations import export_landed, load_expectations

@@ -143,7 +143,7 @@ def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None,
 
 
 def _run_nightly(settings: Settings, instance, full_refresh: bool) -> RunOutcome:
-    from pipelines.definitions import build_definitions
+    from pipelines.orchestration.definitions import build_definitions
 
     started = time.perf_counter()
     step_timings.reset()

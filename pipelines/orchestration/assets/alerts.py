@@ -5,8 +5,8 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.alerting.dispatch import send_tracking_alerts
-from pipelines.assets.publish import published_warehouse
-from pipelines.resources import MkpiResource
+from pipelines.orchestration.assets.publish import published_warehouse
+from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets.alerts import tracking_alerts
-from pipelines.assets.dbt import mkpi_dbt_models
-from pipelines.assets.expectations import landing_expectations
-from pipelines.assets.landing import landing_assets
-from pipelines.assets.publish import published_warehouse
-from pipelines.assets.report import kpi_report
-from pipelines.assets.scoring import score_kpis
-from pipelines.assets.sources import source_assets
+from pipelines.orchestration.assets.alerts import tracking_alerts
+from pipelines.orchestration.assets.dbt import mkpi_dbt_models
+from pipelines.orchestration.assets.expectations import landing_expectations
+from pipelines.orchestration.assets.landing import landing_assets
+from pipelines.orchestration.assets.publish import published_warehouse
+from pipelines.orchestration.assets.report import kpi_report
+from pipelines.orchestration.assets.scoring import score_kpis
+from pipelines.orchestration.assets.sources import source_assets
 from pipelines.config import load_config
-from pipelines.resources import MkpiResource
-from pipelines.schedules import nightly_job, nightly_schedule
-from pipelines.sensors import failure_sensor
+from pipelines.orchestration.resources import MkpiResource
+from pipelines.orchestration.schedules import nightly_job, nightly_schedule
+from pipelines.orchestration.sensors import failure_sensor
 from pipelines.settings import Settings
 from pipelines.sources_config import load_sources
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import warehouse
-from pipelines.resources import MkpiResource
+from pipelines.orchestration.resources import MkpiResource
 from pipelines.scoring import closing
 from pipelines.scoring.config import KpiConfigError, load_kpi_config
 from pipelines.scoring.engine import score

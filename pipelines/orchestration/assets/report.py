@@ -4,9 +4,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.assets.publish import published_warehouse
+from pipelines.orchestration.assets.publish import published_warehouse
 from pipelines.reporting.report import scoring_failure, write_report
-from pipelines.resources import MkpiResource
+from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import warehouse
-from pipelines.assets.dbt import mkpi_dbt_models
-from pipelines.assets.scoring import score_kpis
-from pipelines.resources import MkpiResource
+from pipelines.orchestration.assets.dbt import mkpi_dbt_models
+from pipelines.orchestration.assets.scoring import score_kpis
+from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 
 

@@ -12,7 +12,7 @@ from dagster_dbt.asset_utils import get_asset_check_key_for_test
 from pipelines import dbt_runner, spark_engine, warehouse
 from pipelines.build_plan import started_from_last_night
 from pipelines.config import RunConfig
-from pipelines.resources import MkpiResource
+from pipelines.orchestration.resources import MkpiResource
 from pipelines.settings import PROJECT_ROOT, dbt_target_dir
 from pipelines.step_timings import timed
 

@@ -9,7 +9,7 @@ publish go on: the table keeps its last good data and a tracking issue reports t
 import dagster as dg
 
 from pipelines import pulling
-from pipelines.resources import MkpiResource
+from pipelines.orchestration.resources import MkpiResource
 from pipelines.sources_config import SourcesConfig, SourceSpec
 
 
