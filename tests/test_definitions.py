@@ -70,3 +70,18 @@ def test_each_api_source_table_is_an_asset_that_feeds_its_landing_table(tmp_path
     assert dg.AssetKey(["pulled", "fb", "ad_spend"]) in graph.get(dg.AssetKey(["landing", "ad_spend"])).parent_keys
     pull_fb = defs.resolve_assets_def(dg.AssetKey(["pulled", "fb", "ad_spend"]))
     assert pull_fb.op.retry_policy.max_retries == 2
+
+
+def test_only_the_orchestration_folder_and_nothing_it_does_not_own_imports_dagster():
+    import ast
+
+    outside = []
+    for path in [*(PROJECT_ROOT / "pipelines").rglob("*.py"), *(PROJECT_ROOT / "connectors").rglob("*.py")]:
+        if "orchestration" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n.split(".")[0] in ("dagster", "dagster_dbt") for n in names):
+                outside.append(str(path.relative_to(PROJECT_ROOT)))
+    assert not outside, f"Dagster imported outside pipelines/orchestration/: {outside}"
