@@ -5,6 +5,9 @@ Figures are medians of --repeat runs; peak memory is the largest resident set of
 (Linux ru_maxrss); temp disk is the largest growth of the work folder during a run.
 
     python benchmarks/bench.py --scales small,large,xlarge --repeat 3 --tests
+
+Over 300 lines: measuring (processes, memory, disk), the floor, the next-night setup and the report
+of the targets belong to one command and share its helpers.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""`mkpi`: the command line a marketing-ops engineer runs."""
+"""`mkpi`: the command line a marketing-ops engineer runs.
+
+Over 300 lines because the argparse definition of every command, with its help text, is here; each
+handler only parses arguments and calls the module that does the work."""
 
 from __future__ import annotations
 

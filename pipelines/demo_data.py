@@ -6,6 +6,9 @@ and orders with refunds and repeat purchases, FX rates, a team, social accounts 
 Planted tracking defects (documented in docs/sources.md): a utm_campaign typo, case and spacing
 variants, gclid-only landings, fbclid without utm, an unknown source spelling, one malformed row,
 and a two-day tracking break on one channel.
+
+Over 300 lines: one writer per kind of export, each short, sharing one random generator so the same
+seed writes the same files.
 """
 
 from __future__ import annotations

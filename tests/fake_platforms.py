@@ -2,6 +2,7 @@
 OAuth token endpoint, Google Ads searchStream, Meta insights, HubSpot CRM search and associations,
 GA4 runReport and a page-numbered JSON reporting API. It refuses requests the real API would refuse
 (missing headers, wrong token, malformed body) and records every request for the tests to inspect.
+Over 300 lines: one small handler per platform, kept in one server so the tests start one.
 
 Data lives in plain lists the tests edit between pulls (a restated day, a modified contact).
 `fail(path_part, *replies)` makes the next requests whose path contains `path_part` answer with the

@@ -72,7 +72,7 @@ def test_each_api_source_table_is_an_asset_that_feeds_its_landing_table(tmp_path
     assert pull_fb.op.retry_policy.max_retries == 2
 
 
-def test_only_the_orchestration_folder_and_nothing_it_does_not_own_imports_dagster():
+def test_dagster_is_imported_only_in_the_orchestration_folder():
     import ast
 
     outside = []

@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from pytest import approx
 
-from pipelines.scoring.config import KpiConfigError, load_kpi_config
+from pipelines.scoring.config import KpiConfigError
+from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.scoring.engine import score
 from pipelines.scoring.inputs import MEASURES, Employee, Inputs
 from tests.conftest import role_yml

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from pipelines.scoring.config import KpiConfigError, load_kpi_config
+from pipelines.scoring.config import KpiConfigError
+from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.settings import PROJECT_ROOT
 
 BASE = """grades: {{excellent: 108, good: 95, pass: 80, fail: 0}}

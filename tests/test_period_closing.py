@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from pipelines.scoring import closing
-from pipelines.scoring.config import KpiConfigError, load_kpi_config
+from pipelines.scoring.config import KpiConfigError
+from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.scoring.engine import score
 from pipelines.scoring.inputs import Employee, Inputs
 from pipelines.scoring.tables import write_table

@@ -10,7 +10,8 @@ import datetime as dt
 
 import pytest
 
-from pipelines.scoring.config import KpiConfigError, load_kpi_config
+from pipelines.scoring.config import KpiConfigError
+from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.scoring.engine import score
 from pipelines.scoring.flags import FLAGS, NAMES
 from pipelines.scoring.inputs import Employee, Inputs

@@ -101,7 +101,7 @@ def test_close_and_reopen_from_the_command_line(tiny_warehouse):
 
 
 def test_scoring_reads_only_the_marts_its_asset_depends_on(tiny, tiny_warehouse, tmp_path):
-    from pipelines.scoring.config import load_kpi_config
+    from pipelines.scoring.kpi_yml import load_kpi_config
     from pipelines.scoring.engine import score
     from pipelines.scoring.inputs import SCORING_MARTS, read_inputs
     from pipelines.settings import PROJECT_ROOT

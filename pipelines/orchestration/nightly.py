@@ -44,7 +44,7 @@ def preflight(settings: Settings) -> list[str]:
     warnings for the rest (a file that cannot be read is quarantined by the run, not fatal here)."""
     from pipelines.alerting.sinks import SinkNotSet, check_sinks
     from pipelines.config import ConfigError, load_config
-    from pipelines.scoring.config import load_kpi_config
+    from pipelines.scoring.kpi_yml import load_kpi_config
     from pipelines.sources_config import load_sources
 
     if settings.engine not in ENGINES:

@@ -7,7 +7,8 @@ import dagster as dg
 from pipelines import warehouse
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.scoring import closing
-from pipelines.scoring.config import KpiConfigError, load_kpi_config
+from pipelines.scoring.config import KpiConfigError
+from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.scoring.engine import score
 from pipelines.scoring.incentives import bonus_pool, budget_suggestions, profit_share, team_commission
 from pipelines.scoring.inputs import SCORING_MARTS, read_inputs
