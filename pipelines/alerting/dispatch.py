@@ -6,13 +6,13 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from pipelines import landing_notes
 from pipelines import warehouse as wh
 from pipelines.alerting import ledger
 from pipelines.alerting.messages import SEVERITY_RANK, Alert, Issue, failure_alert, tracking_alert
 from pipelines.alerting.sinks import Delivery, deliver
-from pipelines.config import RunConfig
 
 LEDGER_FILE = "alert_ledger.json"
 REPORT_FILE = "last_alert_report.json"
@@ -49,7 +49,17 @@ def read_issues(warehouse: Path, min_severity: str) -> tuple[list[Issue], str]:
     return [i for i in issues if SEVERITY_RANK[i.severity] >= SEVERITY_RANK[min_severity]], as_of
 
 
-def broadcast(config: RunConfig, alert: Alert) -> list[Delivery]:
+class AlertSettings(Protocol):
+    """What sending needs of the run's settings (pipelines.config.RunConfig has it: mkpi.yml's alerts section)."""
+    alert_sinks: tuple
+    alert_retries: int
+    alert_timeout_seconds: float
+    alert_backoff_seconds: float
+    alert_min_severity: str
+    alert_top: int
+
+
+def broadcast(config: AlertSettings, alert: Alert) -> list[Delivery]:
     return [
         deliver(sink, alert, retries=config.alert_retries, timeout=config.alert_timeout_seconds,
                 backoff=config.alert_backoff_seconds)
@@ -57,7 +67,7 @@ def broadcast(config: RunConfig, alert: Alert) -> list[Delivery]:
     ]
 
 
-def send_tracking_alerts(config: RunConfig, warehouse: Path, state_dir: Path) -> AlertReport:
+def send_tracking_alerts(config: AlertSettings, warehouse: Path, state_dir: Path) -> AlertReport:
     """One message with the issues that are new or worse than when last sent; remember what was sent."""
     issues, as_of = read_issues(warehouse, config.alert_min_severity)
     ledger_path = state_dir / LEDGER_FILE
@@ -90,7 +100,7 @@ def landing_line(warehouse: Path, state_dir: Path) -> str:
     return f"Landing: {said} (marts.fct_quarantined_rows; the run's summary has the details)." if said else ""
 
 
-def send_failure_alert(config: RunConfig, job: str, error: str, where: str) -> list[Delivery]:
+def send_failure_alert(config: AlertSettings, job: str, error: str, where: str) -> list[Delivery]:
     return broadcast(config, failure_alert(job, error, where=where))
 
 
