@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.registry import dbt_vars
-from pipelines.yaml_lines import first_repeat
+from pipelines.yaml_lines import first_repeat, non_negative_number
 
 
 class ConfigError(ValueError):
@@ -91,12 +91,6 @@ def _share(value):
     return value
 
 
-def _amount(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{value!r} is not a non-negative number")
-    return value
-
-
 def _severity(value):
     if value not in SEVERITIES:
         raise ValueError(f"{value!r} is not a severity (one of {', '.join(SEVERITIES)})")
@@ -173,12 +167,12 @@ SEVERITIES = ("info", "warn", "error")
 TRACKING_CHECKS = tuple(dbt_vars()["mkpi_tracking"]["severity"])
 TRACKING_SETTINGS = {
     "lookback_days": _days,
-    "min_spend_without_sessions": _amount,
+    "min_spend_without_sessions": non_negative_number,
     "max_unattributed_lead_share": _share,
-    "min_leads_for_share": _amount,
+    "min_leads_for_share": non_negative_number,
     "drop_share": _share,
-    "min_daily_sessions": _amount,
-    "min_daily_leads": _amount,
+    "min_daily_sessions": non_negative_number,
+    "min_daily_leads": non_negative_number,
 }
 
 # yaml path → (RunConfig field, validator)
@@ -193,8 +187,8 @@ FIELDS = {
     ("alerts", "min_severity"): ("alert_min_severity", _severity),
     ("alerts", "top"): ("alert_top", _count),
     ("alerts", "retries"): ("alert_retries", _count),
-    ("alerts", "timeout_seconds"): ("alert_timeout_seconds", _amount),
-    ("alerts", "backoff_seconds"): ("alert_backoff_seconds", _amount),
+    ("alerts", "timeout_seconds"): ("alert_timeout_seconds", non_negative_number),
+    ("alerts", "backoff_seconds"): ("alert_backoff_seconds", non_negative_number),
     ("alerts", "sinks"): ("alert_sinks", _sinks),
     ("files", "encodings"): ("file_encodings", _encodings),
     **{("tracking", name): (("tracking_overrides", name), check) for name, check in TRACKING_SETTINGS.items()},

@@ -11,8 +11,7 @@ from pathlib import Path
 from connectors.api_source import DAYS, RECORDS
 from connectors.kinds import KINDS
 from connectors.platforms.json_api import PAGING_STYLES
-from pipelines.config import _amount
-from pipelines.yaml_lines import LocatedYaml
+from pipelines.yaml_lines import LocatedYaml, non_negative_number
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
@@ -192,7 +191,7 @@ def _whole(value, low: int, high: int) -> int:
 
 
 def _number(value) -> float:
-    return float(_amount(value))
+    return float(non_negative_number(value))
 
 
 # setting → (validator, default); each may be set per source or under defaults

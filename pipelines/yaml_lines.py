@@ -54,3 +54,10 @@ class LocatedYaml:
         line = next((self.lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.lines), None)
         dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
         return f"{self.path}" + (f", line {line}" if line else "") + (f", {dotted}" if dotted else "")
+
+
+def non_negative_number(value):
+    """A setting's number of 0 or more, or a one-line ValueError the caller places in its file."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"{value!r} is not a non-negative number")
+    return value
