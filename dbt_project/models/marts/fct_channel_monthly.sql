@@ -1,1 +1,20 @@
-{{ channel_mart('month', "cast(" ~ dbt.date_trunc('month', 'a.activity_date') ~ " as date)", with_lead_to_customer=true) }}
+{# One row per month × channel × medium × campaign with any activity.
+   Measures and ratios: the registry in dbt_project.yml (vars), through macros/channel_metrics.sql. #}
+with summed as (
+    select
+        cast({{ dbt.date_trunc('month', 'a.activity_date') }} as date) as month,
+        a.channel,
+        a.medium,
+        a.campaign,
+        g.channel_group,
+        {{ summed_measures() }}
+    from {{ ref('int_channel_activity_daily') }} as a
+    left join {{ ref('int_channel_groups') }} as g
+        on g.channel = a.channel and g.medium = a.medium and g.campaign = a.campaign
+    group by cast({{ dbt.date_trunc('month', 'a.activity_date') }} as date), a.channel, a.medium, a.campaign, g.channel_group
+)
+
+select
+    *,
+    {{ ratio_metrics(monthly=true) }}
+from summed
