@@ -165,6 +165,24 @@ def _close(args) -> int:
     return 0
 
 
+def _snapshots(args) -> int:
+    from pipelines import snapshots
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env(warehouse=args.warehouse)
+    found = snapshots.listing(settings.warehouse)
+    if not found:
+        print(f"No snapshots of {settings.warehouse} yet: each successful run keeps one in "
+              f"{snapshots.folder(settings.warehouse)}.")
+        return 1
+    counted = [t for t in snapshots.COUNTED if any(t in s for s in found)]
+    print("as of       " + "  ".join(f"{t:>22}" for t in counted) + "       size  file")
+    for s in found:
+        print(f"{s['as_of']}  " + "  ".join(f"{s.get(t, ''):>22,}" if t in s else f"{'':>22}" for t in counted)
+              + f"  {s['bytes'] / 2**20:7.1f} MB  {s['path']}")
+    return 0
+
+
 def _report(args) -> int:
     from pipelines.reporting.report import write_report
     from pipelines.settings import Settings
@@ -319,6 +337,15 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--period", required=True, metavar="PERIOD", type=_period, help="a month like 2026-10 or a quarter like 2026-Q4")
     explain.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
     explain.set_defaults(handler=_explain)
+
+    snaps = commands.add_parser(
+        "snapshots", help="list the nightly snapshots kept beside the published file",
+        description="Each successful run keeps the published file as a dated, read-only snapshot in snapshots/ "
+        "beside it (mkpi.yml snapshots.keep, default 14). This lists them with their as-of date, the row counts of "
+        "the main marts and their size; docs/operations.md shows how to compare two nights with ATTACH.",
+    )
+    snaps.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    snaps.set_defaults(handler=_snapshots)
 
     for name, summary, description, reason in (
         ("close", "make a scored period final now, before its close date",

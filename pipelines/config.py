@@ -38,6 +38,7 @@ class RunConfig:
     alert_sinks: tuple = ()
     # (file-name pattern, Python codec name): read matching exports in this encoding instead of guessing.
     file_encodings: tuple = ()
+    snapshots_keep: int = 14  # nightly snapshots of the published file kept beside it (pipelines/snapshots.py)
 
     def as_of(self) -> dt.date:
         """The build date: configured, or today in the reporting time zone."""
@@ -191,6 +192,7 @@ FIELDS = {
     ("alerts", "backoff_seconds"): ("alert_backoff_seconds", non_negative_number),
     ("alerts", "sinks"): ("alert_sinks", _sinks),
     ("files", "encodings"): ("file_encodings", _encodings),
+    ("snapshots", "keep"): ("snapshots_keep", _count),
     **{("tracking", name): (("tracking_overrides", name), check) for name, check in TRACKING_SETTINGS.items()},
     **{("tracking", "severity", name): (("tracking_overrides", "severity", name), _severity) for name in TRACKING_CHECKS},
 }

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import warehouse
+from pipelines import snapshots, warehouse
 from pipelines.orchestration.assets.dbt import mkpi_dbt_models
 from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.resources import MkpiResource
@@ -18,7 +18,10 @@ from pipelines.step_timings import timed
     description="The DuckDB file analysts query, replaced atomically when a run succeeds.",
 )
 def published_warehouse(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
+    config = mkpi.run_config()
     with timed("publish"):
         warehouse.publish(Path(mkpi.build_path), Path(mkpi.warehouse))
-    context.log.info(f"published {mkpi.warehouse}")
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(mkpi.warehouse)})
+        snapshot = snapshots.take(Path(mkpi.warehouse), config.as_of(), config.snapshots_keep)
+    context.log.info(f"published {mkpi.warehouse}, kept as {snapshot}")
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(mkpi.warehouse),
+                                          "snapshot": dg.MetadataValue.path(str(snapshot))})
