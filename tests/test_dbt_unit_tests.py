@@ -33,7 +33,7 @@ def test_dbt_unit_tests_pass(tiny_warehouse, tmp_path):
     for model in CHECK_MODELS:
         assert sum(1 for r in results if r["unique_id"].split(".")[2] == model) >= 2, f"{model} needs a found and a clean test"
     assert {"int_source_lookup", "int_leads_attributed", "fct_owned_channel_monthly", "fct_channel_daily",
-            "fct_channel_monthly", "fct_channel_rollup_daily", "fct_channel_rollup_monthly"} <= tested
+            "fct_channel_monthly", "fct_channel_rollup_daily", "fct_channel_rollup_monthly", "fct_channel_weekly"} <= tested
 
 
 def test_the_one_pass_not_null_test_fails_on_any_empty_column(tiny_warehouse, tmp_path, monkeypatch):

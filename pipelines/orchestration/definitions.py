@@ -9,6 +9,7 @@ from pipelines.orchestration.assets.dbt import mkpi_dbt_models
 from pipelines.orchestration.assets.expectations import landing_expectations
 from pipelines.orchestration.assets.landing import landing_assets
 from pipelines.orchestration.assets.publish import published_warehouse
+from pipelines.orchestration.assets.exports import mmm_export
 from pipelines.orchestration.assets.report import kpi_report
 from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.assets.sources import source_assets
@@ -25,7 +26,8 @@ def build_definitions(settings: Settings, full_refresh: bool = False) -> dg.Defi
     pulls = source_assets(load_sources(settings.sources_file))
     landing = landing_assets([key for asset in pulls for key in asset.keys])
     return dg.Definitions(
-        assets=[*pulls, landing, mkpi_dbt_models, score_kpis, published_warehouse, tracking_alerts, kpi_report],
+        assets=[*pulls, landing, mkpi_dbt_models, score_kpis, published_warehouse, tracking_alerts, kpi_report,
+                mmm_export],
         asset_checks=[landing_expectations],
         jobs=[nightly_job],
         schedules=[nightly_schedule(load_config(settings.config_file))],

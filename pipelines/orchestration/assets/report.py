@@ -22,3 +22,4 @@ def kpi_report(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.Mate
     if not written:
         context.log.info("no scorecards yet: no report written")
     return dg.MaterializeResult(metadata={"files": dg.MetadataValue.json([str(p) for p in written])})
+
