@@ -5,7 +5,8 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import snapshots, warehouse
-from pipelines.orchestration.assets.dbt import mkpi_dbt_models
+from pipelines.column_docs import document_marts
+from pipelines.orchestration.assets.dbt import DBT_PROJECT, mkpi_dbt_models
 from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
@@ -20,6 +21,11 @@ from pipelines.step_timings import timed
 def published_warehouse(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
     config = mkpi.run_config()
     with timed("publish"):
+        con = warehouse.connect(Path(mkpi.build_path))
+        try:
+            document_marts(con, DBT_PROJECT.manifest_path)
+        finally:
+            con.close()
         warehouse.publish(Path(mkpi.build_path), Path(mkpi.warehouse))
         snapshot = snapshots.take(Path(mkpi.warehouse), config.as_of(), config.snapshots_keep)
     context.log.info(f"published {mkpi.warehouse}, kept as {snapshot}")
