@@ -83,7 +83,7 @@ def write_table(con, name: str, rows: list[dict]) -> None:
 @cache
 def documented() -> dict[str, tuple[str, dict[str, str]]]:
     """table → (description, column → description) from the dbt yml, stored as DuckDB comments like the
-    marts' (persist_docs), so duckdb_columns() and BI tools show them."""
+    marts' (pipelines/column_docs.py), so duckdb_columns() and BI tools show them."""
     yml = yaml.safe_load((PROJECT_ROOT / "dbt_project/models/marts/_scoring__sources.yml").read_text(encoding="utf-8"))
     source = next(s for s in yml["sources"] if s["name"] == "scoring")
     return {t["name"]: (t["description"], {c["name"]: c["description"] for c in t["columns"]}) for t in source["tables"]}
