@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import json
 
+import yaml
+
 from pipelines.orchestration.assets.dbt import DBT_PROJECT
-from pipelines.scoring.tables import TABLES, documented
+from pipelines.scoring.tables import TABLES
+from pipelines.settings import PROJECT_ROOT
 from tests.conftest import rows
 
 
 def yml_descriptions() -> dict[tuple[str, str], str]:
-    """(mart, column) → description as dbt rendered it (doc blocks resolved), from the parsed manifest."""
+    """(mart, column) → description: the models' as dbt rendered them (doc blocks resolved, from the parsed
+    manifest), the scoring tables' straight from their yml."""
     manifest = json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))
     out = {}
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model" and node["config"].get("schema") == "marts":
             out.update({(node["name"], c): col["description"] for c, col in node["columns"].items()})
-    for table, (_, columns) in documented().items():
-        out.update({(table, c): text for c, text in columns.items()})
+    yml = yaml.safe_load((PROJECT_ROOT / "dbt_project/models/marts/_scoring__sources.yml").read_text(encoding="utf-8"))
+    for table in next(s for s in yml["sources"] if s["name"] == "scoring")["tables"]:
+        out.update({(table["name"], c["name"]): c["description"] for c in table["columns"]})
     return out
 
 

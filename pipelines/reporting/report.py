@@ -227,16 +227,6 @@ def spreadsheet_safe(value):
     return value
 
 
-def scoring_failure(warehouse_path: Path) -> str | None:
-    """The message of tonight's scoring failure in the published file, or None when it scored."""
-    con = warehouse.connect(warehouse_path, read_only=True)
-    try:
-        rows = con.execute("SELECT message FROM marts.scoring_status WHERE status = 'failed'").fetchall()
-    finally:
-        con.close()
-    return rows[0][0] if rows else None
-
-
 def write_report(warehouse_path: Path, out_dir: Path, period: str | None = None, langs=("en", "zh")) -> list[Path]:
     """The report in each language and the scorecards CSV for `period` (default: the latest month)."""
     con = warehouse.connect(warehouse_path, read_only=True)

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.scoring.periods import Period, add_months
-from pipelines.scoring.tables import PERIOD_EVENTS, TABLES, write_rows
+from pipelines.scoring.tables import PERIOD_EVENTS, TABLES, scoring_failure, write_rows
+from pipelines.warehouse import records
 
 FROZEN = ("kpi_scores", "employee_scorecards", "scorecard_flags")  # what a final period keeps
 PROVISIONAL, FINAL = "provisional", "final"
@@ -63,23 +64,15 @@ class Store:
         self.con.close()
 
     def events(self) -> list[dict]:
-        cursor = self.con.execute("SELECT * FROM period_events ORDER BY recorded_at, period")
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return records(self.con, "SELECT * FROM period_events ORDER BY recorded_at, period")
 
     def final_periods(self) -> set[str]:
-        latest = {}
-        for event in self.events():
-            latest[event["period"]] = event["action"]
-        return {p for p, action in latest.items() if action == CLOSE}
+        return final_of(self.events())
 
     def frozen(self) -> Frozen:
         periods = self.final_periods()
-        rows = {}
-        for name in FROZEN:
-            cursor = self.con.execute(f'SELECT * FROM "final_{name}" ORDER BY ALL')
-            names = [d[0] for d in cursor.description]
-            rows[name] = [dict(zip(names, r)) for r in cursor.fetchall() if r[0] in periods]
+        rows = {name: [r for r in records(self.con, f'SELECT * FROM "final_{name}" ORDER BY ALL') if r["period"] in periods]
+                for name in FROZEN}
         return Frozen(periods, rows)
 
     def close(self, period: str, tables: dict[str, list[dict]], by: str, reason: str | None = None) -> None:
@@ -103,6 +96,12 @@ class Store:
 
     def _record(self, period: str, action: str, by: str, reason: str | None) -> None:
         self.con.execute("INSERT INTO period_events VALUES (?, ?, current_timestamp, ?, ?)", [period, action, by, reason])
+
+
+def final_of(events: list[dict]) -> set[str]:
+    """The periods whose last event (oldest first) is a close."""
+    latest = {e["period"]: e["action"] for e in events}
+    return {p for p, action in latest.items() if action == CLOSE}
 
 
 def due_tonight(periods: list[Period], as_of: dt.date, close_day: int, events: list[dict]) -> list[Period]:
@@ -135,11 +134,11 @@ def settle(store: Store, periods: list[Period], as_of: dt.date, close_day: int, 
     rows, and add the `scoring_periods` and `scoring_period_events` tables to `tables`."""
     for period in due_tonight(periods, as_of, close_day, store.events()):
         store.close(period.label, tables, BY_CLOSE_DATE)
-    final = store.final_periods()
+    events = store.events()
+    final = final_of(events)
     for name in FROZEN:
         for row in tables[name]:
             row["period_status"] = FINAL if row["period"] in final else PROVISIONAL
-    events = store.events()
     tables["scoring_periods"] = period_rows(periods, close_day, events)
     tables["scoring_period_events"] = events
 
@@ -149,14 +148,10 @@ def close_published(store: Store, con, period: str, reason: str | None = None) -
     Returns the number of scorecards frozen."""
     if period in store.final_periods():
         raise ClosingError(f"{period} is already final; reopen it first (mkpi reopen {period} --reason ...)")
-    failed = con.execute("SELECT message FROM marts.scoring_status WHERE status = 'failed'").fetchall()
-    if failed:
-        raise ClosingError(f"last night's scoring failed, so there is nothing to close: {failed[0][0]}")
-    tables = {}
-    for name in FROZEN:
-        cursor = con.execute(f"SELECT * FROM marts.{name} WHERE period = ?", [period])
-        names = [d[0] for d in cursor.description]
-        tables[name] = [dict(zip(names, r)) for r in cursor.fetchall()]
+    failure = scoring_failure(con)
+    if failure:
+        raise ClosingError(f"last night's scoring failed, so there is nothing to close: {failure}")
+    tables = {name: records(con, f"SELECT * FROM marts.{name} WHERE period = ?", [period]) for name in FROZEN}
     if not tables["employee_scorecards"]:
         known = [r[0] for r in con.execute("SELECT period FROM marts.scoring_periods ORDER BY period_start, period")
                  .fetchall()]

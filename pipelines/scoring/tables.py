@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
-import yaml
 
 from pipelines.scoring import flags
 from pipelines.scoring.incentives import BONUS_POOL, BUDGET, COMMISSION, PROFIT_SHARE
-from connectors.sql_text import literal
-from pipelines.settings import PROJECT_ROOT
 
 PERIOD = {"period": "VARCHAR", "period_type": "VARCHAR", "period_start": "DATE", "period_status": "VARCHAR"}
 KPI_SCORES = {
@@ -67,26 +62,19 @@ TABLES = {
 }
 
 
+def scoring_failure(con) -> str | None:
+    """Why tonight's scoring failed, from `marts.scoring_status`; None when it scored."""
+    failed = con.execute(f"SELECT message FROM marts.scoring_status WHERE status = '{FAILED}'").fetchall()
+    return failed[0][0] if failed else None
+
+
 def write_table(con, name: str, rows: list[dict]) -> None:
     """Replace `marts.<name>` with `rows`."""
     columns = TABLES[name][0]
     con.execute("CREATE SCHEMA IF NOT EXISTS marts")
     ddl = ", ".join(f'"{c}" {t}' for c, t in columns.items())
     con.execute(f"CREATE OR REPLACE TABLE marts.{name} ({ddl})")
-    table_doc, column_docs = documented()[name]
-    con.execute(f"COMMENT ON TABLE marts.{name} IS {literal(table_doc)}")
-    for column in columns:
-        con.execute(f'COMMENT ON COLUMN marts.{name}."{column}" IS {literal(column_docs[column])}')
     write_rows(con, f"marts.{name}", columns, rows)
-
-
-@cache
-def documented() -> dict[str, tuple[str, dict[str, str]]]:
-    """table → (description, column → description) from the dbt yml, stored as DuckDB comments like the
-    marts' (pipelines/column_docs.py), so duckdb_columns() and BI tools show them."""
-    yml = yaml.safe_load((PROJECT_ROOT / "dbt_project/models/marts/_scoring__sources.yml").read_text(encoding="utf-8"))
-    source = next(s for s in yml["sources"] if s["name"] == "scoring")
-    return {t["name"]: (t["description"], {c["name"]: c["description"] for c in t["columns"]}) for t in source["tables"]}
 
 
 def write_rows(con, table: str, columns: dict[str, str], rows: list[dict]) -> None:
