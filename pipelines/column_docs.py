@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from connectors.sql_text import ident, literal
+from pipelines.warehouse import relations
 
 
 def marts_documented(manifest: dict) -> list[dict]:
@@ -24,9 +25,7 @@ def marts_documented(manifest: dict) -> list[dict]:
 def document_marts(con, manifest_path: Path) -> int:
     """COMMENT ON each documented relation of schema marts and each of its described columns; returns how many."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    kinds = dict(con.execute("""SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE schema_name = 'marts'
-                                UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views()
-                                WHERE schema_name = 'marts' AND NOT internal""").fetchall())
+    kinds = relations(con, "marts")
     columns = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'marts'")
                   .fetchall())
     done = 0

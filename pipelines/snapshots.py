@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.warehouse import relations
+
 # Row counts `mkpi snapshots` shows for each night.
 COUNTED = ("fct_channel_daily", "fct_sessions", "fct_tracking_issues", "employee_scorecards")
 
@@ -60,9 +62,7 @@ def listing(warehouse: Path) -> list[dict]:
     for path in taken(warehouse):
         con = duckdb.connect(str(path), read_only=True)
         try:
-            tables = {r[0] for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
-                "UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts'").fetchall()}
+            tables = relations(con, "marts")
             counts = {t: con.execute(f"SELECT count(*) FROM marts.{t}").fetchall()[0][0] for t in COUNTED if t in tables}
         finally:
             con.close()

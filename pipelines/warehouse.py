@@ -45,3 +45,10 @@ def publish(build_path: Path, published_path: Path) -> None:
     os.replace(build_path, published_path)
     # A stale log from a file that once lived at this path must not be replayed onto the new one.
     published_path.with_name(published_path.name + ".wal").unlink(missing_ok=True)
+
+
+def relations(con, schema: str) -> dict[str, str]:
+    """The tables and views of `schema`: name → 'TABLE' or 'VIEW'."""
+    return dict(con.execute("""SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE schema_name = ?
+                               UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views()
+                               WHERE schema_name = ? AND NOT internal""", [schema, schema]).fetchall())

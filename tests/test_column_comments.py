@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 
-import yaml
-
 from pipelines.orchestration.assets.dbt import DBT_PROJECT
 from pipelines.scoring.tables import TABLES
-from pipelines.settings import PROJECT_ROOT
 from tests.conftest import rows
+from tests.test_scoring_tables import documented as scoring_yml
 
 
 def yml_descriptions() -> dict[tuple[str, str], str]:
@@ -21,9 +19,8 @@ def yml_descriptions() -> dict[tuple[str, str], str]:
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model" and node["config"].get("schema") == "marts":
             out.update({(node["name"], c): col["description"] for c, col in node["columns"].items()})
-    yml = yaml.safe_load((PROJECT_ROOT / "dbt_project/models/marts/_scoring__sources.yml").read_text(encoding="utf-8"))
-    for table in next(s for s in yml["sources"] if s["name"] == "scoring")["tables"]:
-        out.update({(table["name"], c["name"]): c["description"] for c in table["columns"]})
+    for table, columns in scoring_yml().items():
+        out.update({(table, c): text for c, text in columns.items()})
     return out
 
 

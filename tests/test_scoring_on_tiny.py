@@ -105,14 +105,12 @@ def test_scoring_reads_only_the_marts_its_asset_depends_on(tiny, tiny_warehouse,
     from pipelines.scoring.engine import score
     from pipelines.scoring.inputs import SCORING_MARTS, read_inputs
     from pipelines.settings import PROJECT_ROOT
+    from pipelines.warehouse import relations
 
     copy = tmp_path / "marts_only.duckdb"
     shutil.copyfile(tiny_warehouse, copy)
     with duckdb.connect(str(copy)) as con:
-        others = con.execute("""SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE schema_name = 'marts'
-                                UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views()
-                                WHERE schema_name = 'marts' AND NOT internal""").fetchall()
-        for name, kind in others:
+        for name, kind in relations(con, "marts").items():
             if name not in SCORING_MARTS:
                 con.execute(f'DROP {kind} marts."{name}"')
         for schema in ("landing", "landing_raw", "staging", "intermediate", "reference"):
