@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from connectors.file_scan import detect_encoding, transcode_to_utf8
+from pipelines import step_timings
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -293,21 +294,19 @@ def markdown(report: dict) -> str:
              "| figure | measured | target | |", "|---|---|---|---|"]
     for figure, measured, target, met in targets(report["results"]):
         lines.append(f"| {figure} | {measured} | {target} | {'met' if met else 'not met'} |")
+    steps = ("start-up", *step_timings.STEPS)
     lines += ["", "Per step (seconds, from the run summary):", "",
-              "| run | wall | " + " | ".join(STEPS) + " |", "|---|---|" + "---|" * len(STEPS)]
+              "| run | wall | " + " | ".join(steps) + " |", "|---|---|" + "---|" * len(steps)]
     for scale, result in report["results"].items():
         for kind, label in (("full", "full run"), ("night", "next night")):
             if kind in result:
                 run = result[kind]
                 lines.append(f"| {scale} {label} | {run['seconds']} | "
-                             + " | ".join(str(run["steps"].get(step, "")) for step in STEPS) + " |")
+                             + " | ".join(str(run["steps"].get(step, "")) for step in steps) + " |")
     queries = report["results"].get("large", {}).get("analyst_queries")
     if queries:
         lines += ["", f"Analyst queries on the large file: p50 {queries['p50_ms']} ms, p95 {queries['p95_ms']} ms."]
     return "\n".join(lines) + "\n"
-
-
-STEPS = ("start-up", "landing", "validation", "dbt", "scoring", "publish", "alerts", "report")
 
 
 def machine() -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from pipelines.settings import ENGINES
@@ -19,6 +20,7 @@ campaign."""
 
 
 def _run(args) -> int:
+    started = time.perf_counter()
     from pipelines import run_lock, run_process
     from pipelines.config import ConfigError, load_config
     from pipelines.settings import Settings
@@ -34,13 +36,13 @@ def _run(args) -> int:
         return 2
     try:
         with run_lock.hold(settings.warehouse, wait=args.wait, on_wait=lambda m: print(m, file=sys.stderr, flush=True)):
-            return _run_locked(args, settings, config)
+            return _run_locked(args, settings, config, started)
     except run_lock.RunInProgress as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
 
 
-def _run_locked(args, settings, config) -> int:
+def _run_locked(args, settings, config, started: float) -> int:
     from connectors.errors import SourceError
     from pipelines import step_timings
     from pipelines.alerting.dispatch import load_report
@@ -59,7 +61,9 @@ def _run_locked(args, settings, config) -> int:
         _alert_failure(config, str(err), settings)
         return 2
     print(f"Running the nightly job on {settings.source_dir} (dbt progress: {run_log_path(settings)}) ...", flush=True)
-    outcome = run_nightly(settings, full_refresh=args.full_refresh)
+    outcome = run_nightly(settings, full_refresh=args.full_refresh, started=started)
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not outcome.success:
         print(f"error: {outcome.error}", file=sys.stderr)
         _alert_failure(config, outcome.error, settings)
@@ -416,4 +420,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    from pipelines import run_process
+
+    if run_process.is_worker():
+        run_process.exit_worker(code)
+    sys.exit(code)

@@ -27,6 +27,11 @@ class DbtOutcome:
     results: list  # dbt's RunResult objects: node, status, message, failures
     error: str | None = None  # an exception dbt raised instead of a result (bad project, bad profile)
 
+    def records(self) -> list[dict]:
+        """The results as run_results.json spells them: unique_id, status, message."""
+        return [{"unique_id": r.node.unique_id, "status": getattr(r.status, "value", str(r.status)),
+                 "message": r.message} for r in self.results]
+
 
 def invoke(args: list[str], project_dir: Path, target_path: Path) -> DbtOutcome:
     """`dbt <args>` for the project, with its artifacts in `target_path`."""

@@ -49,6 +49,14 @@ def supervise(argv: list[str], working_copy: Path) -> int:
     return 128 + stopped_by[0]
 
 
+def exit_worker(code: int) -> None:
+    """End the worker without the interpreter's tear-down: by now every file it wrote is closed, and
+    freeing the ~3,400 modules Dagster and dbt loaded took 1.3 s of the night's wall time."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def watch_supervisor(working_copy: Path) -> None:
     """In the worker: when the supervisor is gone, stop the group (dbt included) and drop the working copy."""
     supervisor = int(os.environ[WORKER_ENV])

@@ -77,7 +77,7 @@ def tiny_warehouse(tmp_path_factory) -> Path:
     from pipelines.orchestration.nightly import run_nightly
 
     settings = settings_for(tmp_path_factory.mktemp("tiny"))
-    outcome = run_nightly(settings, instance=dg.DagsterInstance.ephemeral())
+    outcome = run_nightly(settings)  # as `mkpi run` does: kept in the run history of its own dagster_home
     assert outcome.success, outcome.error
     return settings.warehouse
 

@@ -66,5 +66,25 @@ def test_nightly_builds_reuse_one_dbt_target_folder(tiny_warehouse):
     from pipelines.orchestration.assets.dbt import NIGHTLY_TARGET
 
     target = NIGHTLY_TARGET.parent
-    assert (NIGHTLY_TARGET / "run_results.json").exists()
+    assert (NIGHTLY_TARGET / "partial_parse.msgpack").exists()
     assert not list(target.glob("mkpi_dbt_models-*"))
+
+
+def test_the_run_history_keeps_outcomes_not_bookkeeping(tiny_warehouse):
+    """`mkpi run` executes in memory and keeps what `make dev` shows: the run, its steps, materializations."""
+    instance = dg.DagsterInstance.from_config(str(tiny_warehouse.parent / "dagster_home"))
+    [run] = instance.get_runs()
+    assert run.status == dg.DagsterRunStatus.SUCCESS
+    kinds = {entry.dagster_event.event_type for entry in instance.all_logs(run.run_id) if entry.is_dagster_event}
+    assert {dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.STEP_SUCCESS} <= kinds
+    assert not kinds & {dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, dg.DagsterEventType.STEP_OUTPUT}
+    for key in (dg.AssetKey("published_warehouse"), dg.AssetKey(["marts", "fct_channel_daily"])):
+        assert instance.get_latest_materialization_event(key).run_id == run.run_id
+
+
+def test_a_run_history_that_cannot_be_written_is_a_warning_not_a_failure(tmp_path):
+    from pipelines.orchestration.nightly import _keep_in_history
+
+    history = dg.DagsterInstance.ephemeral(tempdir=str(tmp_path))
+    [warning] = _keep_in_history(dg.DagsterInstance.ephemeral(), "a-run-the-source-does-not-have", history)
+    assert warning.startswith(f"the run history in {tmp_path} was not updated (")

@@ -16,6 +16,7 @@ from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
 from pipelines import spark_engine, step_timings
+from pipelines.orchestration import run_history
 from pipelines.settings import ENGINES, PROJECT_ROOT, Settings
 from pipelines.validation import beside_dbt
 
@@ -33,7 +34,7 @@ class RunOutcome:
     seconds: float
     error: str | None = None
     run_id: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the night succeeded or failed regardless
     steps: dict[str, float] = field(default_factory=dict)  # seconds per step (step_timings)
     published: bool = False  # the analysts' file was replaced (a run can fail after publishing, e.g. in scoring)
 
@@ -126,31 +127,37 @@ def prepare_dagster_home(settings: Settings) -> None:
         shutil.copyfile(source, target)
 
 
+def _persistent_instance(settings: Settings) -> dg.DagsterInstance:
+    prepare_dagster_home(settings)
+    return dg.DagsterInstance.get()
+
+
 def run_log_path(settings: Settings) -> Path:
     """dbt's progress for the latest run; Dagster keeps every run's full event log in its storage."""
     return settings.dagster_home / "logs" / "last_run.log"
 
 
 def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None,
-                full_refresh: bool = False) -> RunOutcome:
+                full_refresh: bool = False, started: float | None = None) -> RunOutcome:
     """Materialize every asset; on failure return the first failing step's message, one line.
-    `full_refresh`: build from nothing even when last night's file could be reused. Raises
-    run_lock.RunInProgress when another run on the same warehouse holds the lock."""
+    `full_refresh`: build from nothing even when last night's file could be reused. `started`: the
+    `time.perf_counter()` at which the command began, so start-up counts its imports and pre-flight.
+    Raises run_lock.RunInProgress when another run on the same warehouse holds the lock."""
     from pipelines import run_lock
 
+    started = time.perf_counter() if started is None else started
     with run_lock.hold(settings.warehouse):
-        return _run_nightly(settings, instance, full_refresh)
+        return _run_nightly(settings, instance, full_refresh, started)
 
 
-def _run_nightly(settings: Settings, instance, full_refresh: bool) -> RunOutcome:
+def _run_nightly(settings: Settings, instance, full_refresh: bool, started: float) -> RunOutcome:
     from pipelines.orchestration.definitions import build_definitions
 
-    started = time.perf_counter()
     step_timings.reset()
     defs = build_definitions(settings, full_refresh)
-    if instance is None:
-        prepare_dagster_home(settings)
-        instance = dg.DagsterInstance.get()
+    history = None
+    if instance is None:  # mkpi run: executed in memory, then kept in the run history (run_history.py)
+        history, instance = _persistent_instance(settings), dg.DagsterInstance.ephemeral()
     log_path = run_log_path(settings)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt event to stdout; keep the terminal for the summary.
@@ -161,13 +168,25 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool) -> RunOutcome
             )
         finally:
             beside_dbt.discard(str(settings.build_path))  # a run that failed before collecting it
+    warnings = [] if history is None else _keep_in_history(instance, result.run_id, history)
     elapsed = time.perf_counter() - started
     steps = step_timings.taken(elapsed)
     published = bool(result.asset_materializations_for_node("published_warehouse"))
     if result.success:
-        return RunOutcome(True, elapsed, run_id=result.run_id, steps=steps, published=published)
+        return RunOutcome(True, elapsed, run_id=result.run_id, steps=steps, published=published, warnings=warnings)
     return RunOutcome(False, elapsed, error=_first_failure(result), run_id=result.run_id, steps=steps,
-                      published=published)
+                      published=published, warnings=warnings)
+
+
+def _keep_in_history(source: dg.DagsterInstance, run_id: str, history: dg.DagsterInstance) -> list[str]:
+    """The night's outcome stands whether or not its record can be kept (say, a locked history file)."""
+    with step_timings.timed("history"):
+        try:
+            run_history.copy_run(source, run_id, history)
+        except Exception as err:  # noqa: BLE001 - any storage error; the data work is done
+            return [f"the run history in {history.root_directory} was not updated ({type(err).__name__}: {err}); "
+                    "make dev will not show tonight's run"]
+    return []
 
 
 def _first_failure(result) -> str:

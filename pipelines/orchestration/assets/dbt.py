@@ -75,16 +75,23 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     # there already, unchanged, and so are their tests' results.
     reuse_seeds = mkpi.engine == "duckdb" and started_from_last_night(Path(mkpi.build_path))
     args = build_args(mkpi.run_config(), mkpi.engine, reuse_seeds)
-    # Spark's session would start a JVM inside the Dagster process: it keeps dbt in a child process.
-    events = (_child_process_events(context, args) if mkpi.engine == "spark"
-              else _in_process_events(context, args, reuse_seeds))
     reported = set()
     with timed("dbt"):
+        # Spark's session would start a JVM inside the Dagster process: it keeps dbt in a child process.
+        if mkpi.engine == "spark":
+            events, results = _child_process_events(context, args), None
+        else:
+            outcome = dbt_runner.invoke(args, DBT_PROJECT.project_dir, NIGHTLY_TARGET)
+            if outcome.error:
+                raise dg.Failure(description=f"dbt could not start: {outcome.error}", allow_retries=False)
+            events, results = _in_process_events(context, outcome, reuse_seeds), outcome.records()
         for event in events:
             if isinstance(event, dg.Output):
                 reported.add(context.asset_key_for_output(event.output_name))
             yield event
-    failed = build_failures(json.loads((NIGHTLY_TARGET / "run_results.json").read_text()))
+    if results is None:  # the child process wrote its results to the target folder
+        results = json.loads((NIGHTLY_TARGET / "run_results.json").read_text())["results"]
+    failed = build_failures(results)
     if failed:
         raise dg.Failure(description=describe_failures(failed), allow_retries=False)
     unreported = sorted(key.to_user_string() for key in context.selected_asset_keys - reported)
@@ -102,11 +109,8 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         context.log.info(f"copied {len(copied)} tables from Spark into the working DuckDB file")
 
 
-def _in_process_events(context: dg.AssetExecutionContext, args: list[str], reuse_seeds: bool):
-    """dbt in this process; its results as Dagster outputs and tracking-check results."""
-    outcome = dbt_runner.invoke(args, DBT_PROJECT.project_dir, NIGHTLY_TARGET)
-    if outcome.error:
-        raise dg.Failure(description=f"dbt could not start: {outcome.error}", allow_retries=False)
+def _in_process_events(context: dg.AssetExecutionContext, outcome: dbt_runner.DbtOutcome, reuse_seeds: bool):
+    """dbt's in-process results as Dagster outputs and tracking-check results."""
     manifest, translator = _manifest(), MkpiTranslator()
     seeds = [uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "seed"] if reuse_seeds else []
     for unique_id in seeds:
@@ -147,6 +151,9 @@ def build_args(config: RunConfig, engine: str = "duckdb", reuse_seeds: bool = Fa
     """`dbt build` on the engine's target, with mkpi.yml's tracking settings when it changes any."""
     # dbt unit tests check the SQL, not the night's data: they run in `make test`, not here.
     args = ["build", "--exclude-resource-type", "unit_test", "--target", engine]
+    if engine == "duckdb":
+        # Its results come back in process; manifest.json and run_results.json would cost ~0.5 s to write.
+        args.append("--no-write-json")
     if reuse_seeds:
         args += ["--exclude", "resource_type:seed"]
     if engine != "duckdb":
@@ -155,10 +162,10 @@ def build_args(config: RunConfig, engine: str = "duckdb", reuse_seeds: bool = Fa
     return args + ["--vars", json.dumps({"mkpi_tracking_overrides": overrides})] if overrides else args
 
 
-def build_failures(run_results: dict) -> list[dict]:
+def build_failures(results: list[dict]) -> list[dict]:
     """Failed nodes, except tracking checks: those are findings, reported as asset checks and alerts."""
     return [
-        r for r in run_results.get("results", [])
+        r for r in results
         if r.get("status") in ("error", "fail", "runtime error") and TRACKING_TEST not in r["unique_id"]
     ]
 
