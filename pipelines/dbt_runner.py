@@ -40,6 +40,7 @@ def invoke(args: list[str], project_dir: Path, target_path: Path) -> DbtOutcome:
     full = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
             "--target-path", str(target_path), "--no-use-colors"]
     with _ONE_AT_A_TIME:
+        _forget_parse_of_another_checkout(Path(project_dir), Path(target_path))
         try:
             result = dbtRunner().invoke(full)
         finally:
@@ -49,6 +50,19 @@ def invoke(args: list[str], project_dir: Path, target_path: Path) -> DbtOutcome:
         return DbtOutcome(False, [], first[0] if first else type(result.exception).__name__)
     results = list(getattr(result.result, "results", None) or [])
     return DbtOutcome(bool(result.success), results)
+
+
+def _forget_parse_of_another_checkout(project_dir: Path, target_path: Path) -> None:
+    """dbt's partial-parse state keeps absolute file paths and is not invalidated when the project moves
+    (a renamed folder, a second checkout sharing a target folder): seeds then fail with "No files found".
+    The project it was written for is noted beside it; another one starts from a full parse."""
+    marker, state = target_path / "project_dir.txt", target_path / "partial_parse.msgpack"
+    here = str(project_dir.resolve())
+    if state.exists() and (not marker.exists() or marker.read_text(encoding="utf-8") != here):
+        state.unlink()
+    target_path.mkdir(parents=True, exist_ok=True)
+    if not marker.exists() or marker.read_text(encoding="utf-8") != here:
+        marker.write_text(here, encoding="utf-8")
 
 
 def _close_duckdb() -> None:

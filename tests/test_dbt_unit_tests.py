@@ -87,3 +87,15 @@ def test_uniqueness_of_rebuilt_keys_catches_a_repeat_on_full_and_incremental_bui
         assert con.execute(sql).fetchall() == [("z1", 2)]
     finally:
         con.close()
+
+
+def test_a_moved_checkout_does_not_reuse_the_old_parse(tmp_path, monkeypatch):
+    """dbt's partial-parse file keeps absolute paths; after the project moves, its seeds would be looked for
+    at the old place ("No files found"). dbt_runner starts such a target folder from a full parse."""
+    monkeypatch.setenv("MKPI_WAREHOUSE", str(tmp_path / "moved.duckdb"))
+    first, moved, target = tmp_path / "checkout", tmp_path / "renamed", tmp_path / "target"
+    shutil.copytree(PROJECT_ROOT / "dbt_project", first, ignore=shutil.ignore_patterns("target", "logs"))
+    assert dbt_runner.invoke(["parse"], first, target).success
+    first.rename(moved)
+    outcome = dbt_runner.invoke(["seed", "--select", "allowed_mediums"], moved, target)
+    assert outcome.success, [r.message for r in outcome.results]
