@@ -93,8 +93,11 @@ def _landing_lines(settings) -> list[str]:
 
 
 def _report_lines(settings) -> list[str]:
-    reports = sorted(settings.reports_dir.glob("kpi-report-*.en.html"), key=lambda p: p.stat().st_mtime)
-    return [f"KPI report: {reports[-1]}"] if reports else []
+    lines = []
+    for label, pattern in (("Dashboard", "dashboard-*.en.html"), ("KPI report", "kpi-report-*.en.html")):
+        pages = sorted(settings.reports_dir.glob(pattern), key=lambda p: p.stat().st_mtime)
+        lines += [f"{label}: {pages[-1]}"] if pages else []
+    return lines
 
 
 def _alert_failure(config, error: str, settings) -> None:
@@ -203,6 +206,24 @@ def _report(args) -> int:
     return 0
 
 
+def _dashboard(args) -> int:
+    from pipelines.reporting.dashboard import write_dashboard
+    from pipelines.reporting.dashboard_data import PeriodError
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env(warehouse=args.warehouse, reports_dir=args.out)
+    if not _published(settings):
+        return 2
+    try:
+        written = write_dashboard(settings.warehouse, settings.reports_dir, args.period, langs=(args.lang,))
+    except PeriodError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
 def _alert(args) -> int:
     from pipelines.alerting.dispatch import broadcast
     from pipelines.alerting.messages import sample_alert
@@ -283,6 +304,14 @@ def _period(text: str) -> str:
         return parse(text.strip().upper()).label
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _month(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month written as YYYY-MM (for example 2026-11)")
+    return text.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -380,6 +409,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
     report.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
     report.set_defaults(handler=_report)
+
+    dashboard = commands.add_parser(
+        "dashboard", help="write the channel dashboard (HTML) for a month",
+        description="Write the marketing dashboard for a month as one static HTML page: spend, leads, new "
+        "customers, revenue, CPL, CAC and ROI against the month before, trends per channel and channel group, "
+        "the funnel, customer retention, the best and worst campaigns and tracking health. Each panel names "
+        "the mart it reads. The nightly run writes the latest month's, in English and Chinese.",
+    )
+    dashboard.add_argument("--period", metavar="YYYY-MM", type=_month,
+                           help="the month, like 2026-11 (default: the month of the latest day with data)")
+    dashboard.add_argument("--lang", choices=["en", "zh"], default="en", help="labels in English or Chinese (default en)")
+    dashboard.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
+    dashboard.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    dashboard.set_defaults(handler=_dashboard)
 
     alert = commands.add_parser(
         "alert", help="send a test message to every configured alert sink",

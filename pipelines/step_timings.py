@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import time
 
-STEPS = ("landing", "validation", "dbt", "scoring", "publish", "alerts", "report", "history")
+STEPS = ("landing", "validation", "dbt", "docs", "scoring", "publish", "alerts", "report", "history")
 _seconds: dict[str, float] = {}
 
 

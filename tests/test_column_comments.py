@@ -4,6 +4,7 @@ published file (duckdb_columns(), BI tools), equal to the dbt yml descriptions."
 from __future__ import annotations
 
 import json
+import re
 
 from pipelines.orchestration.assets.dbt import DBT_PROJECT
 from pipelines.scoring.tables import TABLES
@@ -33,3 +34,11 @@ def test_every_mart_column_carries_its_yml_description(tiny):
     missing = sorted(k for k in comments if not comments[k])
     assert not missing, f"columns without a comment: {missing[:10]}"
     assert {k: comments[k] for k in expected} == expected
+
+
+def test_the_documentation_site_is_one_offline_file_beside_the_warehouse(tiny_warehouse):
+    """dbt docs as one static page: the models and their column descriptions, nothing fetched from elsewhere."""
+    page = (tiny_warehouse.parent / "docs" / "dbt-docs.html").read_text(encoding="utf-8")
+    description = yml_descriptions()[("fct_channel_daily", "cpl")]
+    assert "fct_channel_daily" in page and json.dumps(description)[1:-1] in page
+    assert not re.search(r"""<(script|link)[^>]*(src|href)=["']https?:""", page)

@@ -138,6 +138,8 @@ def test_incremental_nights_equal_a_full_rebuild(organisation, tmp_path):
     deliver(folder, FIRST_DAILY)
     state, _ = night(settings)
     assert not state[0] and "no published file" in state[1]
+    docs = settings.warehouse.parent / "docs" / "dbt-docs.html"
+    written = docs.stat().st_mtime_ns  # the documentation site describes the project: kept while it is unchanged
 
     deliver(folder, FIRST_DAILY + dt.timedelta(days=1))
     deliver(folder, FIRST_DAILY + dt.timedelta(days=2))
@@ -159,6 +161,7 @@ def test_incremental_nights_equal_a_full_rebuild(organisation, tmp_path):
     state, window = night(settings)
     assert state[0], state[1]
     assert window[1] <= FIRST_DAILY + dt.timedelta(days=2), window
+    assert docs.stat().st_mtime_ns == written
 
     full = settings_for(tmp_path / "full", source_dir=folder, config=config)
     state, _ = night(full, full_refresh=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-from html import unescape
-from html.parser import HTMLParser
 
 import duckdb
 import pytest
@@ -14,6 +12,7 @@ from pipelines.cli import build_parser
 from pipelines.reporting.report import write_csv
 
 from tests.browser import ink_share, render, screenshot
+from tests.page_text import ACRONYMS, LabelText
 from tests.conftest import run_mkpi
 
 SCRIPT_CAMPAIGN = "<script>alert(1)</script>"  # a campaign name in tests/fixtures/tiny_org/ad_spend_november.csv
@@ -57,34 +56,6 @@ def test_screenshot_is_not_blank(reports, tmp_path):
     blank.write_text("<html><body></body></html>")
     screenshot(blank, tmp_path / "blank.png", tmp_path / "profile")
     assert ink_share(tmp_path / "blank.png") < 0.001
-
-
-class LabelText(HTMLParser):
-    """The page's own words: every text outside user data (class "data") and computation traces (class
-    "formula", quoted mart columns), and outside the style sheet."""
-
-    SKIP = ("data", "formula")
-
-    def __init__(self):
-        super().__init__()
-        self.stack, self.words = [], []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("meta", "br", "img", "rect", "circle", "polyline"):
-            return
-        classes = (dict(attrs).get("class") or "").split()
-        self.stack.append(tag == "style" or any(c in self.SKIP for c in classes))
-
-    def handle_endtag(self, tag):
-        if tag not in ("meta", "br", "img", "rect", "circle", "polyline") and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, text):
-        if not any(self.stack):
-            self.words += re.findall(r"[A-Za-z_]{2,}", unescape(text))
-
-
-ACRONYMS = {"KPI", "CPL", "ROI", "CTR", "SEM", "SEO", "USD"}  # read as such in Chinese marketing teams
 
 
 def test_the_chinese_report_has_no_english_label_left(reports):

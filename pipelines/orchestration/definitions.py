@@ -5,7 +5,9 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.orchestration.assets.alerts import tracking_alerts
+from pipelines.orchestration.assets.dashboard import channel_dashboard
 from pipelines.orchestration.assets.dbt import mkpi_dbt_models
+from pipelines.orchestration.assets.docs_site import dbt_docs_site
 from pipelines.orchestration.assets.expectations import landing_expectations
 from pipelines.orchestration.assets.landing import landing_assets
 from pipelines.orchestration.assets.publish import published_warehouse
@@ -27,7 +29,7 @@ def build_definitions(settings: Settings, full_refresh: bool = False) -> dg.Defi
     landing = landing_assets([key for asset in pulls for key in asset.keys])
     return dg.Definitions(
         assets=[*pulls, landing, mkpi_dbt_models, score_kpis, published_warehouse, tracking_alerts, kpi_report,
-                mmm_export],
+                mmm_export, channel_dashboard, dbt_docs_site],
         asset_checks=[landing_expectations],
         jobs=[nightly_job],
         schedules=[nightly_schedule(load_config(settings.config_file))],

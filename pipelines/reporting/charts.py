@@ -55,3 +55,104 @@ def line(points: list[tuple[str, float]], width: int = 460, height: int = 140) -
                      f'<text x="{x:.1f}" y="{height - 6}" font-size="11" text-anchor="middle">{escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d", "#bab0ac")
+
+
+def lines(xs: list[str], series: list[tuple[str, list[float | None]]], fmt, width: int = 520, height: int = 200) -> str:
+    """One line per series over shared x labels, with a legend; a None point (a rate with nothing to
+    divide by) leaves a gap. `fmt` writes the axis's top value."""
+    values = [v for _, points in series for v in points if v is not None]
+    if not xs or not values:
+        return ""
+    low, high = min(values + [0]), max(values + [0])
+    span = (high - low) or 1
+    left, right, top, bottom = 70, 10, 10, 40 + 16 * ((len(series) + 2) // 3)
+    step = (width - left - right) / max(len(xs) - 1, 1)
+    plot = height - top - bottom
+
+    def y(v):
+        return top + plot - (v - low) / span * plot
+
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img">',
+             f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" stroke="#bbb"/>',
+             f'<text x="{left - 4}" y="{top + 9}" font-size="10" text-anchor="end">{escape(fmt(high))}</text>',
+             f'<text x="{left - 4}" y="{y(0) + 4:.1f}" font-size="10" text-anchor="end">{escape(fmt(0))}</text>']
+    if low < 0:
+        parts.append(f'<text x="{left - 4}" y="{top + plot:.1f}" font-size="10" text-anchor="end">{escape(fmt(low))}</text>')
+    for i in (0, len(xs) - 1):
+        parts.append(f'<text x="{left + i * step:.1f}" y="{top + plot + 14:.1f}" font-size="10" '
+                     f'text-anchor="{"start" if i == 0 else "end"}">{escape(xs[i])}</text>')
+    for n, (name, points) in enumerate(series):
+        color = PALETTE[n % len(PALETTE)]
+        runs, run = [], []
+        for i, v in enumerate(points):
+            if v is None:
+                runs, run = runs + ([run] if run else []), []
+            else:
+                run.append(f"{left + i * step:.1f},{y(v):.1f}")
+        for run in runs + ([run] if run else []):
+            if len(run) == 1:
+                cx, cy = run[0].split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{color}"/>')
+            else:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" stroke-width="2"/>')
+        lx, ly = left + (n % 3) * (width - left) / 3, top + plot + 30 + 16 * (n // 3)
+        parts.append(f'<rect x="{lx:.1f}" y="{ly - 8:.1f}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{lx + 14:.1f}" y="{ly:.1f}" font-size="11" class="data">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def heatmap(rows: list[str], columns: list[str], cells: dict[tuple[str, str], float], fmt,
+            cell: tuple[int, int] = (52, 24)) -> str:
+    """A grid shaded by value from 0 (white) to 1 (dark blue), each cell with its value written in it."""
+    if not rows or not columns:
+        return ""
+    w, h = cell
+    left, top = 170, 20
+    width, height = left + w * len(columns) + 4, top + h * len(rows) + 4
+    parts = [f'<svg class="chart" width="{width}" height="{height}" role="img">']
+    for j, column in enumerate(columns):
+        parts.append(f'<text x="{left + j * w + w / 2:.1f}" y="{top - 6}" font-size="11" '
+                     f'text-anchor="middle">{escape(column)}</text>')
+    for i, row in enumerate(rows):
+        y = top + i * h
+        parts.append(f'<text x="0" y="{y + h / 2 + 4:.1f}" font-size="11">{escape(row)}</text>')
+        for j, column in enumerate(columns):
+            value = cells.get((row, column))
+            if value is None:
+                continue
+            shade = max(0.0, min(1.0, value))
+            fill = f"rgb({int(255 - 208 * shade)},{int(255 - 162 * shade)},{int(255 - 115 * shade)})"
+            ink = "#fff" if shade > 0.5 else "#222"
+            parts.append(f'<rect x="{left + j * w}" y="{y}" width="{w - 2}" height="{h - 2}" fill="{fill}" stroke="#ccd"/>'
+                         f'<text x="{left + j * w + w / 2 - 1:.1f}" y="{y + h / 2 + 3:.1f}" font-size="11" '
+                         f'text-anchor="middle" fill="{ink}">{escape(fmt(value))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stage_bars(rows: list[tuple[str, list[float]]], stages: list[str], width: int = 620, row: int = 24) -> str:
+    """A funnel per row: one bar per stage, each stage scaled to its own largest value so that small
+    stages stay visible, with the count written beside it."""
+    if not rows:
+        return ""
+    label_w = 130
+    column_w = (width - label_w) / len(stages)
+    tops = [max((values[k] for _, values in rows), default=0) or 1 for k in range(len(stages))]
+    parts = [f'<svg class="chart" width="{width}" height="{row * (len(rows) + 1) + 4}" role="img">']
+    for k, stage in enumerate(stages):
+        parts.append(f'<text x="{label_w + k * column_w:.1f}" y="14" font-size="11">{escape(stage)}</text>')
+    for i, (label, values) in enumerate(rows, 1):
+        y = i * row + 2
+        parts.append(f'<text x="0" y="{y + 14}" font-size="11" class="data">{escape(label)}</text>')
+        for k, value in enumerate(values):
+            length = (column_w - 50) * max(value, 0) / tops[k]
+            x = label_w + k * column_w
+            parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" '
+                         f'fill="{PALETTE[k % len(PALETTE)]}"/>'
+                         f'<text x="{x + length + 3:.1f}" y="{y + 14}" font-size="11">{value:,.0f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,8 +1,21 @@
-"""How numbers read in the report: money with its currency, rates as percentages, counts whole."""
+"""How values read in the report and the dashboard: escaped, money with its currency, rates as
+percentages, counts whole."""
 
 from __future__ import annotations
 
+from html import escape
+
 from pipelines.scoring.metrics import COUNT, MONEY, PERCENT
+
+
+def e(value) -> str:
+    """Escape anything shown in a page: names, campaigns and formulas come from user data."""
+    return escape("" if value is None else str(value))
+
+
+def d(value) -> str:
+    """User data (names, teams, campaigns, reasons): escaped, and marked so the language check skips it."""
+    return f'<span class="data">{e(value)}</span>'
 
 
 def number(value, digits: int = 2) -> str:
@@ -28,3 +41,13 @@ def in_unit(value, unit: str | None, currency: str) -> str:
     if unit == COUNT or float(value).is_integer():
         return f"{value:,.0f}"
     return number(value)
+
+
+def compact(value: float) -> str:
+    """An axis label: 170.7k, 1.2M, 12.5."""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:,.1f}M"
+    if size >= 1e4:
+        return f"{value / 1e3:,.1f}k"
+    return f"{value:,.0f}" if size >= 100 or float(value).is_integer() else f"{value:,.2f}"

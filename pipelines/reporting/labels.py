@@ -58,3 +58,37 @@ VALUES = {
 
 def value_label(lang: str, column: str, value) -> str:
     return VALUES.get(lang, {}).get(column, {}).get(value, value) if value is not None else ""
+
+# The channel dashboard's words (pipelines/reporting/dashboard.py).
+DASHBOARD = {
+    "en": {
+        "title": "Channel dashboard", "as_of": "Data as of", "compared": "{start} to {end}, compared with {p_start} to {p_end}",
+        "headline": "Headline", "previous": "previous", "new": "new", "spend": "Spend", "leads": "Leads",
+        "new_customers": "New customers", "revenue": "Revenue", "cpl": "CPL", "cac": "CAC", "roi": "ROI",
+        "channel_trends": "Trends per channel, weekly", "group_trends": "Trends per channel group, daily",
+        "funnel": "Funnel per channel group", "sessions": "Sessions", "session_to_lead": "session → lead",
+        "lead_to_customer": "lead → new customer", "channel_group": "Channel group",
+        "retention": "Customer retention by month of first order", "cohort": "First order", "month_n": "month {n}",
+        "customers": "customers",
+        "campaigns": "Campaigns with spend", "best_cpl": "Lowest CPL", "worst_cpl": "Highest CPL (no lead first)",
+        "best_roi": "Highest ROI", "worst_roi": "Lowest ROI", "channel": "Channel", "campaign": "Campaign",
+        "tracking": "Tracking health", "no_issues": "No open tracking issues.", "severity": "Severity",
+        "check": "Check", "rows": "Rows", "fix": "What is wrong and how to fix it",
+        "checks_doc": "Each check is explained in", "source": "Source:", "no_data": "No data for this period.",
+        "error": "Error", "warn": "Warning", "info": "Info", "(other)": "(other)",
+    },
+    "zh": {
+        "title": "渠道看板", "as_of": "数据截至", "compared": "{start} 至 {end}，对比 {p_start} 至 {p_end}",
+        "headline": "核心指标", "previous": "上期", "new": "新增", "spend": "花费", "leads": "线索",
+        "new_customers": "新客户", "revenue": "销售额", "cpl": "线索成本 CPL", "cac": "获客成本 CAC", "roi": "投资回报率 ROI",
+        "channel_trends": "各渠道趋势（按周）", "group_trends": "各渠道分组趋势（按日）",
+        "funnel": "各渠道分组转化漏斗", "sessions": "访问", "session_to_lead": "访问转线索率",
+        "lead_to_customer": "线索转新客户率", "channel_group": "渠道分组",
+        "retention": "按首单月份的客户留存", "cohort": "首单月份", "month_n": "第 {n} 月", "customers": "位客户",
+        "campaigns": "有花费的广告活动", "best_cpl": "线索成本最低", "worst_cpl": "线索成本最高（无线索者优先）",
+        "best_roi": "投资回报率最高", "worst_roi": "投资回报率最低", "channel": "渠道", "campaign": "广告活动",
+        "tracking": "追踪健康度", "no_issues": "没有未解决的追踪问题。", "severity": "级别", "check": "检查项",
+        "rows": "影响行数", "fix": "问题与修复方法", "checks_doc": "各检查项的说明见", "source": "来源：",
+        "no_data": "本期无数据。", "error": "错误", "warn": "警告", "info": "提示", "(other)": "（其他）",
+    },
+}

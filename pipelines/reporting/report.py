@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from pipelines import warehouse
 from pipelines.reporting import charts
-from pipelines.reporting.formatting import in_unit, money, number, percent
+from pipelines.reporting.formatting import d, e, in_unit, money, number, percent
 from pipelines.reporting.labels import LABELS, value_label
 from pipelines.scoring import flags
 from pipelines.scoring.periods import parse
@@ -22,16 +21,6 @@ th{background:#eef2f7}td.num{text-align:right}.grade-fail{color:#b00020;font-wei
 .card{border:1px solid #ccd;border-radius:6px;padding:0.5em 1.2em;margin:1.5em 0}.note{color:#555;font-size:13px}
 .flags{color:#8a4b00}.formula{color:#555;font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:2em}.chart text{font-family:inherit}
 """
-
-
-def e(value) -> str:
-    """Escape anything shown in the page: names, campaigns and formulas come from user data."""
-    return escape("" if value is None else str(value))
-
-
-def d(value) -> str:
-    """User data (names, teams, campaigns, reasons): escaped, and marked so the language check skips it."""
-    return f'<span class="data">{e(value)}</span>'
 
 
 def latest_period(con, period_type: str = "month") -> str | None:

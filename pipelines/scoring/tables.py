@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from pipelines.scoring import flags
 from pipelines.scoring.incentives import BONUS_POOL, BUDGET, COMMISSION, PROFIT_SHARE
 
@@ -77,11 +75,16 @@ def write_table(con, name: str, rows: list[dict]) -> None:
     write_rows(con, f"marts.{name}", columns, rows)
 
 
+_BATCH = 500  # rows per INSERT: bound values, without pandas' import (0.2 s) for a few hundred rows
+
+
 def write_rows(con, table: str, columns: dict[str, str], rows: list[dict]) -> None:
     """Append `rows` (dicts; missing keys are NULL) to `table`, cast to `columns`' types."""
-    if rows:
-        frame = pd.DataFrame(rows, columns=list(columns))
-        con.register("_rows", frame)
-        casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items())
-        con.execute(f"INSERT INTO {table} SELECT {casts} FROM _rows")
-        con.unregister("_rows")
+    names = list(columns)
+    casts = ", ".join(f'CAST(v{i} AS {t})' for i, t in enumerate(columns.values()))
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start:start + _BATCH]
+        values = ", ".join("(" + ", ".join("?" * len(names)) + ")" for _ in batch)
+        aliases = ", ".join(f"v{i}" for i in range(len(names)))
+        con.execute(f"INSERT INTO {table} SELECT {casts} FROM (VALUES {values}) AS t({aliases})",
+                    [row.get(name) for row in batch for name in names])

@@ -7,13 +7,14 @@ import dagster as dg
 from pipelines import snapshots, warehouse
 from pipelines.column_docs import document_marts
 from pipelines.orchestration.assets.dbt import DBT_PROJECT, mkpi_dbt_models
+from pipelines.orchestration.assets.docs_site import dbt_docs_site
 from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 
 
 @dg.asset(
-    deps=[mkpi_dbt_models, score_kpis],
+    deps=[mkpi_dbt_models, score_kpis, dbt_docs_site],  # the site reads the working copy before it is renamed
     group_name="publish",
     kinds={"duckdb"},
     description="The DuckDB file analysts query, replaced atomically when a run succeeds.",

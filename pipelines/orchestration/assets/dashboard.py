@@ -1,0 +1,18 @@
+"""The nightly channel dashboard, written from the published file so it shows exactly what analysts see."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.orchestration.assets.publish import published_warehouse
+from pipelines.orchestration.resources import MkpiResource
+from pipelines.reporting.dashboard import write_dashboard
+from pipelines.step_timings import timed
+
+
+@dg.asset(deps=[published_warehouse], group_name="publish",
+          description="The latest month's channel dashboard (HTML, English and Chinese) beside the published file.")
+def channel_dashboard(mkpi: MkpiResource) -> dg.MaterializeResult:
+    with timed("report"):
+        written = write_dashboard(Path(mkpi.warehouse), Path(mkpi.reports_dir))
+    return dg.MaterializeResult(metadata={"files": dg.MetadataValue.json([str(p) for p in written])})
