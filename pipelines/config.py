@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
 
-import yaml
+from pydantic import PlainValidator, create_model
 
+from pipelines.config_files import ConfigFileError, Section, iso_date, load, non_negative_number
 from pipelines.registry import dbt_vars
-from pipelines.yaml_lines import first_repeat, non_negative_number
 
 
-class ConfigError(ValueError):
+class ConfigError(ConfigFileError):
     """A bad value in mkpi.yml; the message is one line naming file, line and key."""
 
 
@@ -60,14 +62,7 @@ def _timezone(value):
 
 
 def _date(value):
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD") from None
+    return None if value is None else iso_date(value)
 
 
 def _days(value):
@@ -143,111 +138,109 @@ def _sinks(value):
     return tuple(sinks)
 
 
-def _encodings(value):
-    """files.encodings: a list of {pattern, encoding}; the encoding must be one Python can decode."""
-    import codecs
-
-    if not isinstance(value, list):
-        raise ValueError("expected a list of '- pattern: ..., encoding: ...' entries")
-    out = []
-    for n, item in enumerate(value, 1):
-        if not isinstance(item, dict) or set(item) != {"pattern", "encoding"}:
-            raise ValueError(f"entry {n}: expected exactly 'pattern' (a file name like ad_spend_yahoo*.csv) "
-                             "and 'encoding' (like cp1252, gb18030, utf-16)")
-        try:
-            codecs.lookup(str(item["encoding"]))
-        except LookupError:
-            raise ValueError(f"entry {n}: {item['encoding']!r} is not an encoding name (for example utf-8, "
-                             "gb18030, cp1252, latin-1, utf-16)") from None
-        out.append((str(item["pattern"]), str(item["encoding"])))
-    return tuple(out)
+def _encoding(value):
+    try:
+        codecs.lookup(str(value))
+    except LookupError:
+        raise ValueError(f"{value!r} is not an encoding name (for example utf-8, gb18030, cp1252, latin-1, "
+                         "utf-16)") from None
+    return str(value)
 
 
 SEVERITIES = ("info", "warn", "error")
 # The tracking checks' registry: dbt_project.yml's vars (mkpi_tracking.severity, check → default severity).
 TRACKING_CHECKS = tuple(dbt_vars()["mkpi_tracking"]["severity"])
-TRACKING_SETTINGS = {
-    "lookback_days": _days,
-    "min_spend_without_sessions": non_negative_number,
-    "max_unattributed_lead_share": _share,
-    "min_leads_for_share": non_negative_number,
-    "drop_share": _share,
-    "min_daily_sessions": non_negative_number,
-    "min_daily_leads": non_negative_number,
-}
 
-# yaml path → (RunConfig field, validator)
-FIELDS = {
-    ("reporting", "currency"): ("reporting_currency", _currency),
-    ("reporting", "timezone"): ("reporting_timezone", _timezone),
-    ("reporting", "as_of_date"): ("as_of_date", _date),
-    ("fx", "max_staleness_days"): ("fx_max_staleness_days", _days),
-    ("incremental", "lookback_days"): ("rebuild_lookback_days", _days),
-    ("schedule", "cron"): ("schedule_cron", _cron),
-    ("schedule", "timezone"): ("schedule_timezone", _timezone),
-    ("alerts", "min_severity"): ("alert_min_severity", _severity),
-    ("alerts", "top"): ("alert_top", _count),
-    ("alerts", "retries"): ("alert_retries", _count),
-    ("alerts", "timeout_seconds"): ("alert_timeout_seconds", non_negative_number),
-    ("alerts", "backoff_seconds"): ("alert_backoff_seconds", non_negative_number),
-    ("alerts", "sinks"): ("alert_sinks", _sinks),
-    ("files", "encodings"): ("file_encodings", _encodings),
-    ("snapshots", "keep"): ("snapshots_keep", _count),
-    **{("tracking", name): (("tracking_overrides", name), check) for name, check in TRACKING_SETTINGS.items()},
-    **{("tracking", "severity", name): (("tracking_overrides", "severity", name), _severity) for name in TRACKING_CHECKS},
-}
+
+def _checked(kind, check):
+    """A value checked by one of the functions above, whose ValueError is the analyst's message."""
+    return Annotated[kind, PlainValidator(check)]
+
+
+Days, Count, Share, Severity = _checked(int, _days), _checked(int, _count), _checked(float, _share), _checked(str, _severity)
+Number, TimeZone = _checked(float, non_negative_number), _checked(str, _timezone)
+
+
+class Reporting(Section):
+    currency: _checked(str, _currency) = "USD"
+    timezone: TimeZone = "UTC"
+    as_of_date: _checked(Any, _date) = None
+
+
+class Fx(Section):
+    max_staleness_days: Days = 7
+
+
+class Incremental(Section):
+    lookback_days: Days = 3
+
+
+class Schedule(Section):
+    cron: _checked(str, _cron) = "0 3 * * *"
+    timezone: TimeZone = "UTC"
+
+
+class Alerts(Section):
+    min_severity: Severity = "warn"
+    top: Count = 5
+    retries: Count = 3
+    timeout_seconds: Number = 10.0
+    backoff_seconds: Number = 1.0
+    sinks: _checked(Any, _sinks) = ()
+
+
+class EncodingRule(Section):
+    pattern: str  # a file name like ad_spend_yahoo*.csv
+    encoding: _checked(str, _encoding)
+
+
+class Files(Section):
+    encodings: list[EncodingRule] = []
+
+
+class Snapshots(Section):
+    keep: Count = 14
+
+
+# mkpi.yml's tracking section: any of dbt_project.yml's defaults (vars.mkpi_tracking), set for this run.
+TrackingSeverities = create_model("TrackingSeverities", __base__=Section,
+                                  **{check: (Severity | None, None) for check in TRACKING_CHECKS})
+
+
+class Tracking(Section):
+    lookback_days: Days | None = None
+    min_spend_without_sessions: Number | None = None
+    max_unattributed_lead_share: Share | None = None
+    min_leads_for_share: Number | None = None
+    drop_share: Share | None = None
+    min_daily_sessions: Number | None = None
+    min_daily_leads: Number | None = None
+    severity: TrackingSeverities = TrackingSeverities()
+
+
+class MkpiYml(Section):
+    reporting: Reporting = Reporting()
+    fx: Fx = Fx()
+    incremental: Incremental = Incremental()
+    schedule: Schedule = Schedule()
+    tracking: Tracking = Tracking()
+    alerts: Alerts = Alerts()
+    files: Files = Files()
+    snapshots: Snapshots = Snapshots()
 
 
 def load_config(path: Path | None) -> RunConfig:
     """Read and validate mkpi.yml; a missing file means all defaults."""
     if path is None or not Path(path).exists():
         return RunConfig()
-    text = Path(path).read_text(encoding="utf-8-sig")
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{line}: not valid YAML ({getattr(err, 'problem', err)})") from None
-    values = {}
-    for key_path, node in _leaves(root, path):
-        where = f"{path}, line {node.start_mark.line + 1}, key '{'.'.join(key_path)}'"
-        if key_path not in FIELDS:
-            known = ", ".join(".".join(k) for k in FIELDS if k[:2] != ("tracking", "severity"))
-            raise ConfigError(f"{where}: unknown setting (known settings: {known}, tracking.severity.<check>)")
-        target, validate = FIELDS[key_path]
-        try:
-            value = validate(yaml.safe_load(yaml.serialize(node)))
-        except ValueError as err:
-            raise ConfigError(f"{where}: {err}") from None
-        _assign(values, target, value)
-    return RunConfig(**values)
-
-
-def _assign(values: dict, target, value) -> None:
-    """Set a RunConfig field, or a key inside a dict field when `target` is a path."""
-    if isinstance(target, str):
-        values[target] = value
-        return
-    node = values
-    for key in target[:-1]:
-        node = node.setdefault(key, {})
-    node[target[-1]] = value
-
-
-def _leaves(node, path, prefix=()):
-    if node is None:
-        return
-    if not isinstance(node, yaml.MappingNode):
-        raise ConfigError(f"{path}, line {node.start_mark.line + 1}: expected settings as 'key: value' lines")
-    repeated = first_repeat(node)
-    if repeated:
-        key, line, first = repeated
-        raise ConfigError(f"{path}, line {line}, key '{'.'.join(prefix + (key,))}': appears twice (first on line "
-                          f"{first}); keep one")
-    for key_node, value_node in node.value:
-        key = prefix + (str(key_node.value),)
-        if isinstance(value_node, yaml.MappingNode):
-            yield from _leaves(value_node, path, key)
-        else:
-            yield key, value_node
+    _, yml = load(path, MkpiYml, ConfigError)
+    return RunConfig(
+        reporting_currency=yml.reporting.currency, reporting_timezone=yml.reporting.timezone,
+        as_of_date=yml.reporting.as_of_date, fx_max_staleness_days=yml.fx.max_staleness_days,
+        rebuild_lookback_days=yml.incremental.lookback_days, schedule_cron=yml.schedule.cron,
+        schedule_timezone=yml.schedule.timezone, tracking_overrides=yml.tracking.model_dump(exclude_unset=True),
+        alert_min_severity=yml.alerts.min_severity, alert_top=yml.alerts.top, alert_retries=yml.alerts.retries,
+        alert_timeout_seconds=yml.alerts.timeout_seconds, alert_backoff_seconds=yml.alerts.backoff_seconds,
+        alert_sinks=yml.alerts.sinks, file_encodings=tuple((r.pattern, r.encoding) for r in yml.files.encodings),
+        snapshots_keep=yml.snapshots.keep,
+    )

@@ -32,7 +32,7 @@ def test_bad_config_value(tmp_path):
     result = run_mkpi("run", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "w.duckdb"),
                       "--config", str(config))
     assert result.returncode == 2
-    assert one_error_line(result) == (f"error: {config}, line 3, key 'reporting.timezone': 'Mars/Olympus' is not a "
+    assert one_error_line(result) == (f"error: {config}, line 3, reporting.timezone: 'Mars/Olympus' is not a "
                                       "time zone name (for example UTC, Asia/Shanghai, America/New_York)")
     assert not (tmp_path / "w.duckdb").exists()
 

@@ -25,16 +25,16 @@ def test_values_are_read(tmp_path):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("reporting:\n  timezone: Asia/Shangai\n", "line 2, key 'reporting.timezone': 'Asia/Shangai' is not a time zone name"),
-    ("reporting:\n  currency: usd\n", "line 2, key 'reporting.currency': 'usd' is not a 3-letter currency code"),
-    ("fx:\n  max_staleness_days: -1\n", "line 2, key 'fx.max_staleness_days': -1 is not a number of days"),
-    ("schedule:\n  cron: every night\n", "line 2, key 'schedule.cron': 'every night' is not a cron schedule"),
-    ("reporting:\n  curency: USD\n", "line 2, key 'reporting.curency': unknown setting"),
+    ("reporting:\n  timezone: Asia/Shangai\n", "line 2, reporting.timezone: 'Asia/Shangai' is not a time zone name"),
+    ("reporting:\n  currency: usd\n", "line 2, reporting.currency: 'usd' is not a 3-letter currency code"),
+    ("fx:\n  max_staleness_days: -1\n", "line 2, fx.max_staleness_days: -1 is not a number of days"),
+    ("schedule:\n  cron: every night\n", "line 2, schedule.cron: 'every night' is not a cron schedule"),
+    ("reporting:\n  curency: USD\n", "line 2, reporting.curency: unknown setting (allowed here: currency, timezone, as_of_date)"),
     ("reporting: [USD\n", "not valid YAML"),
     ("reporting:\n  currency: USD\n  currency: CNY\n",
-     "line 3, key 'reporting.currency': appears twice (first on line 2); keep one"),
+     "line 3: 'currency' appears twice here (first on line 2); keep one"),
     ("files:\n  encodings:\n    - {pattern: '*.csv', encoding: klingon}\n",
-     "line 3, key 'files.encodings': entry 1: 'klingon' is not an encoding name"),
+     "line 3, files.encodings[0].encoding: 'klingon' is not an encoding name"),
 ])
 def test_bad_values_are_one_line_with_file_line_and_key(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -50,9 +50,9 @@ def test_tracking_settings_and_severities(tmp_path):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("tracking:\n  drop_share: 60\n", "key 'tracking.drop_share': 60 is not a share between 0 and 1"),
-    ("tracking:\n  severity:\n    sessions_drop: critical\n", "key 'tracking.severity.sessions_drop': 'critical' is not a severity"),
-    ("tracking:\n  severity:\n    session_drop: warn\n", "key 'tracking.severity.session_drop': unknown setting"),
+    ("tracking:\n  drop_share: 60\n", "line 2, tracking.drop_share: 60 is not a share between 0 and 1"),
+    ("tracking:\n  severity:\n    sessions_drop: critical\n", "line 3, tracking.severity.sessions_drop: 'critical' is not a severity"),
+    ("tracking:\n  severity:\n    session_drop: warn\n", "line 3, tracking.severity.session_drop: unknown setting"),
 ])
 def test_bad_tracking_settings(tmp_path, text, expected):
     with pytest.raises(ConfigError, match=expected.replace(".", r"\.").replace("(", r"\(")):
@@ -62,3 +62,28 @@ def test_bad_tracking_settings(tmp_path, text, expected):
 def test_file_encodings_are_read(tmp_path):
     path = write(tmp_path, "files:\n  encodings:\n    - pattern: 'ad_spend_yahoo*.csv'\n      encoding: cp1252\n")
     assert load_config(path).file_encodings == (("ad_spend_yahoo*.csv", "cp1252"),)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("snapshots:\n  keep: many\n", "line 2, snapshots.keep: 'many' is not a whole number between 1 and 100"),
+    ("alerts: [warn]\n", "line 1, alerts: ['warn'] expected 'key: value' lines here"),
+    ("files:\n  encodings:\n    - {pattern: '*.csv'}\n", "line 3, files.encodings[0]: 'encoding' is required"),
+    ("tracking:\n  drop_share: '0.5'\n", "line 2, tracking.drop_share: '0.5' is not a share between 0 and 1 (for example 0.25 for 25%)"),
+])
+def test_shapes_and_types_read_like_the_other_mistakes(tmp_path, text, expected):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    assert str(err.value) == f"{tmp_path / 'mkpi.yml'}, {expected}"
+
+
+def test_a_section_with_every_key_commented_out_means_its_defaults(tmp_path):
+    assert load_config(write(tmp_path, "alerts:\n  # sinks: []\nreporting:\n  currency: CNY\n")) == RunConfig(
+        reporting_currency="CNY")
+
+
+def test_the_three_files_share_one_error_kind():
+    from pipelines.config_files import ConfigFileError
+    from pipelines.scoring.config import KpiConfigError
+    from pipelines.sources_config import SourcesConfigError
+
+    assert all(issubclass(e, ConfigFileError) for e in (ConfigError, SourcesConfigError, KpiConfigError))

@@ -21,3 +21,11 @@ def test_each_registered_check_has_its_model_yml_entry_and_docs_section():
     documented = {c for line in re.findall(r"(?m)^### .*$", docs) for c in re.findall(r"\w+", line)}
     assert set(TRACKING_CHECKS) == models == described
     assert set(TRACKING_CHECKS) <= documented
+
+
+def test_mkpi_yml_can_override_every_tracking_setting_and_nothing_else():
+    from pipelines.config import Tracking
+    from pipelines.registry import dbt_vars
+
+    assert set(Tracking.model_fields) == set(dbt_vars()["mkpi_tracking"])
+    assert set(Tracking.model_fields["severity"].annotation.model_fields) == set(TRACKING_CHECKS)

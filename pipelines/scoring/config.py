@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pipelines.config_files import ConfigFileError
 from pipelines.scoring.metrics import CHANNEL, CONTENT, COUNT, MANUAL, MONEY, NUMBER, PERCENT, SOCIAL, metric
 from pipelines.scoring.rules import HIGHER, LINEAR, Band
 
@@ -16,8 +17,7 @@ SWAPPED, OWN_WEIGHTS = "swapped", "own_weights"
 SCOPES = {CHANNEL: {"owned", "team"}, CONTENT: {"authored", "team"}, SOCIAL: {"accounts", "team"}, MANUAL: {"self"}}
 
 
-
-class KpiConfigError(ValueError):
+class KpiConfigError(ConfigFileError):
     """One line: file, line, place, what is wrong."""
 
 

@@ -1,15 +1,20 @@
-"""kpi.yml, validated on load: every error is one line naming the file, the line and the place (role,
-version, KPI), and nothing is scored until the configuration is right.
+"""kpi.yml, checked the way every configuration file is (pipelines/config_files.py): the file's shape
+as pydantic models, every check located at its key, then built into the dataclasses scoring reads
+(scoring/config.py). Nothing is scored until the configuration is right.
 
-Over 300 lines because every section of kpi.yml has its method in one parser, so that every message
-is located and worded the same way."""
+Over 300 lines because each section of kpi.yml has its model and its checks here, next to each
+other, so that every message is located and worded the same way."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Annotated, Any
 
+from pydantic import Field, PlainValidator, field_validator, model_validator
+
+from pipelines.config_files import At, Section, load
 from pipelines.scoring import flags
 from pipelines.scoring.config import (SCOPES, UNITS, Excusal, Incentives, Kpi, KpiConfig, KpiConfigError, Part, Role,
                                       RoleVersion, Swap, TargetOverride, Tier, WeightOverride)
@@ -17,308 +22,374 @@ from pipelines.scoring.metrics import PERCENT, metric
 from pipelines.scoring.periods import PATTERN as PERIOD_PATTERN
 from pipelines.scoring.periods import PERIOD_TYPES
 from pipelines.scoring.rules import BANDS, HIGHER, LINEAR, LOWER, THRESHOLD, Band
-from pipelines.yaml_lines import LocatedYaml
+
+
+def _text(value) -> str:
+    """An id as text, whether YAML read it as text (E01) or a number (1001)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"{value!r} is not text")
+    return str(value)
+
+
+def _period(value) -> str:
+    if not PERIOD_PATTERN.fullmatch(str(value)):
+        raise ValueError(f"'{value}' is not a period like 2026-10, 2026-Q4 or 2026")
+    return str(value)
+
+
+def _between(low: float, high: float | None, words: str):
+    def check(value) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (high and value > high):
+            raise ValueError(f"{value!r} {words}")
+        return float(value)
+    return check
+
+
+def _close_day(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 28:
+        raise ValueError(f"{value!r} is not a day of the month from 1 to 28")
+    return value
+
+
+Text = Annotated[str, PlainValidator(_text)]
+Period = Annotated[str, PlainValidator(_period)]
+Amount = Annotated[float, PlainValidator(_between(0, None, "is out of range"))]
+Share = Annotated[float, PlainValidator(_between(0, 1, "is out of range"))]
+REASON = "a calibration needs a reason, which stays on record"
+
+
+class Entry(Section):
+    """A list item of kpi.yml: a section whose reason, when it has one, is required."""
+
+    @staticmethod
+    def reason_of(reason) -> str:
+        if not reason or not str(reason).strip():
+            raise ValueError(REASON)
+        return str(reason).strip()
+
+
+class BandSpec(Section):
+    min: float
+    share: float
+
+
+class PartSpec(Section):
+    metric: str
+    target: float
+    share: float = 1.0
+    direction: str | None = None
+
+
+class KpiSpec(Section):
+    id: str
+    scope: str
+    metric: str | None = None
+    metrics: list[PartSpec] | None = None
+    target: float | None = None
+    weight: float | None = None  # required in a role's version; a swapped-in KPI keeps the replaced one's
+    category: str | None = None
+    direction: str | None = None
+    period: str = "month"
+    rule: str = LINEAR
+    bands: list[BandSpec] = []
+    unit: str | None = None
+    name_zh: str = ""
+    cap: float | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        k = f"KPI '{self.id}'"
+        if self.metrics is not None:
+            if self.metric is not None or self.target is not None:
+                raise ValueError(f"{k}: a mixed KPI has 'metrics' (each with its target), not 'metric'")
+            for i, part in enumerate(self.metrics):
+                self._fits(part.metric, ("metrics", i))
+                if part.share <= 0:
+                    raise At(("metrics", i, "share"), f"{k}: share {part.share:g} must be above 0")
+                if part.direction not in (None, HIGHER, LOWER):
+                    raise At(("metrics", i, "direction"), f"{k}: direction '{part.direction}' is not one of higher, lower")
+                if part.target < 0:
+                    raise At(("metrics", i, "target"), f"{k}: target {part.target:g} is negative")
+            if len(self.metrics) < 2:
+                raise At("metrics", f"{k}: a mixed KPI needs two metrics or more")
+        else:
+            for key in ("metric", "target"):
+                if getattr(self, key) is None:
+                    raise ValueError(f"'{key}' is required")
+            self._fits(self.metric, ())
+            if self.target < 0:
+                raise At("target", f"{k}: target {self.target:g} is negative")
+        if self.weight is not None and self.weight <= 0:
+            raise At("weight", f"{k}: weight {self.weight:g} must be above 0")
+        for key, allowed in (("direction", (HIGHER, LOWER)), ("period", PERIOD_TYPES),
+                             ("rule", (LINEAR, THRESHOLD, BANDS)), ("unit", UNITS)):
+            value = getattr(self, key)
+            if value is not None and value not in allowed:
+                raise At(key, f"{k}: {key} '{value}' is not one of {', '.join(allowed)}")
+        if self.rule == BANDS and not self.bands:
+            raise At("rule", f"{k}: rule 'bands' needs a bands list of {{min, share}}")
+        return self
+
+    def _fits(self, name: str, at: tuple) -> None:
+        found = metric(name)
+        if found is None:
+            raise At(at + ("metric",), f"KPI '{self.id}': unknown metric '{name}' "
+                                       "(see docs/kpi-configuration.md for the list, or use manual.<name>)")
+        if self.scope not in SCOPES[found.source]:
+            raise At(at + ("scope",), f"KPI '{self.id}': scope '{self.scope}' does not fit metric '{name}' "
+                                      f"(use {' or '.join(sorted(SCOPES[found.source]))})")
+
+    def build(self, cap: float, weight: float | None = None) -> Kpi:
+        parts = tuple(Part(p.metric, p.target, p.share, p.direction or metric(p.metric).direction)
+                      for p in self.metrics or ())
+        found = metric(parts[0].metric if parts else self.metric)
+        return Kpi(self.id, " + ".join(p.metric for p in parts) or self.metric, self.scope,
+                   None if parts else self.target, float(self.weight if weight is None else weight),
+                   self.category or "", self.direction or found.direction, self.period, self.rule,
+                   self.cap if self.cap is not None else cap, tuple(Band(b.min, b.share) for b in self.bands), parts,
+                   name_zh=self.name_zh, unit=self.unit or (PERCENT if parts else found.unit))
+
+
+class VersionSpec(Section):
+    effective_from: dt.date
+    kpis: list[KpiSpec]
+
+    @model_validator(mode="after")
+    def _complete(self):
+        for i, kpi in enumerate(self.kpis):
+            for key in ("weight", "category"):
+                if getattr(kpi, key) is None:
+                    raise At(("kpis", i), f"'{key}' is required")
+        ids = [k.id for k in self.kpis]
+        for i, kpi_id in enumerate(ids):
+            if ids.index(kpi_id) != i:
+                raise At(("kpis", i, "id"), f"KPI '{kpi_id}' appears twice in this version")
+        return self
+
+
+class RoleSpec(Section):
+    name_zh: Text | None = None
+    category_weights: dict[str, float] | None = None
+    versions: list[VersionSpec]
+
+    @model_validator(mode="after")
+    def _versions_and_categories(self):
+        if not self.versions:
+            raise At("versions", "a role needs at least one version with its KPIs")
+        for i, version in enumerate(self.versions):
+            if self.category_weights:
+                _check_categories(self.category_weights, version.kpis, ("versions", i))
+        return self
+
+
+def _check_categories(category_weights: dict, kpis: list[KpiSpec], at: tuple) -> None:
+    if abs(sum(category_weights.values()) - 100) > 1e-9:
+        raise At("category_weights", f"category weights add up to {sum(category_weights.values()):g}%, not 100%")
+    for category, weight in category_weights.items():
+        got = sum(k.weight for k in kpis if k.category == category)
+        if abs(got - weight) > 1e-9:
+            raise At(at + ("kpis",), f"KPIs of category '{category}' weigh {got:g}%, "
+                                     f"but category_weights gives it {weight:g}%")
+    for i, k in enumerate(kpis):
+        if k.category not in category_weights:
+            raise At(at + ("kpis", i, "category"),
+                     f"'{k.category}' is not in category_weights ({', '.join(category_weights)})")
+
+
+class TierSpec(Section):
+    above: float
+    rate: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, value):
+        if not isinstance(value, dict) or set(value) != {"above", "rate"}:
+            raise ValueError("a tier is {above: multiple of the monthly target, rate: share of the profit}")
+        return value
+
+
+class IncentivesSpec(Section):
+    target_cpl: Amount | None = None
+    bonus_pool_share: Share | None = None
+    profit_share: Share | None = None
+    commission_share: Share | None = None
+    commission_hold_back: Share | None = None
+    monthly_profit_target: Amount | None = None
+    commission_tiers: list[TierSpec] = []
+    annual_profit_targets: dict[Any, Any] = {}
+
+    @model_validator(mode="after")
+    def _tiers_and_years(self):
+        for i, tier in enumerate(self.commission_tiers):
+            previous = self.commission_tiers[i - 1].above if i else None
+            if tier.above < 1 or not 0 <= tier.rate <= 1 or (previous is not None and tier.above <= previous):
+                raise At(("commission_tiers", i), f"{{above: {tier.above}, rate: {tier.rate}}}: 'above' starts at 1 "
+                         "(the target) and grows tier by tier; 'rate' is between 0 and 1")
+        if self.commission_tiers and self.monthly_profit_target is None:
+            raise At("commission_tiers", "commission tiers need incentives.monthly_profit_target")
+        for year, target in self.annual_profit_targets.items():
+            if not re.fullmatch(r"\d{4}", str(year)) or isinstance(target, bool) or not isinstance(target, (int, float)):
+                raise At(("annual_profit_targets", year), "expected 'YEAR: amount', like 2026: 50000")
+        return self
+
+    def build(self) -> Incentives:
+        set_here = self.model_dump(exclude_unset=True, exclude={"commission_tiers", "annual_profit_targets"})
+        return Incentives(**set_here, commission_tiers=tuple(Tier(t.above, t.rate) for t in self.commission_tiers),
+                          annual_profit_targets={str(y): float(t) for y, t in self.annual_profit_targets.items()})
+
+
+class ClosingSpec(Section):
+    close_day: Annotated[int, PlainValidator(_close_day)] = 5
+
+
+class TargetOverrideSpec(Section):
+    employee_id: Text
+    kpi: str
+    target: float
+    effective_from: dt.date
+
+    @field_validator("target")
+    @classmethod
+    def _not_negative(cls, value):
+        if value < 0:
+            raise ValueError(f"target {value:g} is negative")
+        return value
+
+
+class ExcusalSpec(Entry):
+    kpi: str
+    period: Period
+    reason: Any = None
+    employee_id: Text | None = None
+    team: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        self.reason_of(self.reason)
+        if bool(self.employee_id) == bool(self.team):
+            raise ValueError("an excusal names either employee_id or team")
+        return self
+
+
+class SwapSpec(Entry):
+    employee_id: Text
+    period: Period
+    replace: str
+    with_: KpiSpec = Field(alias="with")
+    reason: Any = None
+
+    @model_validator(mode="after")
+    def _keeps_the_weight(self):
+        if self.with_.weight is not None:
+            raise At(("with", "weight"), "a swapped-in KPI keeps the weight of the KPI it replaces; "
+                                         "change weights with weight_overrides")
+        self.reason_of(self.reason)
+        return self
+
+
+class WeightOverrideSpec(Entry):
+    employee_id: Text
+    effective_from: dt.date
+    weights: dict[str, Any]
+    reason: Any = None
+
+    @model_validator(mode="after")
+    def _weights(self):
+        for kpi_id, weight in self.weights.items():
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+                raise At(("weights", kpi_id), f"{weight!r} is not a weight above 0")
+        if abs(sum(self.weights.values()) - 100) > 1e-9:
+            raise At("weights", f"the weights add up to {sum(self.weights.values()):g}%, not 100%")
+        self.reason_of(self.reason)
+        return self
+
+
+def _over_time(spec: dict) -> dict:
+    if not isinstance(spec, dict):
+        raise ValueError("expected 'key: value' lines here")
+    for key, value in spec.items():
+        if key not in flags.SETTINGS:
+            raise At(key, f"unknown setting (allowed here: {', '.join(flags.SETTINGS)})")
+        kind = flags.SETTINGS[key][1]
+        if kind == flags.GRADE:
+            continue  # checked against the grades once they are read
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise At(key, f"{value!r} is not a number")
+        if kind == flags.COUNT and (value != int(value) or value < 1):
+            raise At(key, f"{value!r} is not a whole number of 1 or more")
+        if kind == flags.SHARE and not 0 < value <= 1:
+            raise At(key, f"{value!r} is not a share between 0 and 1 (0.2 = 20%)")
+        if value < 0:
+            raise At(key, f"{value!r} is negative")
+    return spec
+
+
+class KpiYml(Section):
+    default_cap: float = 1.2
+    grades: dict[str, Annotated[float, PlainValidator(_between(0, None, "is not a minimum total of 0 or more"))]]
+    pass_grade: str
+    over_time: Annotated[dict, PlainValidator(_over_time)] = {}
+    team_coefficient: bool = False
+    roles: dict[str, RoleSpec]
+    target_overrides: list[TargetOverrideSpec] = []
+    excusals: list[ExcusalSpec] = []
+    incentives: IncentivesSpec = IncentivesSpec()
+    closing: ClosingSpec = ClosingSpec()
+    kpi_swaps: list[SwapSpec] = []
+    weight_overrides: list[WeightOverrideSpec] = []
+    min_scored_share: Annotated[float, PlainValidator(
+        _between(0, 1, "is not a share between 0 and 1 (0.5 = 50%)"))] = 0.5
+
+    @model_validator(mode="after")
+    def _across_sections(self):
+        if self.default_cap < 1:
+            raise At("default_cap", f"{self.default_cap} is below 1: nobody could reach 100")
+        if not any(minimum == 0 for minimum in self.grades.values()):
+            raise At("grades", "the lowest grade must start at 0 so every total gets one")
+        if self.pass_grade not in self.grades:
+            raise At("pass_grade", f"'{self.pass_grade}' is not one of the grades")
+        for key, value in self.over_time.items():
+            if flags.SETTINGS[key][1] == flags.GRADE and value not in self.grades:
+                raise At(("over_time", key), f"{value!r} is not one of the grades ({', '.join(sorted(self.grades))})")
+        for name, role in self.roles.items():
+            for i, version in enumerate(role.versions):
+                total = sum(k.weight for k in version.kpis)
+                if abs(total - 100) > 1e-9:
+                    raise At(("roles", name, "versions", i, "kpis"), f"the weights of role '{name}' add up to "
+                             f"{total:g}%, not 100% ({', '.join(f'{k.id} {k.weight:g}' for k in version.kpis)})")
+        known = {k.id for role in self.roles.values() for v in role.versions for k in v.kpis}
+        for i, override in enumerate(self.weight_overrides):
+            for kpi_id in override.weights:
+                if kpi_id not in known:
+                    raise At(("weight_overrides", i, "weights", kpi_id), f"'{kpi_id}' is not a KPI of any role")
+        return self
+
+    def build(self, doc) -> KpiConfig:
+        cap = self.default_cap
+        return KpiConfig(
+            path=doc.path,
+            roles={name: Role(name, role.name_zh or name, tuple(sorted(
+                (RoleVersion(v.effective_from, tuple(k.build(cap) for k in v.kpis)) for v in role.versions),
+                key=lambda v: v.effective_from))) for name, role in self.roles.items()},
+            grades=sorted(((minimum, name) for name, minimum in self.grades.items()), reverse=True),
+            pass_grade=self.pass_grade,
+            over_time={**flags.DEFAULTS, **self.over_time},
+            team_coefficient=self.team_coefficient,
+            target_overrides=tuple(TargetOverride(o.employee_id, o.kpi, o.target, o.effective_from)
+                                   for o in self.target_overrides),
+            excusals=tuple(Excusal(e.kpi, e.period, Entry.reason_of(e.reason), e.employee_id, e.team)
+                           for e in self.excusals),
+            incentives=self.incentives.build(),
+            close_day=self.closing.close_day,
+            min_scored_share=self.min_scored_share,
+            swaps=tuple(Swap(s.employee_id, s.period, s.replace, s.with_.build(cap, weight=1), Entry.reason_of(s.reason))
+                        for s in self.kpi_swaps),
+            weight_overrides=tuple(WeightOverride(o.employee_id, o.effective_from, dict(o.weights),
+                                                  Entry.reason_of(o.reason), doc.where(("weight_overrides", i)))
+                                   for i, o in enumerate(self.weight_overrides)),
+        )
 
 
 def load_kpi_config(path: Path) -> KpiConfig:
-    try:
-        doc = LocatedYaml(path)
-    except ValueError as err:
-        raise KpiConfigError(str(err)) from None
-    return _Parser(doc).config()
-
-
-class _Parser:
-    def __init__(self, doc: LocatedYaml):
-        self.doc = doc
-
-    def fail(self, path: tuple, message: str):
-        raise KpiConfigError(f"{self.doc.where(path)}: {message}")
-
-    def get(self, data: dict, key: str, path: tuple, kind, required=True, default=None):
-        if key not in data:
-            if required:
-                self.fail(path, f"'{key}' is required")
-            return default
-        value = data[key]
-        if kind is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            self.fail(path + (key,), f"{value!r} is not a number")
-        if kind is str and not isinstance(value, str):
-            self.fail(path + (key,), f"{value!r} is not text")
-        if kind is dt.date and not isinstance(value, dt.date):
-            self.fail(path + (key,), f"{value!r} is not a date written as YYYY-MM-DD")
-        return value
-
-    def config(self) -> KpiConfig:
-        data = self.doc.data
-        if not isinstance(data, dict):
-            self.fail((), "expected settings as 'key: value' lines")
-        known = {"default_cap", "grades", "pass_grade", "over_time", "team_coefficient", "roles",
-                 "target_overrides", "excusals", "incentives", "closing", "kpi_swaps", "weight_overrides",
-                 "min_scored_share"}
-        for key in data:
-            if key not in known:
-                self.fail((key,), f"unknown setting (known: {', '.join(sorted(known))})")
-        cap = self.get(data, "default_cap", (), float, required=False, default=1.2)
-        if cap < 1:
-            self.fail(("default_cap",), f"{cap} is below 1: nobody could reach 100")
-        grades = self.grades(data)
-        pass_grade = self.get(data, "pass_grade", (), str)
-        if pass_grade not in {name for _, name in grades}:
-            self.fail(("pass_grade",), f"'{pass_grade}' is not one of the grades")
-        roles = self.get(data, "roles", (), dict)
-        return KpiConfig(
-            path=self.doc.path,
-            roles={name: self.role(name, spec, cap) for name, spec in roles.items()},
-            grades=grades,
-            pass_grade=pass_grade,
-            over_time=self.over_time(data.get("over_time") or {}, {name for _, name in grades}),
-            team_coefficient=bool(data.get("team_coefficient", False)),
-            target_overrides=tuple(self.override(i, o) for i, o in enumerate(data.get("target_overrides") or [])),
-            excusals=tuple(self.excusal(i, e) for i, e in enumerate(data.get("excusals") or [])),
-            incentives=self.incentives(data.get("incentives") or {}),
-            close_day=self.close_day(data.get("closing") or {}),
-            min_scored_share=self.share(data, "min_scored_share", 0.5),
-            swaps=tuple(self.swap(i, spec, cap) for i, spec in enumerate(data.get("kpi_swaps") or [])),
-            weight_overrides=tuple(self.weight_override(i, spec, roles) for i, spec
-                                   in enumerate(data.get("weight_overrides") or [])),
-        )
-
-    def share(self, data: dict, key: str, default: float) -> float:
-        value = self.get(data, key, (), float, required=False, default=default)
-        if not 0 <= value <= 1:
-            self.fail((key,), f"{value!r} is not a share between 0 and 1 (0.5 = 50%)")
-        return float(value)
-
-    def close_day(self, spec: dict) -> int:
-        for key in spec:
-            if key != "close_day":
-                self.fail(("closing", key), "unknown setting (known: close_day)")
-        day = spec.get("close_day", 5)
-        if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28:
-            self.fail(("closing", "close_day"), f"{day!r} is not a day of the month from 1 to 28")
-        return day
-
-    def incentives(self, spec: dict) -> Incentives:
-        path = ("incentives",)
-        for key in spec:
-            if key not in Incentives.__dataclass_fields__:
-                self.fail(path + (key,), f"unknown setting (known: {', '.join(Incentives.__dataclass_fields__)})")
-        values = {}
-        for key in ("target_cpl", "bonus_pool_share", "profit_share", "commission_share", "commission_hold_back",
-                    "monthly_profit_target"):
-            if spec.get(key) is not None:
-                value = self.get(spec, key, path, float)
-                if value < 0 or (key not in ("target_cpl", "monthly_profit_target") and value > 1):
-                    self.fail(path + (key,), f"{value!r} is out of range")
-                values[key] = float(value)
-        values["commission_tiers"] = self.tiers(spec.get("commission_tiers") or [], "monthly_profit_target" in values)
-        targets = spec.get("annual_profit_targets") or {}
-        for year, target in targets.items():
-            if not re.fullmatch(r"\d{4}", str(year)) or isinstance(target, bool) or not isinstance(target, (int, float)):
-                self.fail(path + ("annual_profit_targets", year), "expected 'YEAR: amount', like 2026: 50000")
-        return Incentives(**values, annual_profit_targets={str(y): float(t) for y, t in targets.items()})
-
-    def tiers(self, specs: list, has_target: bool) -> tuple[Tier, ...]:
-        path = ("incentives", "commission_tiers")
-        tiers = []
-        for i, spec in enumerate(specs):
-            if not isinstance(spec, dict) or set(spec) != {"above", "rate"}:
-                self.fail(path + (i,), "a tier is {above: multiple of the monthly target, rate: share of the profit}")
-            above, rate = self.get(spec, "above", path + (i,), float), self.get(spec, "rate", path + (i,), float)
-            if above < 1 or not 0 <= rate <= 1 or (tiers and above <= tiers[-1].above):
-                self.fail(path + (i,), f"{{above: {above}, rate: {rate}}}: 'above' starts at 1 (the target) and "
-                          "grows tier by tier; 'rate' is between 0 and 1")
-            tiers.append(Tier(float(above), float(rate)))
-        if tiers and not has_target:
-            self.fail(path, "commission tiers need incentives.monthly_profit_target")
-        return tuple(tiers)
-
-    def grades(self, data) -> list[tuple[float, str]]:
-        spec = self.get(data, "grades", (), dict)
-        out = []
-        for name, minimum in spec.items():
-            if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) or minimum < 0:
-                self.fail(("grades", name), f"{minimum!r} is not a minimum total of 0 or more")
-            out.append((float(minimum), name))
-        if not any(minimum == 0 for minimum, _ in out):
-            self.fail(("grades",), "the lowest grade must start at 0 so every total gets one")
-        return sorted(out, reverse=True)
-
-    def over_time(self, spec: dict, grade_names: set[str]) -> dict:
-        for key, value in spec.items():
-            path = ("over_time", key)
-            if key not in flags.SETTINGS:
-                self.fail(path, f"unknown setting (known: {', '.join(flags.SETTINGS)})")
-            kind = flags.SETTINGS[key][1]
-            if kind == flags.GRADE:
-                if value not in grade_names:
-                    self.fail(path, f"{value!r} is not one of the grades ({', '.join(sorted(grade_names))})")
-            elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.fail(path, f"{value!r} is not a number")
-            elif kind == flags.COUNT and (value != int(value) or value < 1):
-                self.fail(path, f"{value!r} is not a whole number of 1 or more")
-            elif kind == flags.SHARE and not 0 < value <= 1:
-                self.fail(path, f"{value!r} is not a share between 0 and 1 (0.2 = 20%)")
-            elif value < 0:
-                self.fail(path, f"{value!r} is negative")
-        return {**flags.DEFAULTS, **spec}
-
-    def role(self, name: str, spec: dict, cap: float) -> Role:
-        path = ("roles", name)
-        versions = self.get(spec, "versions", path, list)
-        if not versions:
-            self.fail(path + ("versions",), "a role needs at least one version with its KPIs")
-        parsed = [self.version(path + ("versions", i), v, spec.get("category_weights"), cap)
-                  for i, v in enumerate(versions)]
-        parsed.sort(key=lambda v: v.effective_from)
-        return Role(name, str(spec.get("name_zh", name)), tuple(parsed))
-
-    def version(self, path: tuple, spec: dict, category_weights: dict | None, cap: float) -> RoleVersion:
-        effective = self.get(spec, "effective_from", path, dt.date)
-        kpis = [self.kpi(path + ("kpis", i), k, cap) for i, k in enumerate(self.get(spec, "kpis", path, list))]
-        ids = [k.id for k in kpis]
-        for i, kpi_id in enumerate(ids):
-            if ids.index(kpi_id) != i:
-                self.fail(path + ("kpis", i, "id"), f"KPI '{kpi_id}' appears twice in this version")
-        total = sum(k.weight for k in kpis)
-        if abs(total - 100) > 1e-9:
-            self.fail(path + ("kpis",), f"the weights of role '{path[1]}' add up to {total:g}%, not 100% "
-                      f"({', '.join(f'{k.id} {k.weight:g}' for k in kpis)})")
-        if category_weights:
-            self.check_categories(path, kpis, category_weights)
-        return RoleVersion(effective, tuple(kpis))
-
-    def check_categories(self, path, kpis, category_weights):
-        role_path = path[:2] + ("category_weights",)
-        if abs(sum(category_weights.values()) - 100) > 1e-9:
-            self.fail(role_path, f"category weights add up to {sum(category_weights.values()):g}%, not 100%")
-        for category, weight in category_weights.items():
-            got = sum(k.weight for k in kpis if k.category == category)
-            if abs(got - weight) > 1e-9:
-                self.fail(path + ("kpis",), f"KPIs of category '{category}' weigh {got:g}%, "
-                          f"but category_weights gives it {weight:g}%")
-        for i, k in enumerate(kpis):
-            if k.category not in category_weights:
-                self.fail(path + ("kpis", i, "category"),
-                          f"'{k.category}' is not in category_weights ({', '.join(category_weights)})")
-
-    def kpi(self, path: tuple, spec: dict, cap: float) -> Kpi:
-        kpi_id = self.get(spec, "id", path, str)
-        scope = self.get(spec, "scope", path, str)
-        if "metrics" in spec:
-            if "metric" in spec or "target" in spec:
-                self.fail(path, f"KPI '{kpi_id}': a mixed KPI has 'metrics' (each with its target), not 'metric'")
-            parts = tuple(self.part(path + ("metrics", i), kpi_id, scope, p)
-                          for i, p in enumerate(self.get(spec, "metrics", path, list)))
-            if len(parts) < 2:
-                self.fail(path + ("metrics",), f"KPI '{kpi_id}': a mixed KPI needs two metrics or more")
-            name, target, found = " + ".join(p.metric for p in parts), None, metric(parts[0].metric)
-        else:
-            name, parts = self.get(spec, "metric", path, str), ()
-            found = self.metric_for(path, kpi_id, scope, name)
-            target = self.target(path, kpi_id, spec)
-        weight = self.get(spec, "weight", path, float)
-        if weight <= 0:
-            self.fail(path + ("weight",), f"KPI '{kpi_id}': weight {weight:g} must be above 0")
-        direction = spec.get("direction", found.direction)
-        period = spec.get("period", "month")
-        rule = spec.get("rule", LINEAR)
-        for key, value, allowed in (("direction", direction, (HIGHER, LOWER)), ("period", period, PERIOD_TYPES),
-                                    ("rule", rule, (LINEAR, THRESHOLD, BANDS))):
-            if value not in allowed:
-                self.fail(path + (key,), f"KPI '{kpi_id}': {key} '{value}' is not one of {', '.join(allowed)}")
-        bands = tuple(Band(float(b["min"]), float(b["share"])) for b in spec.get("bands") or [])
-        if rule == BANDS and not bands:
-            self.fail(path + ("rule",), f"KPI '{kpi_id}': rule 'bands' needs a bands list of {{min, share}}")
-        unit = spec.get("unit", found.unit if not parts else PERCENT)
-        if unit not in UNITS:
-            self.fail(path + ("unit",), f"KPI '{kpi_id}': unit '{unit}' is not one of {', '.join(UNITS)}")
-        name_zh = spec.get("name_zh", "")
-        if not isinstance(name_zh, str):
-            self.fail(path + ("name_zh",), f"KPI '{kpi_id}': name_zh {name_zh!r} is not text")
-        return Kpi(kpi_id, name, scope, target, float(weight), self.get(spec, "category", path, str),
-                   direction, period, rule, float(spec.get("cap", cap)), bands, parts, name_zh=name_zh, unit=unit)
-
-    def metric_for(self, path: tuple, kpi_id: str, scope: str, name: str):
-        found = metric(name)
-        if found is None:
-            self.fail(path + ("metric",), f"KPI '{kpi_id}': unknown metric '{name}' "
-                      "(see docs/kpi-configuration.md for the list, or use manual.<name>)")
-        if scope not in SCOPES[found.source]:
-            self.fail(path + ("scope",), f"KPI '{kpi_id}': scope '{scope}' does not fit metric '{name}' "
-                      f"(use {' or '.join(sorted(SCOPES[found.source]))})")
-        return found
-
-    def target(self, path: tuple, kpi_id: str, spec: dict) -> float:
-        target = self.get(spec, "target", path, float)
-        if target < 0:
-            self.fail(path + ("target",), f"KPI '{kpi_id}': target {target:g} is negative")
-        return float(target)
-
-    def part(self, path: tuple, kpi_id: str, scope: str, spec: dict) -> Part:
-        if not isinstance(spec, dict):
-            self.fail(path, f"KPI '{kpi_id}': each of 'metrics' is {{metric, target, share}}")
-        name = self.get(spec, "metric", path, str)
-        found = self.metric_for(path, kpi_id, scope, name)
-        share = self.get(spec, "share", path, float, required=False, default=1)
-        if share <= 0:
-            self.fail(path + ("share",), f"KPI '{kpi_id}': share {share:g} must be above 0")
-        direction = spec.get("direction", found.direction)
-        if direction not in (HIGHER, LOWER):
-            self.fail(path + ("direction",), f"KPI '{kpi_id}': direction '{direction}' is not one of higher, lower")
-        return Part(name, self.target(path, kpi_id, spec), float(share), direction)
-
-    def swap(self, i: int, spec: dict, cap: float) -> Swap:
-        path = ("kpi_swaps", i)
-        period = str(self.get(spec, "period", path, None))
-        if not PERIOD_PATTERN.fullmatch(period):
-            self.fail(path + ("period",), f"'{period}' is not a period like 2026-10, 2026-Q4 or 2026")
-        new = self.get(spec, "with", path, dict)
-        if "weight" in new:
-            self.fail(path + ("with", "weight"), "a swapped-in KPI keeps the weight of the KPI it replaces; "
-                      "change weights with weight_overrides")
-        kpi = self.kpi(path + ("with",), {"category": "", **new, "weight": 1}, cap)
-        return Swap(str(self.get(spec, "employee_id", path, None)), period, self.get(spec, "replace", path, str), kpi,
-                    self.reason(path, spec))
-
-    def weight_override(self, i: int, spec: dict, roles: dict) -> WeightOverride:
-        path = ("weight_overrides", i)
-        weights = self.get(spec, "weights", path, dict)
-        known = {k.get("id") for role in roles.values() if isinstance(role, dict)
-                 for v in role.get("versions") or [] for k in v.get("kpis") or []}
-        for kpi_id, weight in weights.items():
-            if kpi_id not in known:
-                self.fail(path + ("weights", kpi_id), f"'{kpi_id}' is not a KPI of any role")
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
-                self.fail(path + ("weights", kpi_id), f"{weight!r} is not a weight above 0")
-        if abs(sum(weights.values()) - 100) > 1e-9:
-            self.fail(path + ("weights",), f"the weights add up to {sum(weights.values()):g}%, not 100%")
-        return WeightOverride(str(self.get(spec, "employee_id", path, None)),
-                              self.get(spec, "effective_from", path, dt.date), dict(weights),
-                              self.reason(path, spec), self.doc.where(path))
-
-    def reason(self, path: tuple, spec: dict) -> str:
-        reason = spec.get("reason")
-        if not reason or not str(reason).strip():
-            self.fail(path, "a calibration needs a reason, which stays on record")
-        return str(reason).strip()
-
-    def override(self, i: int, spec: dict) -> TargetOverride:
-        path = ("target_overrides", i)
-        target = self.get(spec, "target", path, float)
-        if target < 0:
-            self.fail(path + ("target",), f"target {target:g} is negative")
-        return TargetOverride(str(self.get(spec, "employee_id", path, str)), self.get(spec, "kpi", path, str),
-                              float(target), self.get(spec, "effective_from", path, dt.date))
-
-    def excusal(self, i: int, spec: dict) -> Excusal:
-        path = ("excusals", i)
-        period = str(self.get(spec, "period", path, None))
-        if not PERIOD_PATTERN.fullmatch(period):
-            self.fail(path + ("period",), f"'{period}' is not a period like 2026-10, 2026-Q4 or 2026")
-        reason = self.reason(path, spec)
-        if bool(spec.get("employee_id")) == bool(spec.get("team")):
-            self.fail(path, "an excusal names either employee_id or team")
-        return Excusal(self.get(spec, "kpi", path, str), period, str(reason),
-                       spec.get("employee_id"), spec.get("team"))
+    doc, yml = load(path, KpiYml, KpiConfigError)
+    return yml.build(doc)
