@@ -51,3 +51,6 @@ class ApiSource(Protocol):
     def check(self) -> str:
         """One cheap authenticated request; returns what it reached, raises PlatformError otherwise."""
         ...
+
+    # Optional, for a platform that publishes a day's figures some hours after the day ends (WeChat):
+    # def last_ready_day(self, now: dt.datetime) -> dt.date — the pull then ends no later than that day.

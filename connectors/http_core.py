@@ -20,7 +20,9 @@ import requests
 from requests.auth import AuthBase
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
-RETRY, REFUSED = "retry", "refused"  # what a platform's own error codes can mean beyond the HTTP status
+# What a platform's own error code means beyond the HTTP status (several answer every error with HTTP 200
+# and a code in the body): try again later, the credential is refused, or the request failed for good.
+RETRY, REFUSED, FAILED = "retry", "refused", "failed"
 
 
 class PlatformError(Exception):
@@ -61,8 +63,10 @@ class HttpClient:
                  sleep: Callable[[float], None] = time.sleep,
                  classify: Callable[[requests.Response], str | None] | None = None,
                  pause_after: Callable[[requests.Response], float] | None = None):
-        """`classify` reads a platform's error body (RETRY for throttling, REFUSED for a bad credential) where
-        the HTTP status alone does not tell; `pause_after` turns a platform's usage headers into a pause."""
+        """`classify` reads a platform's answer, errors and HTTP 200 alike (RETRY for throttling, REFUSED for a
+        bad credential, FAILED for any other error code in the body), where the HTTP status alone does not
+        tell; `pause_after` turns a platform's usage headers into a pause. An `auth` with a `renew()` method
+        (a token the platform issues) is renewed once when the platform refuses it, and the request sent again."""
         self.platform = platform
         self.base_url = base_url.rstrip("/")
         self.credential_env = credential_env
@@ -79,6 +83,7 @@ class HttpClient:
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         """Send, retrying connection errors, timeouts, 429 and 5xx; raise PlatformError when it cannot succeed."""
         where = f"{self.platform}: {method} {path.split('?')[0]}"
+        renewed = False
         for attempt in range(1, self.retry.attempts + 1):
             self._respect_rate_limit()
             try:
@@ -86,16 +91,19 @@ class HttpClient:
             except (requests.ConnectionError, requests.Timeout) as err:
                 problem, wait = f"{type(err).__name__}", self._backoff(attempt)
             else:
-                if response.status_code < 400:
+                verdict = self.classify(response) if self.classify else None
+                if response.status_code < 400 and verdict is None:
                     if self.pause_after:
                         self._pause(self.pause_after(response))
                     return response
-                verdict = self.classify(response) if self.classify else None
                 if verdict == REFUSED or (verdict is None and response.status_code in (401, 403)):
+                    if not renewed and self._renew():
+                        renewed = True
+                        continue
                     raise PlatformError(self._refused(where, response))
-                if verdict != RETRY and response.status_code not in RETRYABLE_STATUS:
+                if verdict == FAILED or (verdict != RETRY and response.status_code not in RETRYABLE_STATUS):
                     raise PlatformError(f"{where} failed with HTTP {response.status_code}{_detail(response)}")
-                problem = f"HTTP {response.status_code}"
+                problem = f"HTTP {response.status_code}{_detail(response)}"
                 wait = max(self._backoff(attempt), _retry_after(response))
             if attempt < self.retry.attempts:
                 self.sleep(wait)
@@ -120,6 +128,10 @@ class HttpClient:
     def _pause(self, seconds: float) -> None:
         if seconds > 0:
             self.sleep(seconds)
+
+    def _renew(self) -> bool:
+        renew = getattr(self.session.auth, "renew", None)
+        return bool(renew and renew())
 
     def _respect_rate_limit(self) -> None:
         wait = self._last_request + self.min_interval - time.monotonic()
@@ -153,17 +165,23 @@ def _detail(response: requests.Response) -> str:
 
 
 def _error_detail(response: requests.Response) -> str:
-    """The platform's own error message when it sends one (JSON `error.message`, `message`, `msg`)."""
+    """The platform's own error code and message when it sends them: JSON `error.message`, `code` and
+    `message`/`msg`, WeChat's `errcode` and `errmsg`, Baidu's `header.failures`."""
     try:
         payload = response.json()
     except ValueError:
         return ""
-    error = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(payload, dict):
+        return ""
+    error = payload.get("error")
     if isinstance(error, dict):
         return str(error.get("message", ""))[:200]
-    if isinstance(payload, dict):
-        return str(payload.get("message") or payload.get("msg") or error or "")[:200]
-    return ""
+    failures = (payload.get("header") or {}).get("failures") if isinstance(payload.get("header"), dict) else None
+    if failures and isinstance(failures[0], dict):
+        payload = failures[0]
+    code = next((payload[k] for k in ("code", "errcode") if payload.get(k) not in (None, 0, "0")), None)
+    message = str(payload.get("message") or payload.get("errmsg") or payload.get("msg") or error or "")
+    return (f"code {code}: {message}" if code is not None else message)[:200]
 
 
 def paginate(platform: str, fetch: Callable[[object], tuple[Iterable, object]]) -> Iterator:

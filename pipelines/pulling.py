@@ -9,11 +9,16 @@ from dataclasses import dataclass
 from connectors.api_source import ApiSource
 from connectors.google_oauth import GoogleRefreshToken
 from connectors.http_core import BearerToken, HeaderToken, PlatformError
+from connectors.platforms.baidu_marketing import BaiduMarketing
 from connectors.platforms.ga4 import GA4
 from connectors.platforms.google_ads import GoogleAds
 from connectors.platforms.hubspot import HubSpot
 from connectors.platforms.json_api import JsonApi, JsonApiSpec, Paging
 from connectors.platforms.meta_ads import MetaAds
+from connectors.platforms.ocean_engine import OceanEngine
+from connectors.platforms.report_windows import NAME, CampaignKeys
+from connectors.platforms.tencent_ads import TencentAds
+from connectors.platforms.wechat_oa import WeChatOA
 from connectors.pull_store import PullStore
 from connectors.puller import StreamResult, pull_stream, window_for
 from pipelines.settings import Settings, secret
@@ -76,7 +81,52 @@ def build_source(spec: SourceSpec, **http_options) -> ApiSource:
         return GA4(spec.name, property_ids=o["property_ids"], auth=_google_auth(spec, http),
                    conversion_metric=o.get("conversion_metric", "keyEvents"), page_size=o.get("page_size", 100_000),
                    credential_env=o["refresh_token_env"], **base, **http)
+    if spec.type in CHINESE_PLATFORMS:
+        return CHINESE_PLATFORMS[spec.type](spec, http, base)
     return _json_api(spec, http)
+
+
+def _campaign_keys(spec: SourceSpec) -> CampaignKeys:
+    by_account = {str(k): str(v) for k, v in (spec.options.get("utm_campaign_by_account") or {}).items()}
+    return CampaignKeys(spec.options.get("utm_campaign", NAME), by_account)
+
+
+def _page_size(spec: SourceSpec) -> dict:
+    return {"page_size": spec.options["page_size"]} if spec.options.get("page_size") else {}
+
+
+def _ocean_engine(spec: SourceSpec, http: dict, base: dict) -> OceanEngine:
+    o = spec.options
+    return OceanEngine(spec.name, advertiser_ids=o["advertiser_ids"], app_id=_secret(spec, "app_id_env"),
+                       secret=_secret(spec, "secret_env"), refresh_token=_secret(spec, "refresh_token_env"),
+                       credential_env=o["refresh_token_env"], campaign_keys=_campaign_keys(spec), **_page_size(spec),
+                       **base, **http)
+
+
+def _tencent_ads(spec: SourceSpec, http: dict, base: dict) -> TencentAds:
+    o = spec.options
+    version = {"api_version": o["api_version"]} if o.get("api_version") else {}
+    return TencentAds(spec.name, account_ids=o["account_ids"], client_id=_secret(spec, "client_id_env"),
+                      client_secret=_secret(spec, "client_secret_env"), refresh_token=_secret(spec, "refresh_token_env"),
+                      credential_env=o["refresh_token_env"], campaign_keys=_campaign_keys(spec), **_page_size(spec),
+                      **version, **base, **http)
+
+
+def _baidu_marketing(spec: SourceSpec, http: dict, base: dict) -> BaiduMarketing:
+    o = spec.options
+    return BaiduMarketing(spec.name, account_ids=o["account_ids"], username=_secret(spec, "username_env"),
+                          access_token=_secret(spec, "access_token_env"), credential_env=o["access_token_env"],
+                          campaign_keys=_campaign_keys(spec), **_page_size(spec), **base, **http)
+
+
+def _wechat_oa(spec: SourceSpec, http: dict, base: dict) -> WeChatOA:
+    o = spec.options
+    return WeChatOA(spec.name, app_id=_secret(spec, "app_id_env"), app_secret=_secret(spec, "app_secret_env"),
+                    credential_env=o["app_secret_env"], account=o.get("account"), **base, **http)
+
+
+CHINESE_PLATFORMS = {"ocean_engine": _ocean_engine, "tencent_ads": _tencent_ads, "baidu_marketing": _baidu_marketing,
+                     "wechat_oa": _wechat_oa}
 
 
 def _json_api(spec: SourceSpec, http: dict) -> JsonApi:
@@ -102,13 +152,17 @@ def last_complete_day(as_of: dt.date) -> dt.date:
 
 
 def pull(settings: Settings, spec: SourceSpec, kind: str, *, as_of: dt.date, since: dt.date | None = None,
-         **http_options) -> PullOutcome:
-    """Pull one of a source's tables; a failure is recorded in the store and returned, never raised."""
+         now: dt.datetime | None = None, **http_options) -> PullOutcome:
+    """Pull one of a source's tables; a failure is recorded in the store and returned, never raised.
+    `now`: the moment of the pull, for platforms that publish a day's figures some hours after it ends."""
     with PullStore(settings.pull_store) as store:
         try:
             source = build_source(spec, **http_options)
             stream = next(s for s in source.streams if s.kind == kind)
-            window = window_for(stream, store.state(spec.name, kind), end=last_complete_day(as_of),
+            end = last_complete_day(as_of)
+            if hasattr(source, "last_ready_day"):
+                end = min(end, source.last_ready_day(now or dt.datetime.now(dt.timezone.utc)))
+            window = window_for(stream, store.state(spec.name, kind), end=end,
                                 start_date=spec.start_date, lookback_days=spec.lookback_days, since=since)
             return PullOutcome(spec.name, kind, True, pull_stream(store, source, stream, window, settings.pii_salt))
         except PlatformError as err:

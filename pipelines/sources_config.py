@@ -14,6 +14,8 @@ from pydantic import ConfigDict, PlainValidator, field_validator, model_validato
 from connectors.api_source import DAYS, RECORDS
 from connectors.kinds import KINDS
 from connectors.platforms.json_api import PAGING_STYLES
+from connectors.platforms.report_windows import CAMPAIGN_KEYS
+from connectors.platforms.report_windows import NAME as BY_NAME
 from pipelines.config_files import At, ConfigFileError, Section, iso_date, load, non_negative_number
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -26,10 +28,17 @@ TYPES = {
     "hubspot": ({"access_token_env"}, {"won_stages", "default_currency", "lead_properties"}, ("leads", "orders")),
     "ga4": ({"property_ids", "client_id_env", "client_secret_env", "refresh_token_env"},
             {"token_url", "conversion_metric", "page_size"}, ("traffic_daily",)),
+    "ocean_engine": ({"advertiser_ids", "app_id_env", "secret_env", "refresh_token_env"},
+                     {"page_size", "utm_campaign", "utm_campaign_by_account"}, ("ad_spend",)),
+    "tencent_ads": ({"account_ids", "client_id_env", "client_secret_env", "refresh_token_env"},
+                    {"api_version", "page_size", "utm_campaign", "utm_campaign_by_account"}, ("ad_spend",)),
+    "baidu_marketing": ({"account_ids", "username_env", "access_token_env"},
+                        {"page_size", "utm_campaign", "utm_campaign_by_account"}, ("ad_spend",)),
+    "wechat_oa": ({"app_id_env", "app_secret_env"}, {"account"}, ("social_accounts", "content")),
     "json_api": ({"kind", "url", "records", "fields"},
                  {"method", "params", "body", "constants", "paging", "mode", "key", "accounts", "auth"}, ()),
 }
-LISTS = ("customer_ids", "ad_account_ids", "property_ids", "won_stages", "accounts")
+LISTS = ("customer_ids", "ad_account_ids", "property_ids", "won_stages", "accounts", "advertiser_ids", "account_ids")
 
 
 class SourcesConfigError(ConfigFileError):
@@ -151,6 +160,7 @@ class Source(Settings):
                 raise At(key, "must be a list with at least one entry, like [\"123-456-7890\"]")
         if self.type == "json_api":
             _check_json_api(options)
+        _check_campaign_keys(options)
         return self
 
 
@@ -182,6 +192,17 @@ def load_sources(path: Path | None) -> SourcesConfig:
         specs.append(SourceSpec(source.name, source.type, dict(source.model_extra or {}), base_url=source.base_url,
                                 **settings))
     return SourcesConfig(Path(path), tuple(specs))
+
+
+def _check_campaign_keys(item: dict) -> None:
+    """utm_campaign: how the sessions tag this platform's campaigns, by name (the default) or id; per account too."""
+    allowed = ", ".join(CAMPAIGN_KEYS)
+    if item.get("utm_campaign", BY_NAME) not in CAMPAIGN_KEYS:
+        raise At("utm_campaign", f"utm_campaign is one of {allowed}: what the sessions' utm_campaign holds")
+    by_account = item.get("utm_campaign_by_account", {})
+    if not isinstance(by_account, dict) or not set(map(str, by_account.values())) <= set(CAMPAIGN_KEYS):
+        raise At("utm_campaign_by_account", f"utm_campaign_by_account maps account ids to one of {allowed}, "
+                                            "like {\"1234567\": id}")
 
 
 def _check_json_api(item: dict) -> None:

@@ -11,6 +11,7 @@ given replies first (429, 500, 401, malformed JSON), one reply per request.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -337,15 +338,17 @@ def populate(fake: FakePlatforms) -> None:
                    "click": 9} for d in range(1, 4)]
 
 
+def write_csv(path, header: list, rows) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        out.writerows(rows)
+
+
 def write_equivalent_exports(fake: FakePlatforms, folder) -> None:
     """The same data as CSV exports, the way a team would drop them in the source folder."""
-    import csv
-
     def write(name, header, rows):
-        with open(folder / name, "w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(header)
-            out.writerows(rows)
+        write_csv(folder / name, header, rows)
 
     spend = [(r["date"], "google_ads", cid, r["campaign_id"], r["name"], r["impressions"], r["clicks"],
               f"{r['cost_micros'] / 1_000_000:.2f}", r["currency"]) for cid, rs in fake.google_ads.items() for r in rs]
@@ -373,14 +376,14 @@ def write_fx_rates(folder) -> None:
     (folder / "fx_rates.csv").write_text("date,currency,rate_to_reporting\n2026-09-30,CNY,0.14\n", encoding="utf-8")
 
 
+def defaults_yml(start_date: str, lookback_days: int, retries: int) -> str:
+    return (f"defaults:\n  start_date: {start_date}\n  lookback_days: {lookback_days}\n  retries: {retries}\n"
+            "  retry_delay_seconds: 0\n")
+
+
 def sources_yml(fake: FakePlatforms, path, *, start_date: str = "2026-10-01", lookback_days: int = 3,
                 retries: int = 0) -> None:
-    path.write_text(f"""\
-defaults:
-  start_date: {start_date}
-  lookback_days: {lookback_days}
-  retries: {retries}
-  retry_delay_seconds: 0
+    path.write_text(defaults_yml(start_date, lookback_days, retries) + f"""\
 sources:
   - name: google_ads
     type: google_ads

@@ -1,0 +1,85 @@
+"""What the Chinese platforms' report connectors share: windows cut to the longest span a platform
+accepts per call, the campaign key that joins a campaign's spend to the sessions' utm_campaign
+(its name or its id, per account), and the reading of an error code a platform sends in the body
+of an HTTP 200 answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from connectors.http_core import FAILED, REFUSED, RETRY, PlatformError
+
+NAME, ID = "name", "id"
+CAMPAIGN_KEYS = (NAME, ID)
+
+
+def spans(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """[start, end] in consecutive pieces of at most `days` days: 20 days at 7 a call → 7, 7, 6."""
+    while start <= end:
+        last = min(end, start + dt.timedelta(days=days - 1))
+        yield start, last
+        start = last + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class CampaignKeys:
+    """How a campaign is tagged in the sessions' utm_campaign: by NAME (the models lower-case the campaign
+    name, the default) or by ID, for all accounts or per account."""
+
+    default: str = NAME
+    by_account: dict = field(default_factory=dict)
+
+    def utm_campaign(self, account: str, campaign_id) -> str | None:
+        """The ad_spend row's utm_campaign: the id when the account tags by id, else empty (name)."""
+        return str(campaign_id) if self.by_account.get(str(account), self.default) == ID else None
+
+
+def ad_spend_row(platform: str, account: str, keys: CampaignKeys, *, date, campaign_id, campaign_name, impressions,
+                 clicks, spend) -> dict:
+    """A campaign's day as the canonical ad_spend row; these platforms report in CNY."""
+    return {"date": date, "platform": platform, "account_id": account, "campaign_id": campaign_id,
+            "campaign_name": campaign_name, "utm_campaign": keys.utm_campaign(account, campaign_id),
+            "impressions": impressions, "clicks": clicks, "spend": spend, "currency": "CNY"}
+
+
+def check_accounts(accounts: list[str], report) -> str:
+    """One row of yesterday's report per account: the credentials and every account id are accepted."""
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    for account in accounts:
+        next(report(account, yesterday, yesterday, page_size=1), None)
+    return f"{len(accounts)} account(s) reachable"
+
+
+def verdict(code, *, throttled: set, refused: set, busy: set = frozenset()) -> str | None:
+    """A body error code as http_core reads it: RETRY (throttled, server busy), REFUSED (the token), or FAILED."""
+    if code in (None, 0, "0"):
+        return None
+    if code in throttled or code in busy:
+        return RETRY
+    return REFUSED if code in refused else FAILED
+
+
+def grant_verdict(code, *, throttled: set, busy: set = frozenset()) -> str | None:
+    """At a token endpoint every error but throttling means the app credentials or refresh token are refused."""
+    found = verdict(code, throttled=throttled, refused=set(), busy=busy)
+    return REFUSED if found == FAILED else found
+
+
+def body_field(http, response, method: str, path: str, key: str = "data"):
+    """`payload[key]` of a successful answer; an answer without it is an error, not an empty report."""
+    payload = http.json_of(response, method, path)
+    value = payload.get(key) if isinstance(payload, dict) else None
+    if value is None:
+        raise PlatformError(f"{http.platform}: {method} {path} answered without '{key}'")
+    return value
+
+
+def body_code(response, key: str = "code"):
+    """The error code of a JSON body, or None when the body is not a JSON object (http_core reports that)."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return None
+    return payload.get(key) if isinstance(payload, dict) else None
