@@ -90,7 +90,7 @@ def test_both_languages_render_without_console_errors_and_escape_user_data(pages
 def test_every_chart_draws_something_and_an_empty_one_is_seen(pages, tmp_path):
     html = (pages / "dashboard-2026-10.zh.html").read_text(encoding="utf-8")
     svgs = re.findall(r'<svg class="chart.*?</svg>', html, flags=re.S)
-    assert len(svgs) == 8  # 4 channel trends, 2 channel-group trends, the funnel, the retention heat map
+    assert len(svgs) == 10  # 4 trends per channel, 4 per channel group, the funnel, the retention heat map
     for i, svg in enumerate(svgs + ['<svg class="chart" width="520" height="200" role="img"></svg>']):
         page = tmp_path / f"chart{i}.html"
         page.write_text(f'<html><body style="margin:0">{svg}</body></html>', encoding="utf-8")

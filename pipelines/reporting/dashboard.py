@@ -98,19 +98,21 @@ def _change(measure: str, value, last) -> tuple[str, str]:
 def _trends(page: Page, con, periods: data.Periods) -> list[str]:
     t = page.t
     out = [f"<h2>{e(t['channel_trends'])}</h2><div class=\"charts\">"]
-    xs, by_channel = data.series(data.channel_trends(con, periods), ("spend", "leads", "revenue"), "spend",
-                                 data.TREND_SERIES)
-    labels = [str(x) for x in xs]
-    for measure in ("spend", "leads", "cpl", "roi"):
-        lines = [(page.series_name(name), sums[measure] if measure in sums else data.rate(sums, measure))
-                 for name, sums in by_channel.items()]
-        out.append(_chart(t[measure], charts.lines(labels, lines, page.axis(measure)), t))
+    out += _trend_charts(page, data.channel_trends(con, periods), "spend")
     out += ["</div>", page.source("channel_trends"), f"<h2>{e(t['group_trends'])}</h2><div class=\"charts\">"]
-    xs, by_group = data.series(data.group_trends(con, periods), ("spend", "leads"), "leads", data.TREND_SERIES)
-    for measure in ("spend", "leads"):
-        lines = [(page.series_name(name), sums[measure]) for name, sums in by_group.items()]
-        out.append(_chart(t[measure], charts.lines([str(x) for x in xs], lines, page.axis(measure)), t))
+    out += _trend_charts(page, data.group_trends(con, periods), "leads")
     return out + ["</div>", page.source("group_trends")]
+
+
+def _trend_charts(page: Page, rows: list[dict], rank_by: str) -> list[str]:
+    """Spend, leads, CPL and ROI over time, one line per series (the largest by `rank_by`, the rest summed)."""
+    xs, by_series = data.series(rows, ("spend", "leads", "revenue"), rank_by, data.TREND_SERIES)
+    out = []
+    for measure in ("spend", "leads", "cpl", "roi"):
+        lines = [(page.series_name(name), sums[measure] if measure in ("spend", "leads") else data.rate(sums, measure))
+                 for name, sums in by_series.items()]
+        out.append(_chart(page.t[measure], charts.lines([str(x) for x in xs], lines, page.axis(measure)), page.t))
+    return out
 
 
 def _chart(title: str, svg: str, t: dict) -> str:

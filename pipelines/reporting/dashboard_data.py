@@ -19,7 +19,7 @@ from pipelines.scoring.metrics import RATIOS
 PANELS = {
     "tiles": ("marts.fct_channel_daily", ("date", "spend", "leads", "new_customers", "revenue")),
     "channel_trends": ("marts.fct_channel_weekly", ("week", "channel", "spend", "leads", "revenue")),
-    "group_trends": ("marts.fct_channel_daily", ("date", "channel_group", "spend", "leads")),
+    "group_trends": ("marts.fct_channel_daily", ("date", "channel_group", "spend", "leads", "revenue")),
     "funnel": ("marts.fct_channel_daily", ("date", "channel_group", "sessions", "leads", "new_customers")),
     "retention": ("marts.fct_customer_retention", ("cohort_month", "months_since_first_order", "retention",
                                                     "cohort_customers")),
@@ -99,9 +99,9 @@ def channel_trends(con, periods: Periods) -> list[dict]:
 
 
 def group_trends(con, periods: Periods) -> list[dict]:
-    """Daily spend and leads per channel group over the month shown."""
+    """Daily spend, leads and revenue per channel group over the month shown."""
     return warehouse.records(con, """
-        SELECT date AS x, channel_group AS series, sum(spend) AS spend, sum(leads) AS leads
+        SELECT date AS x, channel_group AS series, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue
         FROM marts.fct_channel_daily WHERE date BETWEEN ? AND ? GROUP BY ALL ORDER BY date, series""",
                              [periods.current.start, periods.current.end])
 
