@@ -168,7 +168,11 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool, started: floa
             )
         finally:
             beside_dbt.discard(str(settings.build_path))  # a run that failed before collecting it
-    warnings = [] if history is None else _keep_in_history(instance, result.run_id, history)
+    warnings = []
+    if history is not None:
+        warnings = _keep_in_history(instance, result.run_id, history)
+        instance.dispose()  # its temporary folder: the worker ends without the interpreter's clean-up
+        history.dispose()
     elapsed = time.perf_counter() - started
     steps = step_timings.taken(elapsed)
     published = bool(result.asset_materializations_for_node("published_warehouse"))
