@@ -314,6 +314,13 @@ def _month(text: str) -> str:
     return text.strip()
 
 
+def _page_options(command) -> None:
+    """What the HTML pages (report, dashboard) are written in, where, and from which file."""
+    command.add_argument("--lang", choices=["en", "zh"], default="en", help="labels in English or Chinese (default en)")
+    command.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
+    command.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mkpi", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -405,9 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--period", metavar="PERIOD", type=_period,
                         help="2026-10 or 2026-Q4 (default: the latest month scored)")
-    report.add_argument("--lang", choices=["en", "zh"], default="en", help="labels in English or Chinese (default en)")
-    report.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
-    report.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    _page_options(report)
     report.set_defaults(handler=_report)
 
     dashboard = commands.add_parser(
@@ -419,9 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dashboard.add_argument("--period", metavar="YYYY-MM", type=_month,
                            help="the month, like 2026-11 (default: the month of the latest day with data)")
-    dashboard.add_argument("--lang", choices=["en", "zh"], default="en", help="labels in English or Chinese (default en)")
-    dashboard.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
-    dashboard.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    _page_options(dashboard)
     dashboard.set_defaults(handler=_dashboard)
 
     alert = commands.add_parser(

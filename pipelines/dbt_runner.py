@@ -56,13 +56,12 @@ def _forget_parse_of_another_checkout(project_dir: Path, target_path: Path) -> N
     """dbt's partial-parse state keeps absolute file paths and is not invalidated when the project moves
     (a renamed folder, a second checkout sharing a target folder): seeds then fail with "No files found".
     The project it was written for is noted beside it; another one starts from a full parse."""
-    marker, state = target_path / "project_dir.txt", target_path / "partial_parse.msgpack"
-    here = str(project_dir.resolve())
-    if state.exists() and (not marker.exists() or marker.read_text(encoding="utf-8") != here):
-        state.unlink()
+    marker, here = target_path / "project_dir.txt", str(project_dir.resolve())
+    if marker.exists() and marker.read_text(encoding="utf-8") == here:
+        return
+    (target_path / "partial_parse.msgpack").unlink(missing_ok=True)
     target_path.mkdir(parents=True, exist_ok=True)
-    if not marker.exists() or marker.read_text(encoding="utf-8") != here:
-        marker.write_text(here, encoding="utf-8")
+    marker.write_text(here, encoding="utf-8")
 
 
 def _close_duckdb() -> None:

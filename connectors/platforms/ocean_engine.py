@@ -15,9 +15,9 @@ from collections.abc import Iterator
 
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_header
-from connectors.http_core import HttpClient, PlatformError, paginate
+from connectors.http_core import HttpClient, PlatformError
 from connectors.platforms.report_windows import (
-    CampaignKeys, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, spans, verdict)
+    CampaignKeys, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, numbered_pages, spans, verdict)
 
 BASE_URL = "https://ad.oceanengine.com"
 REPORT_PATH = "/open_api/2/report/campaign/get/"
@@ -60,19 +60,7 @@ class OceanEngine:
                   "group_by": json.dumps(["STAT_GROUP_BY_FIELD_ID", "STAT_GROUP_BY_FIELD_STAT_TIME"]),
                   "time_granularity": "STAT_TIME_GRANULARITY_DAILY", "fields": json.dumps(FIELDS),
                   "page_size": str(page_size or self.page_size)}
-
-        def fetch(page, account=account):
-            query = dict(params, page=str(page or 1))
-            response = self.http.request("GET", REPORT_PATH, params=query)
-            data = body_field(self.http, response, "GET", REPORT_PATH)
-            rows = [self._row(account, r) for r in data.get("list") or []]
-            info = data.get("page_info") or {}
-            number = int(info.get("page") or page or 1)
-            following = number + 1 if number < int(info.get("total_page") or 0) else None
-            return [Page(account, number, f"GET {REPORT_PATH} {json.dumps(query, sort_keys=True)}", response.text,
-                         rows)], following
-
-        yield from paginate(self.name, fetch)
+        yield from numbered_pages(self.http, account, REPORT_PATH, params, self._row)
 
     def _row(self, account: str, item: dict) -> dict:
         return ad_spend_row(self.platform, account, self.keys, date=str(item.get("stat_datetime") or "")[:10],

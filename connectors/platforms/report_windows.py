@@ -1,15 +1,17 @@
 """What the Chinese platforms' report connectors share: windows cut to the longest span a platform
-accepts per call, the campaign key that joins a campaign's spend to the sessions' utm_campaign
+accepts per call, reports paged by page number, the campaign key that joins a campaign's spend to the sessions' utm_campaign
 (its name or its id, per account), and the reading of an error code a platform sends in the body
 of an HTTP 200 answer."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from connectors.http_core import FAILED, REFUSED, RETRY, PlatformError
+from connectors.api_source import Page
+from connectors.http_core import FAILED, REFUSED, RETRY, PlatformError, paginate
 
 NAME, ID = "name", "id"
 CAMPAIGN_KEYS = (NAME, ID)
@@ -50,6 +52,21 @@ def check_accounts(accounts: list[str], report) -> str:
     for account in accounts:
         next(report(account, yesterday, yesterday, page_size=1), None)
     return f"{len(accounts)} account(s) reachable"
+
+
+def numbered_pages(http, account: str, path: str, params: dict, row: Callable[[str, dict], dict]) -> Iterator[Page]:
+    """GET a report page by page number until `data.page_info.total_page` (Ocean Engine, Tencent Ads)."""
+    def fetch(page):
+        query = dict(params, page=str(page or 1))
+        response = http.request("GET", path, params=query)
+        data = body_field(http, response, "GET", path)
+        info = data.get("page_info") or {}
+        number = int(info.get("page") or page or 1)
+        following = number + 1 if number < int(info.get("total_page") or 0) else None
+        rows = [row(account, r) for r in data.get("list") or []]
+        return [Page(account, number, f"GET {path} {json.dumps(query, sort_keys=True)}", response.text, rows)], following
+
+    yield from paginate(http.platform, fetch)
 
 
 def verdict(code, *, throttled: set, refused: set, busy: set = frozenset()) -> str | None:

@@ -19,9 +19,9 @@ from decimal import Decimal
 
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_query
-from connectors.http_core import HttpClient, PlatformError, paginate
+from connectors.http_core import HttpClient, PlatformError
 from connectors.platforms.report_windows import (
-    CampaignKeys, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, spans, verdict)
+    CampaignKeys, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, numbered_pages, spans, verdict)
 
 BASE_URL = "https://api.e.qq.com"
 API_VERSION = "v1.3"
@@ -71,18 +71,7 @@ class TencentAds:
                   "date_range": json.dumps({"start_date": start.isoformat(), "end_date": end.isoformat()}),
                   "group_by": json.dumps(["date", "campaign_id"]), "fields": json.dumps(FIELDS),
                   "page_size": str(page_size or self.page_size)}
-
-        def fetch(page, account=account):
-            query = dict(params, page=str(page or 1))
-            response = self.http.request("GET", path, params=query)
-            data = body_field(self.http, response, "GET", path)
-            info = data.get("page_info") or {}
-            number = int(info.get("page") or page or 1)
-            following = number + 1 if number < int(info.get("total_page") or 0) else None
-            rows = [self._row(account, r) for r in data.get("list") or []]
-            return [Page(account, number, f"GET {path} {json.dumps(query, sort_keys=True)}", response.text, rows)], following
-
-        yield from paginate(self.name, fetch)
+        yield from numbered_pages(self.http, account, path, params, self._row)
 
     def _row(self, account: str, item: dict) -> dict:
         fen = item.get("cost")

@@ -11,15 +11,17 @@ from pipelines.reporting import charts
 from pipelines.reporting import dashboard_data as data
 from pipelines.reporting.formatting import compact, d, e, money, number, percent
 from pipelines.reporting.labels import DASHBOARD
-from pipelines.reporting.report import STYLE
+from pipelines.reporting.report import STYLE, write_languages
+from pipelines.scoring.metrics import LOWER_IS_BETTER, MONEY, NUMBER, UNITS
 
 EXTRA_STYLE = """
 .tiles{display:flex;flex-wrap:wrap;gap:1em}.tile{border:1px solid #ccd;border-radius:6px;padding:0.6em 1em;min-width:130px}
 .tile .value{font-size:22px;font-weight:bold}.better{color:#1b7a33}.worse{color:#b00020}.source{color:#666;font-size:12px}
 .sev-error{color:#b00020;font-weight:bold}.sev-warn{color:#8a4b00}
 """
-# Which way is better for a tile's change; spend is neither.
-BETTER_LOWER, BETTER_HIGHER = {"cpl", "cac"}, {"leads", "new_customers", "revenue", "roi"}
+# Which way is better for a tile's change, from the metrics catalogue; spend is neither here.
+NEUTRAL = {"spend"}
+BETTER_LOWER = LOWER_IS_BETTER - NEUTRAL
 
 
 class Page:
@@ -27,15 +29,16 @@ class Page:
         self.lang, self.currency, self.t = lang, currency, DASHBOARD[lang]
 
     def value(self, measure: str, value) -> str:
+        """Money with the currency, ratios with two decimals, counts whole; "—" for a rate of nothing."""
         if value is None:
             return "—"
-        if measure in ("spend", "revenue", "cpl", "cac"):
+        if UNITS[measure] == MONEY:
             return money(value, self.currency)
-        return number(value) if measure == "roi" else f"{value:,.0f}"
+        return number(value) if UNITS[measure] == NUMBER else f"{value:,.0f}"
 
     def axis(self, measure: str):
         """How a chart's axis writes a value of the measure."""
-        if measure in ("spend", "revenue", "cpl", "cac"):
+        if UNITS[measure] == MONEY:
             return lambda v: f"{self.currency} {compact(v)}"
         return compact
 
@@ -91,8 +94,10 @@ def _change(measure: str, value, last) -> tuple[str, str]:
     else:
         delta = (value - last) / abs(last)
         text = f"{delta * 100:+.1f}%"
-    better = (delta < 0) if measure in BETTER_LOWER else (delta > 0) if measure in BETTER_HIGHER else None
-    return text, "" if better is None or delta == 0 else ("better" if better else "worse")
+    if measure in NEUTRAL or delta == 0:
+        return text, ""
+    better = delta < 0 if measure in BETTER_LOWER else delta > 0
+    return text, "better" if better else "worse"
 
 
 def _trends(page: Page, con, periods: data.Periods) -> list[str]:
@@ -195,12 +200,6 @@ def write_dashboard(warehouse_path: Path, out_dir: Path, month: str | None = Non
     con = warehouse.connect(warehouse_path, read_only=True)
     try:
         month = month or data.periods(con).month
-        out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
-        for lang in langs:
-            path = out_dir / f"dashboard-{month}.{lang}.html"
-            path.write_text(build_dashboard(con, month, lang), encoding="utf-8")
-            written.append(path)
-        return written
+        return write_languages(out_dir, f"dashboard-{month}", langs, lambda lang: build_dashboard(con, month, lang))
     finally:
         con.close()

@@ -83,10 +83,10 @@ def periods(con, month: str | None = None) -> Periods:
 
 def totals(con, window: Window) -> dict[str, float | None]:
     """The tiles' additive measures summed over the window, and their rates from the sums."""
-    sums = con.execute("""SELECT sum(spend), sum(leads), sum(new_customers), sum(revenue), sum(sessions)
+    sums = con.execute("""SELECT sum(spend), sum(leads), sum(new_customers), sum(revenue)
                           FROM marts.fct_channel_daily WHERE date BETWEEN ? AND ?""",
                        [window.start, window.end]).fetchone()
-    values = {m: float(v or 0) for m, v in zip(("spend", "leads", "new_customers", "revenue", "sessions"), sums)}
+    values = {m: float(v or 0) for m, v in zip(("spend", "leads", "new_customers", "revenue"), sums)}
     return {**values, **{name: RATIOS[name].of(values) for name in ("cpl", "cac", "roi")}}
 
 
@@ -110,6 +110,7 @@ def series(rows: list[dict], measures: tuple[str, ...], rank_by: str, keep: int)
     """The x values, and per series (the `keep` largest by `rank_by`, the rest summed as '(other)') each
     measure's sums by x; a series without a row on some x has 0 there."""
     xs = sorted({r["x"] for r in rows})
+    position = {x: i for i, x in enumerate(xs)}
     size: dict[str, float] = {}
     for r in rows:
         size[r["series"]] = size.get(r["series"], 0.0) + float(r[rank_by] or 0)
@@ -119,7 +120,7 @@ def series(rows: list[dict], measures: tuple[str, ...], rank_by: str, keep: int)
         name = r["series"] if r["series"] in kept else OTHER
         sums = out.setdefault(name, {m: [0.0] * len(xs) for m in measures})
         for m in measures:
-            sums[m][xs.index(r["x"])] += float(r[m] or 0)
+            sums[m][position[r["x"]]] += float(r[m] or 0)
     order = [name for name in kept if name in out] + ([OTHER] if OTHER in out else [])
     return xs, {name: out[name] for name in order}
 

@@ -216,6 +216,17 @@ def spreadsheet_safe(value):
     return value
 
 
+def write_languages(out_dir: Path, stem: str, langs, render) -> list[Path]:
+    """One page per language, `<stem>.<lang>.html`, each from `render(lang)` (the report and the dashboard)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lang in langs:
+        path = out_dir / f"{stem}.{lang}.html"
+        path.write_text(render(lang), encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def write_report(warehouse_path: Path, out_dir: Path, period: str | None = None, langs=("en", "zh")) -> list[Path]:
     """The report in each language and the scorecards CSV for `period` (default: the latest month)."""
     con = warehouse.connect(warehouse_path, read_only=True)
@@ -224,12 +235,7 @@ def write_report(warehouse_path: Path, out_dir: Path, period: str | None = None,
         scored = con.execute("SELECT count(*) FROM marts.employee_scorecards WHERE period = ?", [period]).fetchall()
         if period is None or not scored[0][0]:
             return []
-        out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
-        for lang in langs:
-            path = out_dir / f"kpi-report-{period}.{lang}.html"
-            path.write_text(build_report(con, period, lang), encoding="utf-8")
-            written.append(path)
+        written = write_languages(out_dir, f"kpi-report-{period}", langs, lambda lang: build_report(con, period, lang))
         csv_path = out_dir / f"scorecards-{period}.csv"
         write_csv(con, period, csv_path)
         return written + [csv_path]
