@@ -124,7 +124,7 @@ def test_hostile_text_lands_as_text(landed):
     assert got["V2"] == "'||(SELECT 1)||'"
     assert got["Q1"] == 'L "one"' and got["Q2"] == "multi\nline"
     assert {"X1", "B1", "B2", "S*", "Q?", "Z1"} <= set(got)  # glob characters never read another file
-    header = [c for c in con.execute("DESCRIBE landing_raw.orders").fetchall() if c[0].startswith('x"')]
+    header = [c for c in con.execute("DESCRIBE landing.orders").fetchall() if c[0].startswith('x"')]
     assert len(header) == 1  # the hostile header is a column name, nothing more
 
 

@@ -97,8 +97,7 @@ def move_old_sessions(folder: Path, history_day: dt.date, to_day: dt.date) -> No
 def build_tables(path: Path) -> dict[tuple[str, str], list[str]]:
     con = duckdb.connect(str(path), read_only=True)
     tables = con.execute("""SELECT table_schema, table_name FROM information_schema.tables
-                            WHERE table_catalog = current_database() AND table_schema <> 'landing_raw'
-                              AND table_type = 'BASE TABLE'""").fetchall()
+                            WHERE table_catalog = current_database() AND table_type = 'BASE TABLE'""").fetchall()
     columns = {t: [c for (c,) in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
         "ORDER BY ordinal_position", list(t)).fetchall() if c not in RUN_COLUMNS]

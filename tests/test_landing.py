@@ -82,7 +82,7 @@ def test_bad_rows_are_quarantined_with_physical_line_numbers(con, tmp_path):
               + "2026-10-03,google_ads,A,10,1,,USD\n"         # line 6 spend empty
               + "2026-10-04,google_ads,A,10,1,5,USD\n")       # line 7 ok
     report = land(con, "ad_spend", f)
-    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (4, 2, 3)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (5, 2, 3)
     assert con.execute("SELECT _line FROM landing.ad_spend ORDER BY 1").fetchall() == [(2,), (7,)]
     got = quarantine(con)
     assert [(line, field) for line, field, _ in got] == [(4, None), (5, "date"), (6, "spend")]
@@ -206,7 +206,7 @@ def test_one_personal_data_rule_for_files_and_api_pages(con, tmp_path):
                                       "L1,2026-10-01, Ann@Example.com ,+86 138-0013-8000,\n"
                                       "L2,2026-10-01,,  ,bo@example.com\n")
     landing.land_kind(con, KINDS["leads"], [f], pii_salt="pepper")
-    rows = con.execute("SELECT lead_id, email, mobile_phone, work_email FROM landing_raw.leads ORDER BY 1").fetchall()
+    rows = con.execute("SELECT lead_id, email, mobile_phone, work_email FROM landing.leads ORDER BY 1").fetchall()
     # The same API page fields through the connectors' path.
     page = personal_data.scrub([{"email": " Ann@Example.com ", "mobile_phone": "+86 138-0013-8000", "work_email": ""},
                                 {"email": "", "mobile_phone": "  ", "work_email": "bo@example.com"}], "pepper")

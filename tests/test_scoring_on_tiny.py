@@ -113,7 +113,7 @@ def test_scoring_reads_only_the_marts_its_asset_depends_on(tiny, tiny_warehouse,
         for name, kind in relations(con, "marts").items():
             if name not in SCORING_MARTS:
                 con.execute(f'DROP {kind} marts."{name}"')
-        for schema in ("landing", "landing_raw", "staging", "intermediate", "reference"):
+        for schema in ("landing", "staging", "intermediate", "reference"):
             con.execute(f"DROP SCHEMA {schema} CASCADE")
         _, cards, _ = score(read_inputs(con), load_kpi_config(PROJECT_ROOT / "kpi.yml"))
     published = dict(rows(tiny, "SELECT period || employee_id, total FROM marts.employee_scorecards"))

@@ -1,6 +1,7 @@
-"""Land source files in DuckDB: every row as text in `landing_raw`, typed rows in `landing`,
-and every row that could not be read or typed in `landing.quarantine` with file, line, field and
-reason. Nothing is dropped and nothing here raises for a bad row; only a file the run cannot use
+"""Land source files in DuckDB: typed rows in `landing.<kind>` (with any column mkpi does not read
+kept as text, personal data hashed), and every row that could not be read or typed in
+`landing.quarantine` with file, line, field and reason. Each row is written once: typed as it is
+read, a row with an unusable value moved to quarantine when its kind has landed. Nothing is dropped and nothing here raises for a bad row; only a file the run cannot use
 at all (a required column missing, an unreadable header) raises `SourceError`.
 
 Landing into last night's tables (`incremental=True`) reads only what changed: a file whose size
@@ -21,13 +22,12 @@ from connectors.kinds import KINDS, Kind
 from connectors.landing.headers import check_header, encoding_for, normalize_header
 from connectors.landing.ledger import (API_SUFFIX, CHANGE_KEYS, file_stamp, forget_files, read_ledger, record_differences,
                                        rows_of, snapshot_rows, unchanged_files, write_ledger)
-from connectors.landing.raw_text import land_file_text, land_pulled_text, quarantine_file
-from connectors.landing.tables import (RAW_SCHEMA, TYPED_SCHEMA, count_rows, create_tables, land_connector_state,
-                                       prepare_schemas, scalar)
-from connectors.landing.typed_rows import append_typed_rows
+from connectors.landing.file_rows import land_file, land_pulled_rows, quarantine_file
+from connectors.landing.tables import TYPED_SCHEMA, count_rows, create_tables, land_connector_state, prepare_schemas, scalar
+from connectors.landing.typed_rows import mark_table, settle_marked_rows
 from connectors.sql_text import literal
 
-__all__ = ["API_SUFFIX", "CHANGE_KEYS", "RAW_SCHEMA", "TYPED_SCHEMA", "KindReport", "check_header", "encoding_for",
+__all__ = ["API_SUFFIX", "CHANGE_KEYS", "TYPED_SCHEMA", "KindReport", "check_header", "encoding_for",
            "land_all", "land_kind", "normalize_header", "prepare_schemas", "rows_of", "scalar"]
 
 
@@ -36,7 +36,7 @@ class KindReport:
     kind: str
     files: list[str] = field(default_factory=list)
     landed: list[str] = field(default_factory=list)  # files read tonight (all of them on a full build), API entries
-    rows_read: int = 0
+    rows_read: int = 0  # data rows of the kind's files and pulled rows: loaded or quarantined
     rows_loaded: int = 0
     rows_quarantined: int = 0
     files_not_read: list[str] = field(default_factory=list)  # "<file>, line n: <reason>", quarantined as files
@@ -62,34 +62,33 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
         snapshot_rows(con, kind, api, "_api_before")
     forget_files(con, kind, [f for f in previous if f not in api], record=incremental)
     forget_files(con, kind, api, record=False)
+    mark_table(con, kind)
     with tempfile.TemporaryDirectory(prefix="mkpi-land-") as tmp:
         for n, path in enumerate(files):
             if str(path) in kept:
                 continue
             try:
-                report.notes += land_file_text(con, kind, path, Path(tmp) / f"{n}.csv", pii_salt,
+                report.notes += land_file(con, kind, path, Path(tmp) / f"{n}.csv", pii_salt,
                                                 encoding_for(path, encodings))
                 report.landed.append(str(path))
             except SourceError as err:  # one unreadable file never stops the other files and kinds
                 quarantine_file(con, kind, err)
                 report.files_not_read.append(str(err))
     for source in pulled_sources:
-        if land_pulled_text(con, kind, source):
+        if land_pulled_rows(con, kind, source):
             report.files.append(f"{source} (API)")
             report.landed.append(source + API_SUFFIX)
-    if report.landed:
-        from_files = [f for f in report.landed if not f.endswith(API_SUFFIX)]
-        append_typed_rows(con, kind, rows_of(report.landed),
-                           record=rows_of(from_files) if incremental and from_files else None)
+    from_files = [f for f in report.landed if not f.endswith(API_SUFFIX)]
+    settle_marked_rows(con, kind, record=rows_of(from_files) if incremental and from_files else None)
     if compare_api:
         record_differences(con, kind, [f for f in report.landed if f.endswith(API_SUFFIX)], "_api_before")
     write_ledger(con, kind, current)
-    report.rows_read = count_rows(con, f"{RAW_SCHEMA}.{kind.name}")
     report.rows_loaded = count_rows(con, f"{TYPED_SCHEMA}.{kind.name}")
     report.rows_quarantined = scalar(
         con, f"SELECT count(DISTINCT (file, line)) FROM {TYPED_SCHEMA}.quarantine WHERE kind = ? AND scope = 'row'",
         [kind.name]
     )
+    report.rows_read = report.rows_loaded + report.rows_quarantined
     return report
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from connectors.kinds import KINDS, Kind
-from connectors.landing.tables import RAW_SCHEMA, TYPED_SCHEMA
+from connectors.landing.tables import TYPED_SCHEMA
 from connectors.sql_text import literal
 
 # kind → (key, event time) of the rows the incremental dbt models rebuild by day (connectors/kinds.py).
@@ -53,8 +53,7 @@ def forget_files(con, kind: Kind, files: list[str], record: bool) -> None:
     condition = rows_of(files)
     if record:
         record_rows(con, kind, f"{TYPED_SCHEMA}.{kind.name}", condition)
-    for table in (f"{RAW_SCHEMA}.{kind.name}", f"{TYPED_SCHEMA}.{kind.name}"):
-        con.execute(f"DELETE FROM {table} WHERE {condition}")
+    con.execute(f"DELETE FROM {TYPED_SCHEMA}.{kind.name} WHERE {condition}")
     con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ? AND {rows_of(files, 'file')}",
                 [kind.name])
 

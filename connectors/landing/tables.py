@@ -1,18 +1,20 @@
-"""The landing schemas and each kind's raw and typed tables; small query helpers."""
+"""The landing schema and each kind's table; small query helpers."""
 
 from __future__ import annotations
 
 from connectors import value_parsers
 from connectors.kinds import Kind
 
-RAW_SCHEMA, TYPED_SCHEMA = "landing_raw", "landing"
+TYPED_SCHEMA = "landing"
+# Marks a row with an unusable value carries while its kind lands (typed_rows.py drops them after).
+MARK_COLUMNS = {"_errors": "STRUCT(field VARCHAR, reason VARCHAR)[]", "_raw": "VARCHAR"}
+RESERVED_COLUMNS = ("_file", "_line", *MARK_COLUMNS)  # a file's header cannot use these names
 # scope: 'row' (one row could not be read or typed) or 'file' (the whole file could not be read).
 QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
     raw_text VARCHAR, loaded_at TIMESTAMPTZ, scope VARCHAR"""
 
 
 def prepare_schemas(con) -> None:
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {TYPED_SCHEMA}")
     con.execute(f"CREATE TABLE IF NOT EXISTS {TYPED_SCHEMA}.quarantine ({QUARANTINE_COLUMNS})")
     con.execute(f"""CREATE TABLE IF NOT EXISTS {TYPED_SCHEMA}.landed_files
@@ -22,11 +24,9 @@ def prepare_schemas(con) -> None:
 
 
 def create_tables(con, kind: Kind, replace: bool) -> None:
-    """The kind's raw and typed tables, emptied when `replace`."""
+    """The kind's table, emptied when `replace`."""
     create = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
-    raw_cols = ", ".join(f'"{c.name}" VARCHAR' for c in kind.columns)
     typed_cols = ", ".join(f'"{c.name}" {value_parsers.TYPES[c.type][0]}' for c in kind.columns)
-    con.execute(f"{create} {RAW_SCHEMA}.{kind.name} ({raw_cols}, _file VARCHAR, _line BIGINT, _loaded_at TIMESTAMPTZ)")
     con.execute(f"{create} {TYPED_SCHEMA}.{kind.name} ({typed_cols}, _file VARCHAR, _line BIGINT)")
     if replace:
         con.execute(f"DELETE FROM {TYPED_SCHEMA}.quarantine WHERE kind = ?", [kind.name])

@@ -1,54 +1,60 @@
-"""Typing the raw text: every canonical column parsed leniently; a row with any unusable value goes to
-quarantine, one row per field, with the reason."""
+"""Typing exported text as it lands: every canonical column parsed leniently inside the statement that
+reads the file (or a source's pulled rows), so each row is written once. A row with an unusable value
+lands marked (`_errors`, `_raw`); once its kind has landed it moves to quarantine, one row per field."""
 
 from __future__ import annotations
 
 from connectors import value_parsers
 from connectors.kinds import Kind
 from connectors.landing.ledger import record_rows
-from connectors.landing.tables import RAW_SCHEMA, TYPED_SCHEMA
-from connectors.sql_text import literal
+from connectors.landing.tables import MARK_COLUMNS, TYPED_SCHEMA
+from connectors.sql_text import ident, literal
 
 
-def append_typed_rows(con, kind: Kind, landed: str, record: str | None) -> None:
-    """Type every canonical column of the raw rows matching `landed` (SQL); rows with any unusable
-    value go to quarantine, one row per field. Rows matching `record` are listed as changes."""
-    source = f"(SELECT * FROM {RAW_SCHEMA}.{kind.name} WHERE {landed})"
+def typed_select(kind: Kind, texts: str, passthrough: list[str]) -> str:
+    """A SELECT over `texts` (a relation holding the kind's columns as text and the `passthrough`
+    columns, by name) giving the typed columns, the passthrough ones as they are, and the marks:
+    `_errors`, NULL for a usable row, and `_raw`, the row's text as JSON where the quarantine needs it."""
     typed_cols, checks = [], []
     for col in kind.columns:
         sql_type, parser, expected, empty = value_parsers.TYPES[col.type]
-        value = f"nullif(trim(\"{col.name}\"), '')"
+        value = f"nullif(trim({ident(col.name)}), '')"
         if empty is not None:
             value = f"coalesce({value}, '{empty}')"
         typed = f"{parser}({value})" if parser else value
-        typed_cols.append(f'CAST({typed} AS {sql_type}) AS "{col.name}"')
+        typed_cols.append(f"CAST({typed} AS {sql_type}) AS {ident(col.name)}")
         if col.required:
             checks.append(f"CASE WHEN {value} IS NULL THEN {{'field': '{col.name}', 'reason': '{col.name} is empty'}} END")
         if parser:
             before, after = literal(f"{col.name}: '"), literal(f"' is not {expected}")
             reason = f"{before} || {value} || {after}"
             checks.append(f"CASE WHEN {value} IS NOT NULL AND {typed} IS NULL THEN {{'field': '{col.name}', 'reason': {reason}}} END")
-    raw_json = "json_object(" + ", ".join(f"'{c.name}', \"_text_{c.name}\"" for c in kind.columns) + ")"
-    errors = f"list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL)" if checks else "[]"
-    texts = ", ".join(f'"{c.name}" AS "_text_{c.name}"' for c in kind.columns)
-    # The row's text as JSON only where the quarantine needs it.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _typed AS
-            SELECT * EXCLUDE ({', '.join(f'"_text_{c.name}"' for c in kind.columns)}),
-                   CASE WHEN len(_errors) > 0 THEN {raw_json}::VARCHAR END AS _raw
-            FROM (SELECT {', '.join(typed_cols)}, _file, _line, _loaded_at, {errors} AS _errors, {texts}
-                  FROM {source})"""
-    )
-    names = ", ".join(f'"{c.name}"' for c in kind.columns)
-    con.execute(
-        f"""INSERT INTO {TYPED_SCHEMA}.{kind.name}
-            SELECT {names}, _file, _line FROM _typed WHERE len(_errors) = 0"""
-    )
+    errors = f"nullif(list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL), [])" if checks else "NULL"
+    texts_as = [f"{ident(c.name)} AS {ident('_text_' + c.name)}" for c in kind.columns]
+    raw_json = "json_object(" + ", ".join(f"'{c.name}', {ident('_text_' + c.name)}" for c in kind.columns) + ")"
+    return f"""SELECT * EXCLUDE ({', '.join(ident('_text_' + c.name) for c in kind.columns)}),
+                      CASE WHEN _errors IS NOT NULL THEN {raw_json}::VARCHAR END AS _raw
+               FROM (SELECT {', '.join(typed_cols + passthrough)},
+                            CAST({errors} AS {MARK_COLUMNS['_errors']}) AS _errors, {', '.join(texts_as)}
+                     FROM {texts})"""
+
+
+def mark_table(con, kind: Kind) -> None:
+    for name, sql_type in MARK_COLUMNS.items():
+        con.execute(f"ALTER TABLE {TYPED_SCHEMA}.{kind.name} ADD COLUMN IF NOT EXISTS {name} {sql_type}")
+
+
+def settle_marked_rows(con, kind: Kind, record: str | None) -> None:
+    """Move the marked rows to quarantine, one row per unusable field, and drop the marks. Unmarked
+    rows matching `record` (SQL) are listed as tonight's changes."""
+    table = f"{TYPED_SCHEMA}.{kind.name}"
     if record:
-        record_rows(con, kind, "_typed", f"len(_errors) = 0 AND {record}")
+        record_rows(con, kind, table, f"_errors IS NULL AND {record}")
     con.execute(
         f"""INSERT INTO {TYPED_SCHEMA}.quarantine
-            SELECT '{kind.name}', _file, _line, e.field, e.reason, _raw, _loaded_at, 'row'
-            FROM (SELECT *, unnest(_errors) AS e FROM _typed WHERE len(_errors) > 0)"""
+            SELECT '{kind.name}', _file, _line, e.field, e.reason, _raw, current_timestamp, 'row'
+            FROM (SELECT _file, _line, _raw, unnest(_errors) AS e FROM {table} WHERE _errors IS NOT NULL)"""
     )
-    con.execute("DROP TABLE _typed")
+    con.execute(f"DELETE FROM {table} WHERE _errors IS NOT NULL")
+    for name in MARK_COLUMNS:
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {name}")

@@ -22,7 +22,7 @@ from pipelines.validation import beside_dbt
 
 
 # Schemas the warehouse holds; a file named like one of them makes DuckDB references ambiguous.
-SCHEMAS = {"landing", "landing_raw", "staging", "intermediate", "marts", "reference", "main"}
+SCHEMAS = {"landing", "staging", "intermediate", "marts", "reference", "main"}
 
 # The full event log stays in Dagster's run storage (make dev); mkpi prints its own warnings and summary.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}

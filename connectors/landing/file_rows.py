@@ -1,5 +1,7 @@
-"""A file's rows as text in `landing_raw` with their physical line numbers, personal data hashed, and
-the lines DuckDB could not read quarantined; a source's pulled API rows the same way."""
+"""A file's rows into its kind's landing table in one pass: typed, with their physical line numbers, and
+the columns mkpi does not read kept as text with personal data hashed; the lines DuckDB could not read
+quarantined. A source's pulled API rows the same way. Rows with an unusable value land marked
+(typed_rows.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,14 @@ from connectors.errors import SourceError
 from connectors.file_scan import UTF8, Encoding, scan_lines, transcode_to_utf8
 from connectors.kinds import Kind
 from connectors.landing.headers import check_header
-from connectors.landing.tables import RAW_SCHEMA, TYPED_SCHEMA, count_rows, scalar
+from connectors.landing.tables import TYPED_SCHEMA, count_rows, scalar
+from connectors.landing.typed_rows import typed_select
 from connectors.personal_data import EMAIL_IN_TEXT, hash_personal_value, pii_kind, pii_sql
 from connectors.sql_text import ident, literal
 
 
-def land_file_text(con, kind: Kind, path: Path, read_path: Path, pii_salt: str, encoding: Encoding) -> list[str]:
-    """Append one file's rows as text to the raw table with their physical line numbers; quarantine
+def land_file(con, kind: Kind, path: Path, read_path: Path, pii_salt: str, encoding: Encoding) -> list[str]:
+    """Append one file's rows to the kind's landing table with their physical line numbers; quarantine
     the lines DuckDB could not read. All or nothing: raises SourceError with nothing of the file kept.
     Returns what the run should tell about the file."""
     names, delimiter = check_header(kind, path, encoding)
@@ -31,11 +34,11 @@ def land_file_text(con, kind: Kind, path: Path, read_path: Path, pii_salt: str, 
     extra = [n for n in names if n not in known and not pii_kind(n)]
     if extra:
         absent = [c.name for c in kind.columns if c.name not in names]
-        notes.append(f"{path}: column(s) {', '.join(repr(n) for n in extra)} are not read for {kind.name} (kept in "
-                     f"{RAW_SCHEMA}.{kind.name} only)" + (f"; was one meant to be {' or '.join(absent)}?" if absent else ""))
+        notes.append(f"{path}: column(s) {', '.join(repr(n) for n in extra)} are not read for {kind.name} (kept as "
+                     f"text in {TYPED_SCHEMA}.{kind.name})" + (f"; was one meant to be {' or '.join(absent)}?" if absent else ""))
     con.execute("BEGIN TRANSACTION")
     try:
-        _read_into_raw(con, kind, path, read_path, names, delimiter, scan.blank_lines, pii_salt)
+        _read_into_landing(con, kind, path, read_path, names, delimiter, scan.blank_lines, pii_salt)
     except BaseException as err:
         con.execute("ROLLBACK")
         if not isinstance(err, duckdb.Error):
@@ -60,30 +63,31 @@ def _readable_copy(path: Path, read_path: Path, encoding: Encoding) -> None:
                                 "save it as UTF-8 or fix files.encodings in mkpi.yml") from None
 
 
-def _read_into_raw(con, kind: Kind, path: Path, read_path: Path, names: list[str], delimiter: str,
-                   blank_lines: list[int], pii_salt: str) -> None:
-    raw = f"{RAW_SCHEMA}.{kind.name}"
-    for name in names:  # a file's extra columns are kept as extra columns
-        con.execute(f"ALTER TABLE {raw} ADD COLUMN IF NOT EXISTS {ident(name)} VARCHAR")
+def _read_into_landing(con, kind: Kind, path: Path, read_path: Path, names: list[str], delimiter: str,
+                       blank_lines: list[int], pii_salt: str) -> None:
+    table = f"{TYPED_SCHEMA}.{kind.name}"
+    known = {c.name for c in kind.columns}
+    extra = [n for n in names if n not in known]
+    for name in extra:  # a file's extra columns (personal data hashed) are kept as extra text columns
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {ident(name)} VARCHAR")
     rejects = f"_rej_{kind.name}"
     columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
-    con.execute(
-        f"""INSERT INTO {raw} BY NAME
-            SELECT *, ?::VARCHAR AS _file, current_timestamp AS _loaded_at
-            FROM read_csv(?, header = true, columns = {columns}, delim = ?, quote = '"',
-                          escape = '"', store_rejects = true, rejects_table = '{rejects}',
-                          rejects_scan = '{rejects}_scan', auto_detect = false)""",
-        [str(path), str(read_path), delimiter],
-    )
+    texts = [ident(c.name) if c.name in names else f"NULL::VARCHAR AS {ident(c.name)}" for c in kind.columns]
+    read = f"""(SELECT {', '.join(texts + [ident(n) for n in extra])}
+                FROM read_csv(?, header = true, columns = {columns}, delim = ?, quote = '"', escape = '"',
+                              store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan',
+                              auto_detect = false))"""
+    kept = [f"{pii_sql(n, pii_salt) or ident(n)} AS {ident(n)}" for n in extra]
+    con.execute(f"INSERT INTO {table} BY NAME {typed_select(kind, read, kept + ['?::VARCHAR AS _file', 'NULL::BIGINT AS _line'])}",
+                [str(path), str(read_path), delimiter])
     of_file = f"_file = {literal(str(path))}"
     # Line = record number + 1 (the header) until a blank or rejected line says otherwise. An insert
     # keeps the file's order (preserve_insertion_order), so a row's record number is its row id's
     # offset in this insert: cheaper than row_number() OVER (), which reads the file on one thread.
     new_rows = f"{of_file} AND _line IS NULL"
-    con.execute(f"UPDATE {raw} SET _line = rowid - (SELECT min(rowid) FROM {raw} WHERE {new_rows}) + 2 "
+    con.execute(f"UPDATE {table} SET _line = rowid - (SELECT min(rowid) FROM {table} WHERE {new_rows}) + 2 "
                 f"WHERE {new_rows}")
-    _correct_line_numbers(con, raw, of_file, rejects, blank_lines)
-    _hash_personal_data(con, raw, of_file, names, pii_salt)
+    _correct_line_numbers(con, table, of_file, rejects, blank_lines)
     _quarantine_rejects(con, kind, path, rejects, names, pii_salt)
     con.execute(f"DROP TABLE {rejects}; DROP TABLE {rejects}_scan")
 
@@ -96,20 +100,17 @@ def quarantine_file(con, kind: Kind, err: SourceError) -> None:
     )
 
 
-def land_pulled_text(con, kind: Kind, source: str) -> bool:
+def land_pulled_rows(con, kind: Kind, source: str) -> bool:
     """A source's pulled rows, named for the quarantine by source, account and page, with the row as line."""
     count = scalar(con, f"SELECT count(*) FROM pulled.pulled_{kind.name} WHERE _source = ?", [source])
     if not count:
         return False
-    names = ", ".join(f'"{c.name}"' for c in kind.columns)
-    con.execute(
-        f"""INSERT INTO {RAW_SCHEMA}.{kind.name} BY NAME
-            SELECT {names}, _source || ' API, account ' || _account || ', page ' || _page AS _file,
-                   _row::BIGINT AS _line, current_timestamp AS _loaded_at
-            FROM pulled.pulled_{kind.name} WHERE _source = ?
-            ORDER BY _account, _day, _page, _row""",
-        [source],
-    )
+    names = ", ".join(ident(c.name) for c in kind.columns)
+    texts = f"""(SELECT {names}, _source || ' API, account ' || _account || ', page ' || _page AS _file,
+                        _row::BIGINT AS _line
+                 FROM pulled.pulled_{kind.name} WHERE _source = ?)"""
+    con.execute(f"INSERT INTO {TYPED_SCHEMA}.{kind.name} BY NAME {typed_select(kind, texts, ['_file', '_line'])}",
+                [source])
     return True
 
 
@@ -131,13 +132,6 @@ def _correct_line_numbers(con, table: str, of_file: str, rejects: str, blank_lin
                 SELECT count(*) FROM _skip_marks WHERE records_before < {table}._line - 1)
             WHERE {of_file}"""
     )
-
-
-def _hash_personal_data(con, table: str, of_file: str, names: list[str], salt: str) -> None:
-    for name in names:
-        expr = pii_sql(name, salt)
-        if expr:
-            con.execute(f"UPDATE {table} SET {ident(name)} = {expr} WHERE {of_file}")
 
 
 def _quarantine_rejects(con, kind: Kind, path: Path, rejects: str, names: list[str], salt: str) -> None:
