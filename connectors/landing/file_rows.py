@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -28,7 +29,6 @@ def land_file(con, kind: Kind, path: Path, read_path: Path, pii_salt: str, encod
     Returns what the run should tell about the file."""
     names, delimiter = check_header(kind, path, encoding)
     _readable_copy(path, read_path, encoding)
-    scan = scan_lines(read_path)
     notes = [f"{path}: {encoding.note}"] if encoding.note else []
     known = {c.name for c in kind.columns}
     extra = [n for n in names if n not in known and not pii_kind(n)]
@@ -37,17 +37,25 @@ def land_file(con, kind: Kind, path: Path, read_path: Path, pii_salt: str, encod
         notes.append(f"{path}: column(s) {', '.join(repr(n) for n in extra)} are not read for {kind.name} (kept as "
                      f"text in {TYPED_SCHEMA}.{kind.name})" + (f"; was one meant to be {' or '.join(absent)}?" if absent else ""))
     con.execute("BEGIN TRANSACTION")
-    try:
-        _read_into_landing(con, kind, path, read_path, names, delimiter, scan.blank_lines, pii_salt)
-    except BaseException as err:
-        con.execute("ROLLBACK")
-        if not isinstance(err, duckdb.Error):
-            raise
-        # DuckDB's own message can run to a hundred lines: keep its first.
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise SourceError(path, f"the file could not be read as CSV ({first})") from None
+    # The blank-line scan (seconds on a large file) runs while DuckDB reads, which releases the GIL.
+    with ThreadPoolExecutor(1) as pool:
+        scan = pool.submit(scan_lines, read_path)
+        try:
+            _read_into_landing(con, kind, path, read_path, names, delimiter, scan, pii_salt)
+        except BaseException as err:
+            _fail(con, path, err)
     con.execute("COMMIT")
     return notes
+
+
+def _fail(con, path: Path, err: BaseException):
+    """Undo the file's rows; a DuckDB error becomes the file's SourceError, anything else goes on up."""
+    con.execute("ROLLBACK")
+    if not isinstance(err, duckdb.Error):
+        raise err
+    # DuckDB's own message can run to a hundred lines: keep its first.
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    raise SourceError(path, f"the file could not be read as CSV ({first})") from None
 
 
 def _readable_copy(path: Path, read_path: Path, encoding: Encoding) -> None:
@@ -64,7 +72,7 @@ def _readable_copy(path: Path, read_path: Path, encoding: Encoding) -> None:
 
 
 def _read_into_landing(con, kind: Kind, path: Path, read_path: Path, names: list[str], delimiter: str,
-                       blank_lines: list[int], pii_salt: str) -> None:
+                       scan: Future, pii_salt: str) -> None:
     table = f"{TYPED_SCHEMA}.{kind.name}"
     known = {c.name for c in kind.columns}
     extra = [n for n in names if n not in known]
@@ -87,7 +95,7 @@ def _read_into_landing(con, kind: Kind, path: Path, read_path: Path, names: list
     new_rows = f"{of_file} AND _line IS NULL"
     con.execute(f"UPDATE {table} SET _line = rowid - (SELECT min(rowid) FROM {table} WHERE {new_rows}) + 2 "
                 f"WHERE {new_rows}")
-    _correct_line_numbers(con, table, of_file, rejects, blank_lines)
+    _correct_line_numbers(con, table, of_file, rejects, scan.result().blank_lines)
     _quarantine_rejects(con, kind, path, rejects, names, pii_salt)
     con.execute(f"DROP TABLE {rejects}; DROP TABLE {rejects}_scan")
 

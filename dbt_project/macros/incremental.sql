@@ -34,6 +34,11 @@
     )
 {%- endmacro %}
 
+{# The landing rows an incremental model reads: tonight's keys when incremental, else all. #}
+{% macro rows_to_rebuild(kind) -%}
+    {{ return(keys_to_rebuild(kind) if is_incremental() else none) }}
+{%- endmacro %}
+
 {# The staged rows an incremental model reads: tonight's keys when incremental, else the staging view. #}
 {% macro staged_to_rebuild(kind) -%}
     {% if is_incremental() %}

@@ -33,20 +33,6 @@
     timezone({{ time_zone }}, {{ ts }})
 {%- endmacro %}
 
-{#
-  `with x as {{ inlined() }} (...)`: a CTE read twice that the engine should compute in each reader
-  rather than keep whole. DuckDB materializes such a CTE by default, which at 100M sessions holds
-  tens of GB of rows in memory and spill files; Spark inlines CTEs anyway.
-#}
-{% macro inlined() -%}
-    {{ return(engine_dispatch('inlined')()) }}
-{%- endmacro %}
-{% macro default__inlined() -%}
-{%- endmacro %}
-{% macro duckdb__inlined() -%}
-    not materialized
-{%- endmacro %}
-
 {# The value of query parameter `name` in `url` (case-insensitive name), URL-decoded; NULL if absent or empty. #}
 {% macro url_param(url, name) -%}
     nullif({{ url_decode("regexp_extract(" ~ url ~ ", '(?i)[?&]" ~ name ~ "=([^&#]*)', 1)") }}, '')

@@ -102,6 +102,32 @@ select
 from evidence
 {% endmacro %}
 
+{#
+  Every source key staged_sessions(where) can give a session, from the landing rows' distinct column
+  values, URLs and referrers: a superset (versions and keys no session ends with included), which the
+  source lookup is built from without staging the sessions a second time. It follows `source_key`
+  above; the not-null test on int_sessions_normalized.source fails the build if they ever part.
+#}
+{% macro session_source_keys(where=none) %}
+{#- One scan of the rows (tonight's keys on an incremental night), its few distinct values read three ways. #}
+with combos as (
+    select distinct
+        case when trim(utm_source) <> '' then lower(trim(utm_source)) end as column_key, landing_url, referrer
+    from {{ source('landing', 'sessions') }}
+    {% if where %}where {{ where }}{% endif %}
+)
+
+select column_key as raw_value from combos
+union
+select lower(trim({{ url_param('landing_url', 'utm_source') }})) from (select distinct landing_url from combos) as u
+union
+select {{ url_host('referrer') }} from (select distinct referrer from combos) as r
+{%- for fixed in ['(not set)', 'google', 'bing', '(direct)'] %}
+union
+select '{{ fixed }}'
+{%- endfor %}
+{% endmacro %}
+
 {# One row per lead (its latest version), keys cleaned. #}
 {% macro staged_leads(where=none) %}
 with ranked as (

@@ -1,14 +1,14 @@
 {{ config(materialized='incremental', pre_hook="{{ delete_rebuilt_days('session_date', 'sessions_from') }}") }}
 -- depends_on: {{ ref('int_rebuild_window') }}
-{# Incremental: tonight's days are deleted by the pre-hook and rebuilt from every version of their session ids.
-   `sessions` is read twice (its distinct source keys, its rows): computed in each, not held whole. #}
-with sessions as {{ inlined() }} (
+{# Incremental: tonight's days are deleted by the pre-hook and rebuilt from every version of their session ids. #}
+with sessions as (
     {{ staged_to_rebuild('sessions') }}
 ),
 
-{# Resolved here rather than read from int_source_lookup, which is built from this table's keys. #}
+{# Resolved here rather than read from int_source_lookup, which is built from this table's keys; from the
+   landing rows' possible keys, so that the sessions are staged once. #}
 source_keys as (
-    select distinct source_key as raw_value from sessions
+    {{ session_source_keys(where=rows_to_rebuild('sessions')) }}
 ),
 
 lookup as (
