@@ -94,6 +94,12 @@ def move_old_sessions(folder: Path, history_day: dt.date, to_day: dt.date) -> No
     con.close()
 
 
+def repeated_sessions(path: Path, query: str = "SELECT row_key FROM intermediate.int_repeated_keys "
+                                                   "WHERE kind = 'sessions'") -> set[str]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {key for (key,) in con.execute(query).fetchall()}
+
+
 def build_tables(path: Path) -> dict[tuple[str, str], list[str]]:
     con = duckdb.connect(str(path), read_only=True)
     tables = con.execute("""SELECT table_schema, table_name FROM information_schema.tables
@@ -154,9 +160,14 @@ def test_incremental_nights_equal_a_full_rebuild(organisation, tmp_path):
     assert state[0], state[1]
     # The corrected sessions' old versions sat on 20 October (UTC; the 20th or 21st in Shanghai).
     assert window[0] <= dt.date(2026, 10, 21), window
+    # Their ids now repeat: found by recounting only tonight's changed keys, as a full count finds them.
+    assert repeated_sessions(settings.warehouse) == (
+        repeated_sessions(settings.warehouse, "SELECT session_id FROM landing.sessions GROUP BY 1 HAVING count(*) > 1"))
+    assert repeated_sessions(settings.warehouse)
 
     deliver(folder, END)
     (folder / f"leads_daily_{FIRST_DAILY + dt.timedelta(days=1)}.csv").unlink()
+    (folder / "sessions_zz_corrections.csv").unlink()  # their ids stop repeating
     state, window = night(settings)
     assert state[0], state[1]
     assert window[1] <= FIRST_DAILY + dt.timedelta(days=2), window

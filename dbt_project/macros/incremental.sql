@@ -34,6 +34,13 @@
     )
 {%- endmacro %}
 
+{# Pre-hook of int_repeated_keys: tonight's changed keys are counted again. #}
+{% macro forget_changed_keys() -%}
+    {% if is_incremental() %}
+    delete from {{ this }} where (kind, row_key) in (select kind, row_key from {{ ref('stg_landing__row_changes') }})
+    {% endif %}
+{%- endmacro %}
+
 {# The landing rows an incremental model reads: tonight's keys when incremental, else all. #}
 {% macro rows_to_rebuild(kind) -%}
     {{ return(keys_to_rebuild(kind) if is_incremental() else none) }}

@@ -4,9 +4,16 @@ with settings as (
 ),
 
 {% for kind, (key, label) in version_keys().items() %}
-{#- A one-column key: number only the keys that occur more than once, not the whole history. #}
+{#- A one-column key: number only the keys that occur more than once, not the whole history (sessions
+    and leads: int_repeated_keys, kept from night to night). #}
+{%- if kind in rebuilt_kinds() %}
+{%- set only_repeated = key ~ " in (select row_key from " ~ ref('int_repeated_keys') ~ " where kind = '" ~ kind ~ "')" %}
+{%- elif ',' not in key %}
 {%- set only_repeated = key ~ " in (select " ~ key ~ " from " ~ source('landing', kind) ~ " group by " ~ key
-                        ~ " having count(*) > 1)" if ',' not in key else none %}
+                        ~ " having count(*) > 1)" %}
+{%- else %}
+{%- set only_repeated = none %}
+{%- endif %}
 repeated_{{ kind }} as (
     select
         '{{ kind }}' as kind, _file as file, _line as line, '{{ key.split(",")[0] }}' as field,
