@@ -118,6 +118,28 @@ def test_missing_required_column_quarantines_the_file_and_lands_the_others(con, 
         (str(bad), 1, "spend", "file not read: " + err.value.detail, "file")]
 
 
+@pytest.mark.parametrize("name", ["_file", "_line", "_errors", "_raw", "_text_session_id"])
+def test_a_column_named_like_mkpi_bookkeeping_refuses_the_file_with_the_column_named(con, tmp_path, name):
+    f = write(tmp_path / "sessions.csv", f"session_id,started_at,{name}\nA1,2026-10-01T00:00:00Z,x\n")
+    report = land(con, "sessions", f)
+    assert report.rows_loaded == 0
+    assert con.execute("SELECT line, field, reason FROM landing.quarantine").fetchall() == [
+        (1, name, f"file not read: the column name {name} is kept for mkpi's own bookkeeping; rename the column")]
+
+
+def test_columns_mkpi_does_not_read_land_as_text_beside_the_typed_ones(con, tmp_path):
+    a = write(tmp_path / "orders_a.csv", "order_id,lead_id,ordered_at,amount,currency,Sales Rep\n"
+                                        "O1,L1,2026-10-01,\"1,200\",CNY,Li\nO2,L2,2026-10-01,oops,CNY,Wang\n")
+    b = write(tmp_path / "orders_b.csv", "order_id,lead_id,ordered_at,amount,currency\nO3,L3,2026-10-02,5,USD\n")
+    report = land(con, "orders", a, b)
+    assert any("'sales_rep' are not read for orders (kept as text in landing.orders)" in n for n in report.notes)
+    assert con.execute("SELECT order_id, amount, sales_rep FROM landing.orders ORDER BY 1").fetchall() == [
+        ("O1", Decimal("1200"), "Li"), ("O3", Decimal("5"), None)]
+    # The bad row is in quarantine only, and the marks it carried while landing are gone.
+    assert [r[:3] for r in quarantine(con)] == [(3, "amount", "amount: 'oops' is not an amount such as 1200.50, 1,200.50 or ¥1,200")]
+    assert [c[0] for c in con.execute("DESCRIBE landing.orders").fetchall()][-3:] == ["_file", "_line", "sales_rep"]
+
+
 def test_several_files_union_by_column_name_and_optional_columns(con, tmp_path):
     a = write(tmp_path / "sessions_a.csv", "session_id,started_at,utm_source\nA1,2026-10-01T00:00:00Z,google\n")
     b = write(tmp_path / "sessions_b.csv", "started_at,session_id,referrer\n2026-10-01 08:00:00+08:00,B1,https://x.cn/\n")

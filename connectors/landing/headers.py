@@ -12,7 +12,7 @@ from pathlib import Path
 from connectors.errors import SourceError
 from connectors.file_scan import Encoding, detect_encoding
 from connectors.kinds import Kind
-from connectors.landing.tables import RESERVED_COLUMNS
+from connectors.landing.tables import RESERVED_COLUMNS, TEXT_PREFIX
 
 
 def normalize_header(name: str) -> str:
@@ -59,7 +59,7 @@ def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
         if any(ord(c) < 32 for c in name):
             raise SourceError(path, "a column name in the header holds a control character (is it a CSV file?)",
                               line=1, column=name.encode("unicode_escape").decode()[:40])
-        if name in RESERVED_COLUMNS:
+        if name in RESERVED_COLUMNS or name.startswith(TEXT_PREFIX):
             raise SourceError(path, f"the column name {name} is kept for mkpi's own bookkeeping; rename the column",
                               line=1, column=name)
         if names.count(name) > 1:

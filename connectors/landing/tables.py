@@ -8,7 +8,8 @@ from connectors.kinds import Kind
 TYPED_SCHEMA = "landing"
 # Marks a row with an unusable value carries while its kind lands (typed_rows.py drops them after).
 MARK_COLUMNS = {"_errors": "STRUCT(field VARCHAR, reason VARCHAR)[]", "_raw": "VARCHAR"}
-RESERVED_COLUMNS = ("_file", "_line", *MARK_COLUMNS)  # a file's header cannot use these names
+TEXT_PREFIX = "_text_"  # the typing statement's copies of a row's text, for the quarantine
+RESERVED_COLUMNS = ("_file", "_line", *MARK_COLUMNS)  # a file's header cannot use these names (nor TEXT_PREFIX)
 # scope: 'row' (one row could not be read or typed) or 'file' (the whole file could not be read).
 QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
     raw_text VARCHAR, loaded_at TIMESTAMPTZ, scope VARCHAR"""

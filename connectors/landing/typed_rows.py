@@ -7,7 +7,7 @@ from __future__ import annotations
 from connectors import value_parsers
 from connectors.kinds import Kind
 from connectors.landing.ledger import record_rows
-from connectors.landing.tables import MARK_COLUMNS, TYPED_SCHEMA
+from connectors.landing.tables import MARK_COLUMNS, TEXT_PREFIX, TYPED_SCHEMA
 from connectors.sql_text import ident, literal
 
 
@@ -30,9 +30,9 @@ def typed_select(kind: Kind, texts: str, passthrough: list[str]) -> str:
             reason = f"{before} || {value} || {after}"
             checks.append(f"CASE WHEN {value} IS NOT NULL AND {typed} IS NULL THEN {{'field': '{col.name}', 'reason': {reason}}} END")
     errors = f"nullif(list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL), [])" if checks else "NULL"
-    texts_as = [f"{ident(c.name)} AS {ident('_text_' + c.name)}" for c in kind.columns]
-    raw_json = "json_object(" + ", ".join(f"'{c.name}', {ident('_text_' + c.name)}" for c in kind.columns) + ")"
-    return f"""SELECT * EXCLUDE ({', '.join(ident('_text_' + c.name) for c in kind.columns)}),
+    texts_as = [f"{ident(c.name)} AS {ident(TEXT_PREFIX + c.name)}" for c in kind.columns]
+    raw_json = "json_object(" + ", ".join(f"'{c.name}', {ident(TEXT_PREFIX + c.name)}" for c in kind.columns) + ")"
+    return f"""SELECT * EXCLUDE ({', '.join(ident(TEXT_PREFIX + c.name) for c in kind.columns)}),
                       CASE WHEN _errors IS NOT NULL THEN {raw_json}::VARCHAR END AS _raw
                FROM (SELECT {', '.join(typed_cols + passthrough)},
                             CAST({errors} AS {MARK_COLUMNS['_errors']}) AS _errors, {', '.join(texts_as)}
