@@ -313,14 +313,22 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
 
 
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def earlier_results(stamp: str) -> dict:
+    """The figures already in benchmarks/results/<stamp>.json (for --merge), by scale."""
+    path = RESULTS / f"{stamp}.json"
+    return json.loads(path.read_text())["results"] if path.exists() else {}
+
+
 def write_results(stamp: str, report: dict, text: str) -> None:
     """The report as benchmarks/results/<stamp>.json and its Markdown table as .md; the table printed."""
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
-    (out / f"{stamp}.md").write_text(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / f"{stamp}.md").write_text(text)
     print(text)
-    print(f"written to {out / stamp}.json and .md")
+    print(f"written to {RESULTS / stamp}.json and .md")
 
 
 def main() -> int:
@@ -328,6 +336,8 @@ def main() -> int:
     parser.add_argument("--scales", default="small,large,xlarge", help="comma-separated: small, medium, large, xlarge")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (xlarge: always one)")
     parser.add_argument("--tests", action="store_true", help="also time the test suite (make test's pytest command)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep today's figures for the scales not measured now (e.g. xlarge on its own)")
     args = parser.parse_args()
     work = ROOT / "data" / "bench" / "work"
     work.mkdir(parents=True, exist_ok=True)
@@ -337,8 +347,11 @@ def main() -> int:
         results[scale] = bench_scale(scale, 1 if big else args.repeat, work, floor=scale == "large", night=not big)
     if args.tests:
         results["tests"] = timed_tests()
+    stamp = f"{dt.date.today().isoformat()}-targets"
+    if args.merge:
+        results = {**earlier_results(stamp), **results}
     report = {"date": dt.date.today().isoformat(), "repeat": args.repeat, "machine": machine(), "results": results}
-    write_results(f"{report['date']}-targets", report, markdown(report))
+    write_results(stamp, report, markdown(report))
     return 0
 
 
