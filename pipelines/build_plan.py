@@ -78,15 +78,22 @@ def start_from_published(published: Path, build_path: Path) -> None:
 
 def started_from_last_night(build_path: Path) -> bool:
     """Whether the working copy is last night's file (an incremental build) rather than a new one."""
+    return changed_tonight(build_path) is not None
+
+
+def changed_tonight(build_path: Path) -> frozenset[str] | None:
+    """The landing tables tonight's landing changed, on a night that started from last night's file;
+    None when the working copy was built from nothing (then every table is new)."""
     con = warehouse.connect(build_path, read_only=True)
     try:
-        row = con.execute("SELECT incremental FROM landing.build_state").fetchone()
+        row = con.execute("SELECT incremental, changed_tables FROM landing.build_state").fetchone()
     finally:
         con.close()
-    return bool(row and row[0])
+    return frozenset(row[1]) if row and row[0] else None
 
 
-def record_build_state(con, plan: BuildPlan) -> None:
+def record_build_state(con, plan: BuildPlan, changed_tables: list[str] = ()) -> None:
     con.execute("""CREATE OR REPLACE TABLE landing.build_state AS
                    SELECT ?::VARCHAR AS fingerprint, ?::BOOLEAN AS incremental, ?::VARCHAR AS reason,
-                          current_timestamp AS built_at""", [plan.fingerprint, plan.incremental, plan.reason])
+                          ?::VARCHAR[] AS changed_tables, current_timestamp AS built_at""",
+                [plan.fingerprint, plan.incremental, plan.reason, sorted(changed_tables)])

@@ -41,6 +41,12 @@ class KindReport:
     rows_quarantined: int = 0
     files_not_read: list[str] = field(default_factory=list)  # "<file>, line n: <reason>", quarantined as files
     notes: list[str] = field(default_factory=list)  # guessed encodings, columns mkpi does not read
+    forgotten: list[str] = field(default_factory=list)  # landed before; rows removed tonight (changed or gone)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the kind's tables differ from last night's: rows read or removed tonight."""
+        return bool(self.landed or self.forgotten)
 
 
 def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_sources: tuple = (),
@@ -54,7 +60,7 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
     current.update({s + API_SUFFIX: (None, None) for s in pulled_sources})
     ledger = read_ledger(con, kind)
     kept = unchanged_files(ledger, current) if incremental else set()
-    previous = [f for f in ledger if f not in kept]
+    previous = report.forgotten = [f for f in ledger if f not in kept]
     api = [f for f in previous if f.endswith(API_SUFFIX)]
     # Pulled rows are re-read every night; only those that differ from last night's count as changes.
     compare_api = incremental and kind.name in CHANGE_KEYS and bool(api or pulled_sources)

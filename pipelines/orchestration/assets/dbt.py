@@ -9,8 +9,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
-from pipelines import dbt_runner, spark_engine, warehouse
-from pipelines.build_plan import started_from_last_night
+from pipelines import dbt_runner, dbt_selection, spark_engine, warehouse
+from pipelines.build_plan import changed_tonight
 from pipelines.config import RunConfig
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.settings import PROJECT_ROOT, dbt_target_dir
@@ -71,10 +71,10 @@ class MkpiTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models",
             dagster_dbt_translator=MkpiTranslator())
 def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
-    # Seeds are part of the build fingerprint: on a night that starts from last night's file they are
-    # there already, unchanged, and so are their tests' results.
-    reuse_seeds = mkpi.engine == "duckdb" and started_from_last_night(Path(mkpi.build_path))
-    args = build_args(mkpi.run_config(), mkpi.engine, reuse_seeds)
+    # On a night that starts from last night's file, what none of tonight's changes reach stays as built.
+    changed = changed_tonight(Path(mkpi.build_path)) if mkpi.engine == "duckdb" else None
+    kept = dbt_selection.unchanged_nodes(_manifest(), changed) if changed is not None else set()
+    args = build_args(mkpi.run_config(), mkpi.engine, kept)
     reported = set()
     with timed("dbt"):
         # Spark's session would start a JVM inside the Dagster process: it keeps dbt in a child process.
@@ -84,7 +84,7 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
             outcome = dbt_runner.invoke(args, DBT_PROJECT.project_dir, NIGHTLY_TARGET)
             if outcome.error:
                 raise dg.Failure(description=f"dbt could not start: {outcome.error}", allow_retries=False)
-            events, results = _in_process_events(context, outcome, reuse_seeds), outcome.records()
+            events, results = _in_process_events(context, outcome, kept), outcome.records()
         for event in events:
             if isinstance(event, dg.Output):
                 reported.add(context.asset_key_for_output(event.output_name))
@@ -109,15 +109,15 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         context.log.info(f"copied {len(copied)} tables from Spark into the working DuckDB file")
 
 
-def _in_process_events(context: dg.AssetExecutionContext, outcome: dbt_runner.DbtOutcome, reuse_seeds: bool):
-    """dbt's in-process results as Dagster outputs and tracking-check results."""
+def _in_process_events(context: dg.AssetExecutionContext, outcome: dbt_runner.DbtOutcome, kept: set[str]):
+    """dbt's in-process results as Dagster outputs and tracking-check results; the `kept` models and
+    seeds as outputs too: they hold last night's rows, which tonight's build would write again."""
     manifest, translator = _manifest(), MkpiTranslator()
-    seeds = [uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "seed"] if reuse_seeds else []
-    for unique_id in seeds:
+    for unique_id in dbt_selection.in_build_order(manifest, (uid for uid in kept if not uid.startswith("test."))):
         key = translator.get_asset_spec(manifest, unique_id, DBT_PROJECT).key
         if key in context.selected_asset_keys:
             yield dg.Output(None, output_name=key.to_python_identifier(),
-                            metadata={"status": "reused from last night's file (seeds unchanged)"})
+                            metadata={"status": "kept from last night's file: none of its inputs changed"})
     for result in outcome.results:
         unique_id, status = result.node.unique_id, getattr(result.status, "value", str(result.status))
         if unique_id.split(".")[0] in ("model", "seed", "snapshot") and status == "success":
@@ -147,15 +147,17 @@ def _manifest() -> dict:
     return json.loads(DBT_PROJECT.manifest_path.read_text())
 
 
-def build_args(config: RunConfig, engine: str = "duckdb", reuse_seeds: bool = False) -> list[str]:
-    """`dbt build` on the engine's target, with mkpi.yml's tracking settings when it changes any."""
+def build_args(config: RunConfig, engine: str = "duckdb", kept: set[str] = frozenset()) -> list[str]:
+    """`dbt build` on the engine's target, without the `kept` nodes (unique ids), with mkpi.yml's
+    tracking settings when it changes any."""
     # dbt unit tests check the SQL, not the night's data: they run in `make test`, not here.
     args = ["build", "--exclude-resource-type", "unit_test", "--target", engine]
     if engine == "duckdb":
         # Its results come back in process; manifest.json and run_results.json would cost ~0.5 s to write.
         args.append("--no-write-json")
-    if reuse_seeds:
-        args += ["--exclude", "resource_type:seed"]
+    if kept:
+        nodes = _manifest()["nodes"]
+        args += ["--exclude", *sorted(nodes[uid]["name"] for uid in kept)]
     if engine != "duckdb":
         args.append("--full-refresh")  # its tables outlive the night; build_plan.plan_build explains why whole
     overrides = config.tracking_overrides

@@ -17,8 +17,10 @@ from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
 from pipelines.validation.data_expectations import export_landed, load_expectations
 
+# Written anew every night, whatever arrived.
+NIGHTLY_TABLES = ["quarantine", "run_settings", "row_changes", "connector_state"]
 # Every table the landing step writes: the dbt source `landing` declares the same list (a test checks).
-LANDING_TABLES = [*KINDS, "quarantine", "run_settings", "row_changes", "connector_state"]
+LANDING_TABLES = [*KINDS, *NIGHTLY_TABLES]
 
 
 def landing_key(table: str) -> dg.AssetKey:
@@ -62,7 +64,7 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
                                                         incremental=plan.incremental,
                                                         encodings=config.file_encodings)}
         write_run_settings(con, config, plan.incremental)
-        record_build_state(con, plan)
+        record_build_state(con, plan, [k for k, r in reports.items() if r.changed] + NIGHTLY_TABLES)
         if mkpi.engine == "spark":
             spark_engine.export_landing(con, mkpi.settings().landing_parquet)
     finally:
