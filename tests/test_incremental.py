@@ -70,8 +70,7 @@ def night(settings, **kwargs):
     state = con.execute("SELECT incremental, reason FROM landing.build_state").fetchone()
     window = con.execute("SELECT sessions_from, leads_from FROM intermediate.int_rebuild_window").fetchone()
     con.close()
-    night.kept = kept_assets(instance, outcome.run_id)
-    return state, window
+    return state, window, kept_assets(instance, outcome.run_id)
 
 
 def kept_assets(instance, run_id: str) -> set[str]:
@@ -165,29 +164,29 @@ def test_incremental_nights_equal_a_full_rebuild(organisation, tmp_path):
     settings = settings_for(tmp_path / "nightly", source_dir=folder, config=config)
 
     deliver(folder, FIRST_DAILY)
-    state, _ = night(settings)
+    state, _, _ = night(settings)
     assert not state[0] and "no published file" in state[1]
     docs = settings.warehouse.parent / "docs" / "dbt-docs.html"
     written = docs.stat().st_mtime_ns  # the documentation site describes the project: kept while it is unchanged
 
     deliver(folder, FIRST_DAILY + dt.timedelta(days=1))
     deliver(folder, FIRST_DAILY + dt.timedelta(days=2))
-    state, window = night(settings)
+    state, window, kept = night(settings)
     assert state[0], state[1]
     # Two new days in Shanghai time: the rebuild starts at the first of them, not at the history.
     assert window[0] >= FIRST_DAILY + dt.timedelta(days=1), window
     # Only sessions and leads arrived: the roster's dimension and the seeds stay as built.
-    assert {"marts/dim_employees", "reference/source_aliases"} <= night.kept
-    assert not night.kept & {"marts/fct_channel_daily", "intermediate/int_sessions_normalized",
+    assert {"marts/dim_employees", "reference/source_aliases"} <= kept
+    assert not kept & {"marts/fct_channel_daily", "intermediate/int_sessions_normalized",
                              "marts/fct_tracking_issues"}
 
     deliver(folder, FIRST_DAILY + dt.timedelta(days=3))
     restate_day(folder, FIRST_DAILY)
     move_old_sessions(folder, dt.date(2026, 10, 20), to_day=FIRST_DAILY + dt.timedelta(days=3))
     move_to_team(folder, "E01", "performance")
-    state, window = night(settings)
+    state, window, kept = night(settings)
     assert state[0], state[1]
-    assert "marts/dim_employees" not in night.kept
+    assert "marts/dim_employees" not in kept
     # The corrected sessions' old versions sat on 20 October (UTC; the 20th or 21st in Shanghai).
     assert window[0] <= dt.date(2026, 10, 21), window
     # Their ids now repeat: found by recounting only tonight's changed keys, as a full count finds them.
@@ -198,13 +197,13 @@ def test_incremental_nights_equal_a_full_rebuild(organisation, tmp_path):
     deliver(folder, END)
     (folder / f"leads_daily_{FIRST_DAILY + dt.timedelta(days=1)}.csv").unlink()
     (folder / "sessions_zz_corrections.csv").unlink()  # their ids stop repeating
-    state, window = night(settings)
+    state, window, _ = night(settings)
     assert state[0], state[1]
     assert window[1] <= FIRST_DAILY + dt.timedelta(days=2), window
     assert docs.stat().st_mtime_ns == written
 
     full = settings_for(tmp_path / "full", source_dir=folder, config=config)
-    state, _ = night(full, full_refresh=True)
+    state, _, _ = night(full, full_refresh=True)
     assert not state[0] and "--full-refresh" in state[1]
     assert differences(settings.warehouse, full.warehouse) == {}
 

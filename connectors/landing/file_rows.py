@@ -31,17 +31,18 @@ def land_file(con, kind: Kind, path: Path, read_path: Path, pii_salt: str, encod
     _readable_copy(path, read_path, encoding)
     notes = [f"{path}: {encoding.note}"] if encoding.note else []
     known = {c.name for c in kind.columns}
-    extra = [n for n in names if n not in known and not pii_kind(n)]
-    if extra:
+    extra = [n for n in names if n not in known]
+    unread = [n for n in extra if not pii_kind(n)]  # personal data is expected and hashed, not worth a note
+    if unread:
         absent = [c.name for c in kind.columns if c.name not in names]
-        notes.append(f"{path}: column(s) {', '.join(repr(n) for n in extra)} are not read for {kind.name} (kept as "
+        notes.append(f"{path}: column(s) {', '.join(repr(n) for n in unread)} are not read for {kind.name} (kept as "
                      f"text in {TYPED_SCHEMA}.{kind.name})" + (f"; was one meant to be {' or '.join(absent)}?" if absent else ""))
     con.execute("BEGIN TRANSACTION")
     # The blank-line scan (seconds on a large file) runs while DuckDB reads, which releases the GIL.
     with ThreadPoolExecutor(1) as pool:
         scan = pool.submit(scan_lines, read_path)
         try:
-            _read_into_landing(con, kind, path, read_path, names, delimiter, scan, pii_salt)
+            _read_into_landing(con, kind, path, read_path, names, extra, delimiter, scan, pii_salt)
         except BaseException as err:
             _fail(con, path, err)
     con.execute("COMMIT")
@@ -71,11 +72,9 @@ def _readable_copy(path: Path, read_path: Path, encoding: Encoding) -> None:
                                 "save it as UTF-8 or fix files.encodings in mkpi.yml") from None
 
 
-def _read_into_landing(con, kind: Kind, path: Path, read_path: Path, names: list[str], delimiter: str,
-                       scan: Future, pii_salt: str) -> None:
+def _read_into_landing(con, kind: Kind, path: Path, read_path: Path, names: list[str], extra: list[str],
+                       delimiter: str, scan: Future, pii_salt: str) -> None:
     table = f"{TYPED_SCHEMA}.{kind.name}"
-    known = {c.name for c in kind.columns}
-    extra = [n for n in names if n not in known]
     for name in extra:  # a file's extra columns (personal data hashed) are kept as extra text columns
         con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {ident(name)} VARCHAR")
     rejects = f"_rej_{kind.name}"
