@@ -1,6 +1,10 @@
-"""The HTTP core every API connector shares: one `requests.Session` with timeouts, retries with
-exponential backoff and jitter (honouring Retry-After), a per-platform rate limit, paging that stops
-on a repeated cursor, and errors that say which platform, which request and what to do.
+"""The HTTP core every API connector shares: one `requests.Session` with retries with exponential
+backoff and jitter (honouring a bounded Retry-After), a per-platform rate limit, paging that stops on
+a repeated cursor or at a page cap, and errors that say which platform, which request and what to do.
+
+Every request goes through bounded_http.send: a deadline for the whole answer, a size cap after
+decompression, redirects only within the origin. A client also has a time budget: the seconds its
+requests and waits may take in all (a source's night), so no server can stall the run.
 
 Credentials arrive as values (the pipeline reads them from the environment variables the config
 names); only the variable's name ever appears in a message. Request URLs in messages carry the
@@ -19,6 +23,11 @@ from email.utils import parsedate_to_datetime
 import requests
 from requests.auth import AuthBase
 
+from connectors.bounded_http import MAX_BODY_BYTES, ResponseRefused, send
+
+MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is not waited for tonight
+TIME_BUDGET = 1800.0  # seconds a source's requests and waits may take in one night
+MAX_PAGES = 5000  # pages of one listing
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 # What a platform's own error code means beyond the HTTP status (several answer every error with HTTP 200
 # and a code in the body): try again later, the credential is refused, or the request failed for good.
@@ -62,11 +71,14 @@ class HttpClient:
                  timeout: float = 30.0, retry: RetryPolicy = RetryPolicy(), requests_per_second: float | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  classify: Callable[[requests.Response], str | None] | None = None,
-                 pause_after: Callable[[requests.Response], float] | None = None):
+                 pause_after: Callable[[requests.Response], float] | None = None,
+                 time_budget: float = TIME_BUDGET, max_pages: int = MAX_PAGES, max_body_bytes: int = MAX_BODY_BYTES,
+                 max_retry_after: float = MAX_RETRY_AFTER):
         """`classify` reads a platform's answer, errors and HTTP 200 alike (RETRY for throttling, REFUSED for a
         bad credential, FAILED for any other error code in the body), where the HTTP status alone does not
         tell; `pause_after` turns a platform's usage headers into a pause. An `auth` with a `renew()` method
-        (a token the platform issues) is renewed once when the platform refuses it, and the request sent again."""
+        (a token the platform issues) is renewed once when the platform refuses it, and the request sent again.
+        `timeout` bounds one request from connect to its last byte; `time_budget` all of them and the waits."""
         self.platform = platform
         self.base_url = base_url.rstrip("/")
         self.credential_env = credential_env
@@ -79,6 +91,9 @@ class HttpClient:
         self._last_request = 0.0
         self.classify = classify
         self.pause_after = pause_after
+        self.time_budget, self.max_pages, self.max_retry_after = time_budget, max_pages, max_retry_after
+        self.max_body_bytes = max_body_bytes
+        self._spent = 0.0  # seconds of requests and waits so far, against time_budget
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         """Send, retrying connection errors, timeouts, 429 and 5xx; raise PlatformError when it cannot succeed."""
@@ -86,10 +101,17 @@ class HttpClient:
         renewed = False
         for attempt in range(1, self.retry.attempts + 1):
             self._respect_rate_limit()
+            deadline = min(self.timeout, self.time_budget - self._spent)
+            if deadline <= 0:
+                raise PlatformError(self._out_of_time(where))
+            started = time.monotonic()
             try:
-                response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+                response = send(self.session, method, self.base_url + path, deadline=deadline,
+                                max_bytes=self.max_body_bytes, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as err:
-                problem, wait = f"{type(err).__name__}", self._backoff(attempt)
+                problem, wait = _problem(err), self._backoff(attempt)
+            except ResponseRefused as err:
+                raise PlatformError(f"{where}: {err}") from None
             else:
                 verdict = self.classify(response) if self.classify else None
                 if response.status_code < 400 and verdict is None:
@@ -104,11 +126,29 @@ class HttpClient:
                 if verdict == FAILED or (verdict != RETRY and response.status_code not in RETRYABLE_STATUS):
                     raise PlatformError(f"{where} failed with HTTP {response.status_code}{_detail(response)}")
                 problem = f"HTTP {response.status_code}{_detail(response)}"
-                wait = max(self._backoff(attempt), _retry_after(response))
+                asked = _retry_after(response)
+                if asked > self.max_retry_after:
+                    raise PlatformError(f"{where} asked to wait {asked:,.0f} s before trying again ({problem}); "
+                                        f"mkpi waits at most {self.max_retry_after:g} s: try again later")
+                wait = max(self._backoff(attempt), asked)
+            finally:
+                self._spent += time.monotonic() - started
             if attempt < self.retry.attempts:
+                if self._spent + wait > self.time_budget:
+                    raise PlatformError(self._out_of_time(where, problem))
+                self._spent += wait
                 self.sleep(wait)
         raise PlatformError(f"{where} failed after {self.retry.attempts} attempts ({problem}); "
                             f"the platform may be down or rate-limiting: try again later")
+
+    def _out_of_time(self, where: str, problem: str | None = None) -> str:
+        last = f" (last: {problem})" if problem else ""
+        return (f"{where}: stopped after {self._spent:,.0f} s, the source's time budget of {self.time_budget:g} s "
+                f"for one night{last}; it keeps its last good data and is pulled again next night")
+
+    def paginate(self, fetch: Callable[[object], tuple[Iterable, object]]) -> Iterator:
+        """`paginate` for this client's platform, stopping at its page cap."""
+        return paginate(self.platform, fetch, self.max_pages)
 
     def json(self, method: str, path: str, **kwargs):
         return self.json_of(self.request(method, path, **kwargs), method, path)
@@ -143,6 +183,12 @@ class HttpClient:
         credential = f"the credential in ${self.credential_env}" if self.credential_env else "its credential"
         return (f"{where} was refused (HTTP {response.status_code}{_detail(response)}): "
                 f"{credential} is invalid, expired or lacks the permission (scope) this request needs")
+
+
+def _problem(err: Exception) -> str:
+    """A timeout or connection error in a few words; requests' own text would quote the URL, query and all."""
+    said = str(err) if isinstance(err, requests.Timeout) and str(err).startswith(("no complete", "the answer")) else ""
+    return f"{type(err).__name__}: {said}" if said else type(err).__name__
 
 
 def _retry_after(response: requests.Response) -> float:
@@ -184,15 +230,16 @@ def _error_detail(response: requests.Response) -> str:
     return (f"code {code}: {message}" if code is not None else message)[:200]
 
 
-def paginate(platform: str, fetch: Callable[[object], tuple[Iterable, object]]) -> Iterator:
+def paginate(platform: str, fetch: Callable[[object], tuple[Iterable, object]], max_pages: int = MAX_PAGES) -> Iterator:
     """Yield every item of every page; `fetch(token)` returns (items, next token or None).
 
-    A next token equal to one already used means the API is looping: stop with an error rather
-    than loop forever or silently return a truncated set.
+    A next token equal to one already used means the API is looping, and more than `max_pages`
+    pages means it does not end: stop with an error rather than loop forever or silently return a
+    truncated set.
     """
     seen: set = set()
     token = None
-    while True:
+    for _ in range(max_pages):
         items, next_token = fetch(token)
         yield from items
         if next_token in (None, ""):
@@ -203,3 +250,5 @@ def paginate(platform: str, fetch: Callable[[object], tuple[Iterable, object]]) 
                                 "stopping instead of looping (report this to the platform)")
         seen.add(key)
         token = next_token
+    raise PlatformError(f"{platform}: more than {max_pages:,} pages in one listing; stopping (a page size too small, "
+                        "or an API that never says it is done)")

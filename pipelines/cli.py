@@ -47,7 +47,7 @@ def _run_locked(args, settings, config, started: float) -> int:
     from pipelines import step_timings
     from pipelines.alerting.dispatch import load_report
     from pipelines.config import ConfigError
-    from pipelines.orchestration.nightly import preflight, run_log_path, run_nightly
+    from pipelines.orchestration.nightly import preflight, run_nightly
     from pipelines.scoring.config import KpiConfigError
     from pipelines.sources_config import SourcesConfigError
     from pipelines.spark_engine import SparkUnavailable
@@ -60,7 +60,7 @@ def _run_locked(args, settings, config, started: float) -> int:
         print(f"error: {err}", file=sys.stderr)
         _alert_failure(config, str(err), settings)
         return 2
-    print(f"Running the nightly job on {settings.source_dir} (dbt progress: {run_log_path(settings)}) ...", flush=True)
+    print(f"Running the nightly job on {settings.source_dir} (dbt progress: {settings.run_log}) ...", flush=True)
     outcome = run_nightly(settings, full_refresh=args.full_refresh, started=started)
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -69,7 +69,7 @@ def _run_locked(args, settings, config, started: float) -> int:
         _alert_failure(config, outcome.error, settings)
         done = (f"The marketing marts were published to {settings.warehouse}" if outcome.published
                 else f"The published file {settings.warehouse} was left as it was")
-        print(f"{done}; details in {run_log_path(settings)}.", file=sys.stderr)
+        print(f"{done}; details in {settings.run_log}.", file=sys.stderr)
         return 1
     report = load_report(settings.state_dir)
     lines = _landing_lines(settings) + (report.lines() if report else []) + _report_lines(settings)
@@ -141,13 +141,16 @@ def _explain(args) -> int:
 
 def _close(args) -> int:
     """`mkpi close` and `mkpi reopen`: change a period's status in the state folder's ledger."""
-    from pipelines import run_lock, warehouse
+    from pipelines import run_lock, state_folder, warehouse
     from pipelines.scoring import closing
     from pipelines.settings import Settings
 
     settings = Settings.from_env(warehouse=args.warehouse)
     if not _published(settings):
         return 2
+    note = state_folder.adopt_legacy_state(settings)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     reason = (args.reason or "").strip() or None
     if args.command == "reopen" and not reason:
         print("error: a reopened period needs a reason that stays on record: --reason \"...\"", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, create_model
 
-from pipelines.config_files import ConfigFileError, Section, iso_date, load, non_negative_number
+from pipelines.config_files import ConfigFileError, Section, iso_date, load, non_negative_number, read_once_per_version
 from pipelines.registry import dbt_vars
 
 
@@ -148,8 +149,11 @@ def _encoding(value):
 
 
 SEVERITIES = ("info", "warn", "error")
-# The tracking checks' registry: dbt_project.yml's vars (mkpi_tracking.severity, check → default severity).
-TRACKING_CHECKS = tuple(dbt_vars()["mkpi_tracking"]["severity"])
+
+
+def tracking_checks() -> tuple[str, ...]:
+    """The tracking checks' registry: dbt_project.yml's vars (mkpi_tracking.severity, check → default severity)."""
+    return tuple(dbt_vars()["mkpi_tracking"]["severity"])
 
 
 def _checked(kind, check):
@@ -202,12 +206,7 @@ class Snapshots(Section):
     keep: Count = 14
 
 
-# mkpi.yml's tracking section: any of dbt_project.yml's defaults (vars.mkpi_tracking), set for this run.
-TrackingSeverities = create_model("TrackingSeverities", __base__=Section,
-                                  **{check: (Severity | None, None) for check in TRACKING_CHECKS})
-
-
-class Tracking(Section):
+class TrackingThresholds(Section):
     lookback_days: Days | None = None
     min_spend_without_sessions: Number | None = None
     max_unattributed_lead_share: Share | None = None
@@ -215,25 +214,27 @@ class Tracking(Section):
     drop_share: Share | None = None
     min_daily_sessions: Number | None = None
     min_daily_leads: Number | None = None
-    severity: TrackingSeverities = TrackingSeverities()
 
 
-class MkpiYml(Section):
-    reporting: Reporting = Reporting()
-    fx: Fx = Fx()
-    incremental: Incremental = Incremental()
-    schedule: Schedule = Schedule()
-    tracking: Tracking = Tracking()
-    alerts: Alerts = Alerts()
-    files: Files = Files()
-    snapshots: Snapshots = Snapshots()
+@functools.cache
+def mkpi_yml_model() -> type[Section]:
+    """mkpi.yml's model. Its tracking section takes any of dbt_project.yml's defaults (vars.mkpi_tracking),
+    so the model is made from that registry on first use, not at import."""
+    severities = create_model("TrackingSeverities", __base__=Section,
+                              **{check: (Severity | None, None) for check in tracking_checks()})
+    tracking = create_model("Tracking", __base__=TrackingThresholds, severity=(severities, severities()))
+    return create_model("MkpiYml", __base__=Section, reporting=(Reporting, Reporting()), fx=(Fx, Fx()),
+                        incremental=(Incremental, Incremental()), schedule=(Schedule, Schedule()),
+                        tracking=(tracking, tracking()), alerts=(Alerts, Alerts()), files=(Files, Files()),
+                        snapshots=(Snapshots, Snapshots()))
 
 
+@read_once_per_version
 def load_config(path: Path | None) -> RunConfig:
     """Read and validate mkpi.yml; a missing file means all defaults."""
     if path is None or not Path(path).exists():
         return RunConfig()
-    _, yml = load(path, MkpiYml, ConfigError)
+    _, yml = load(path, mkpi_yml_model(), ConfigError)
     return RunConfig(
         reporting_currency=yml.reporting.currency, reporting_timezone=yml.reporting.timezone,
         as_of_date=yml.reporting.as_of_date, fx_max_staleness_days=yml.fx.max_staleness_days,

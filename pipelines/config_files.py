@@ -9,12 +9,35 @@ wrong. A check that spans several keys raises `At(key, message)` so the line is 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 import typing
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+
+def read_once_per_version(load_fn):
+    """A loader that parses a file once per version of it (path, size, modification time): a run asks for
+    its settings from many steps, and a file edited between two runs of one process is read again. A
+    file that fails is not remembered, so its error is raised each time."""
+    known: dict[str, tuple] = {}
+
+    @functools.wraps(load_fn)
+    def load_file(path):
+        try:
+            resolved = Path(path).resolve()
+            stat = resolved.stat()
+        except (OSError, TypeError):  # absent (defaults) or no path: nothing to remember
+            return load_fn(path)
+        version = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        kept = known.get(str(resolved))
+        if kept is None or kept[0] != version:
+            known[str(resolved)] = kept = (version, load_fn(path))
+        return kept[1]
+
+    return load_file
 
 
 class ConfigFileError(ValueError):

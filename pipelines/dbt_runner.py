@@ -14,6 +14,8 @@ working copy (and, after publishing, a replaced file) open across nights, and ma
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +35,29 @@ class DbtOutcome:
                  "message": r.message} for r in self.results]
 
 
-def invoke(args: list[str], project_dir: Path, target_path: Path) -> DbtOutcome:
-    """`dbt <args>` for the project, with its artifacts in `target_path`."""
+@contextlib.contextmanager
+def environment(values: dict[str, str]):
+    """The variables dbt's profiles.yml reads, set for one invocation and put back after it: the run's
+    settings (a command-line flag included) reach dbt, and nothing outlives the call."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def invoke(args: list[str], project_dir: Path, target_path: Path, env: dict[str, str] | None = None) -> DbtOutcome:
+    """`dbt <args>` for the project, with its artifacts in `target_path` and `env` set while it runs."""
     from dbt.cli.main import dbtRunner
 
     full = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
             "--target-path", str(target_path), "--no-use-colors"]
-    with _ONE_AT_A_TIME:
+    with _ONE_AT_A_TIME, environment(env or {}):
         _forget_parse_of_another_checkout(Path(project_dir), Path(target_path))
         try:
             result = dbtRunner().invoke(full)

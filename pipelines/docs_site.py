@@ -24,13 +24,13 @@ def path(published: Path) -> Path:
     return published.parent / "docs" / "dbt-docs.html"
 
 
-def generate(project_dir: Path, manifest: Path, target: Path, published: Path) -> Path:
+def generate(project_dir: Path, manifest: Path, target: Path, published: Path, env: dict[str, str]) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     try:
         shutil.copyfile(manifest, target / "manifest.json")
     except OSError as err:
         raise DocsSiteError(f"no dbt manifest to document ({err})") from None
-    outcome = dbt_runner.invoke(["docs", "generate", "--static", "--no-compile"], project_dir, target)
+    outcome = dbt_runner.invoke(["docs", "generate", "--static", "--no-compile"], project_dir, target, env)
     if not outcome.success:
         raise DocsSiteError(outcome.error or "dbt docs generate failed; see the dbt log")
     out = path(published)

@@ -12,10 +12,19 @@ DEFAULT_MEMORY_LIMIT = "2GB"  # profiles.yml has the same default for MKPI_DUCKD
 ENGINES = ("duckdb", "spark")  # dbt targets of profiles.yml that `mkpi run --engine` selects
 
 
-def dbt_target_dir() -> Path:
-    """dbt's artifacts and partial-parse state for the nightly build, kept from night to night. Two runs at
-    once on different warehouses (parallel test workers) each need their own: MKPI_DBT_TARGET."""
-    return Path(os.environ.get("MKPI_DBT_TARGET", PROJECT_ROOT / "dbt_project" / "target" / "nightly")).resolve()
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
+
+
+def state_dir_of(warehouse: Path) -> Path:
+    """What a warehouse's nights keep lives beside it, named after it: data/warehouse.duckdb keeps
+    data/warehouse.state/, so a second --warehouse is a world of its own."""
+    return warehouse.with_name(warehouse.stem + ".state")
+
+
+def reports_dir_of(warehouse: Path) -> Path:
+    """The pages people read: `reports/` beside the default-named warehouse.duckdb (the documented place),
+    `<name>.reports/` beside any other, so two warehouses in one folder do not overwrite each other's pages."""
+    return warehouse.with_name("reports" if warehouse.stem == DEFAULT_WAREHOUSE.stem else warehouse.stem + ".reports")
 
 
 @dataclass(frozen=True)
@@ -26,12 +35,13 @@ class Settings:
     kpi_config: Path  # kpi.yml
     dagster_home: Path
     reports_dir: Path | None  # the nightly KPI report and scorecards CSV; None: `reports` beside the warehouse
-    state_dir: Path  # what must survive from night to night: the alert ledger, validation results
+    state_dir: Path  # what this warehouse's nights keep: closed periods, alert ledger, pulled data, dbt's state
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
     sources_file: Path  # sources.yml: the API sources to pull (absent: exports in the folder only)
     duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB spills to disk beyond this, in landing and in dbt
     engine: str = "duckdb"  # where dbt builds the models: duckdb (the warehouse file) or spark (docs/scale-out.md)
     spark_dir: Path = PROJECT_ROOT / "data" / "spark"  # spark engine: landing Parquet, Spark's tables and metastore
+    dbt_target: Path = PROJECT_ROOT / "dbt_project" / "target"  # dbt's partial-parse state for this warehouse
 
     @property
     def build_path(self) -> Path:
@@ -44,6 +54,11 @@ class Settings:
         return self.state_dir / "pulled.duckdb"
 
     @property
+    def run_log(self) -> Path:
+        """dbt's progress for the latest run; Dagster keeps every run's full event log in its storage."""
+        return self.state_dir / "logs" / "last_run.log"
+
+    @property
     def landing_parquet(self) -> Path:
         """Spark engine: the landing tables as Parquet files, registered as dbt's sources on Spark."""
         return self.spark_dir / "landing"
@@ -54,43 +69,39 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
+        """The run's settings: a keyword given (a command-line flag) beats the environment, which beats the
+        defaults. State, reports, dbt's state and Spark's folder follow the warehouse unless set."""
         env = os.environ
-        data = PROJECT_ROOT / "data"
-        settings = cls(
-            warehouse=Path(env.get("MKPI_WAREHOUSE", data / "warehouse.duckdb")),
-            source_dir=Path(env.get("MKPI_SOURCE_DIR", data / "sample")),
-            config_file=Path(env.get("MKPI_CONFIG", PROJECT_ROOT / "mkpi.yml")),
-            kpi_config=Path(env.get("MKPI_KPI_CONFIG", PROJECT_ROOT / "kpi.yml")),
-            dagster_home=Path(env.get("DAGSTER_HOME", data / "dagster_home")),
-            reports_dir=Path(env["MKPI_REPORTS_DIR"]) if env.get("MKPI_REPORTS_DIR") else None,
-            state_dir=Path(env.get("MKPI_STATE_DIR", data / "state")),
-            pii_salt=env.get("MKPI_PII_SALT", ""),
-            sources_file=Path(env.get("MKPI_SOURCES", PROJECT_ROOT / "sources.yml")),
-            duckdb_memory_limit=env.get("MKPI_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
-            engine=env.get("MKPI_ENGINE", "duckdb"),
-            spark_dir=Path(env.get("MKPI_SPARK_DIR", data / "spark")),
-        )
-        settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
-        return replace(
-            settings,
-            warehouse=Path(settings.warehouse).resolve(),
-            source_dir=Path(settings.source_dir).resolve(),
-            config_file=Path(settings.config_file).resolve(),
-            kpi_config=Path(settings.kpi_config).resolve(),
-            dagster_home=Path(settings.dagster_home).resolve(),
-            reports_dir=Path(settings.reports_dir or Path(settings.warehouse).resolve().parent / "reports").resolve(),
-            state_dir=Path(settings.state_dir).resolve(),
-            sources_file=Path(settings.sources_file).resolve(),
-            spark_dir=Path(settings.spark_dir).resolve(),
+        given = {k: v for k, v in overrides.items() if v is not None}
+
+        def pick(key: str, var: str, default=None):
+            value = given.get(key, env.get(var) or None)
+            return default if value is None else value
+
+        warehouse = Path(pick("warehouse", "MKPI_WAREHOUSE", DEFAULT_WAREHOUSE)).resolve()
+        state_dir = Path(pick("state_dir", "MKPI_STATE_DIR", state_dir_of(warehouse))).resolve()
+        return cls(
+            warehouse=warehouse,
+            source_dir=Path(pick("source_dir", "MKPI_SOURCE_DIR", PROJECT_ROOT / "data" / "sample")).resolve(),
+            config_file=Path(pick("config_file", "MKPI_CONFIG", PROJECT_ROOT / "mkpi.yml")).resolve(),
+            kpi_config=Path(pick("kpi_config", "MKPI_KPI_CONFIG", PROJECT_ROOT / "kpi.yml")).resolve(),
+            dagster_home=Path(pick("dagster_home", "DAGSTER_HOME", PROJECT_ROOT / "data" / "dagster_home")).resolve(),
+            reports_dir=Path(pick("reports_dir", "MKPI_REPORTS_DIR", reports_dir_of(warehouse))).resolve(),
+            state_dir=state_dir,
+            pii_salt=pick("pii_salt", "MKPI_PII_SALT", ""),
+            sources_file=Path(pick("sources_file", "MKPI_SOURCES", PROJECT_ROOT / "sources.yml")).resolve(),
+            duckdb_memory_limit=pick("duckdb_memory_limit", "MKPI_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+            engine=pick("engine", "MKPI_ENGINE", "duckdb"),
+            spark_dir=Path(pick("spark_dir", "MKPI_SPARK_DIR", state_dir / "spark")).resolve(),
+            # Parallel test workers share one target folder each across their warehouses: MKPI_DBT_TARGET.
+            dbt_target=Path(pick("dbt_target", "MKPI_DBT_TARGET", state_dir / "dbt")).resolve(),
         )
 
-    def export(self) -> None:
-        """Make the resolved paths visible to child processes (dbt reads MKPI_WAREHOUSE and the memory limit)."""
-        os.environ["MKPI_WAREHOUSE"] = str(self.warehouse)
-        os.environ["MKPI_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
-        os.environ["DAGSTER_HOME"] = str(self.dagster_home)
-        os.environ["MKPI_SPARK_DIR"] = str(self.spark_dir)
-        os.environ["MKPI_LANDING_PARQUET"] = str(self.landing_parquet)
+    def dbt_env(self) -> dict[str, str]:
+        """What dbt's profiles.yml reads: given to the dbt invocation, never written into this process's
+        environment by an import."""
+        return {"MKPI_WAREHOUSE": str(self.warehouse), "MKPI_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+                "MKPI_SPARK_DIR": str(self.spark_dir), "MKPI_LANDING_PARQUET": str(self.landing_parquet)}
 
 
 def secret(name: str) -> str | None:

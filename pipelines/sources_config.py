@@ -16,7 +16,8 @@ from connectors.kinds import KINDS
 from connectors.platforms.json_api import PAGING_STYLES
 from connectors.platforms.report_windows import CAMPAIGN_KEYS
 from connectors.platforms.report_windows import NAME as BY_NAME
-from pipelines.config_files import At, ConfigFileError, Section, iso_date, load, non_negative_number
+from pipelines.config_files import (At, ConfigFileError, Section, iso_date, load, non_negative_number,
+                                     read_once_per_version)
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
@@ -177,6 +178,7 @@ class SourcesYml(Section):
         return self
 
 
+@read_once_per_version
 def load_sources(path: Path | None) -> SourcesConfig:
     """Read sources.yml; a missing file means no API sources (exports in the folder only)."""
     if path is None or not Path(path).exists():

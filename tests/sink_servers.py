@@ -52,7 +52,8 @@ class LocalHttpServer:
                 reply = server.answer(Received(split.path, parse_qs(split.query), dict(self.headers), body))
                 time.sleep(reply.delay)
                 as_json = isinstance(reply.body, (dict, list))
-                payload = json.dumps(reply.body).encode() if as_json else str(reply.body).encode()
+                payload = (json.dumps(reply.body).encode() if as_json else reply.body if isinstance(reply.body, bytes)
+                           else str(reply.body).encode())
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json" if as_json or server.always_json else "text/plain")
@@ -92,6 +93,49 @@ class RecordingServer(LocalHttpServer):
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path
+
+
+class DripServer:
+    """Answers every request with headers at once, then its body one byte every `interval` seconds: a
+    server that never times out a per-read timeout and never finishes."""
+
+    def __init__(self, interval: float = 0.2, length: int = 10_000):
+        self.interval, self.length, self.requests = interval, length, 0
+
+    def __enter__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def _serve(self):
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.requests += 1
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn):
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             + f"Content-Length: {self.length}\r\n\r\n".encode())
+                for _ in range(self.length):
+                    if self.stopped.wait(self.interval):
+                        return
+                    conn.sendall(b" ")
+            except OSError:
+                return  # the client gave up
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.listener.close()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}{path}"
 
 
 class SmtpServer:

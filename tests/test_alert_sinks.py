@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import time
 
+import pytest
 
 from pipelines.alerting.messages import Issue, tracking_alert
 from pipelines.alerting.sinks import WECOM_MAX_BYTES, Sink, deliver
@@ -131,7 +132,7 @@ def test_a_500_is_retried_with_backoff_then_succeeds(monkeypatch):
 def test_a_sink_that_times_out_fails_after_its_retries(monkeypatch):
     with RecordingServer([Reply(200, "ok", delay=1.0)]) as server:
         d = send(Sink("slack", "TEST_SINK_URL"), monkeypatch, server.url("/x"), retries=2, timeout=0.2)
-    assert not d.ok and d.attempts == 2 and d.detail == "no answer within 0.2 s after 2 tries"
+    assert not d.ok and d.attempts == 2 and d.detail == "no complete answer within 0.2 s after 2 tries"
 
 
 def test_secrets_never_appear_in_a_failure(monkeypatch):
@@ -145,3 +146,57 @@ def test_missing_environment_variable_names_it(monkeypatch):
     monkeypatch.delenv("TEST_SINK_URL", raising=False)
     d = deliver(Sink("slack", "TEST_SINK_URL"), alert())
     assert not d.ok and d.detail == "slack: environment variable TEST_SINK_URL is not set"
+
+
+HOSTILE_CHANNEL = "[verify login](http://evil.example/phish) <@all>"
+HOSTILE_MESSAGE = 'utm_campaign ![x](https://evil.example/p.png) <at user_id="all"></at> @all `code` *bold* <!channel>'
+
+
+def hostile_alert():
+    issue = Issue("k0", "unknown_source", "warn", HOSTILE_CHANNEL, "www.evil.example", 3, None, HOSTILE_MESSAGE)
+    return tracking_alert([issue], as_of="2026-10-31", warehouse="data/warehouse.duckdb")
+
+
+def chat_text(sink_type: str, body: dict) -> str:
+    """Every text a chat client renders from the body the platform documents."""
+    if sink_type == "slack":
+        return "\n".join(b["text"]["text"] if "text" in b else "\n".join(e["text"] for e in b["elements"])
+                         for b in body["blocks"])
+    if sink_type == "feishu":
+        post = body["content"]["post"]["zh_cn"]
+        return "\n".join([post["title"], *(el["text"] for para in post["content"] for el in para)])
+    if sink_type == "dingtalk":
+        return body["markdown"]["title"] + "\n" + body["markdown"]["text"]
+    return body["markdown"]["content"]  # wecom
+
+
+@pytest.mark.parametrize("sink_type", ["slack", "feishu", "dingtalk", "wecom"])
+def test_data_text_never_becomes_a_link_a_mention_or_markup_in_chat(sink_type, monkeypatch):
+    reply = {"code": 0} if sink_type == "feishu" else {"errcode": 0, "errmsg": "ok"}
+    with RecordingServer([Reply(200, reply)]) as server:
+        d = send(Sink(sink_type, "TEST_SINK_URL"), monkeypatch, server.url("/hook"), message=hostile_alert())
+    assert d.ok
+    text = chat_text(sink_type, server.received[0].json())
+    # What each platform would render as a link or a mention: Slack's <…> syntax; Feishu's <at>; Markdown's
+    # links, images, HTML and @ for DingTalk and WeCom; and, everywhere, addresses a client would link.
+    markups = {"slack": ("<@", "<!", "<http"), "feishu": ("<at",)}.get(
+        sink_type, ("](", "![", "<@", "<at", "@all", "<!channel>"))
+    for markup in ("http://", "https://", "www.evil", *markups):
+        assert markup not in text, (markup, text)
+    assert "verify login" in text and "evil.example" in text  # still readable, as text
+    if sink_type in ("dingtalk", "wecom"):
+        assert "`code`" not in text and "*bold*" not in text
+        assert "`unknown_source`" in text  # the template's own markup stays
+
+
+def test_the_json_webhook_and_email_carry_data_text_as_data(monkeypatch):
+    with RecordingServer([Reply(204, "")]) as server:
+        assert send(Sink("webhook", "TEST_SINK_URL"), monkeypatch, server.url("/mkpi"), message=hostile_alert()).ok
+    issue = server.received[0].json()["issues"][0]
+    assert (issue["channel"], issue["message"]) == (HOSTILE_CHANNEL, HOSTILE_MESSAGE)  # JSON strings, for machines
+    with SmtpServer() as smtp:
+        sink = Sink("email", options={"host": "127.0.0.1", "port": smtp.port, "sender": "mkpi@example.com",
+                                      "to": ["growth@example.com"]})
+        assert deliver(sink, hostile_alert(), backoff=0.01).ok
+    message = email.message_from_bytes(smtp.messages[0].content, policy=email.policy.default)
+    assert message.get_content_type() == "text/plain" and HOSTILE_CHANNEL in message.get_content()

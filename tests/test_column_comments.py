@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from pipelines.orchestration.assets.dbt import DBT_PROJECT
+from pipelines.orchestration.assets.dbt import prepare_manifest
 from pipelines.scoring.tables import TABLES
 from tests.conftest import rows
 from tests.test_scoring_tables import documented as scoring_yml
@@ -15,7 +15,7 @@ from tests.test_scoring_tables import documented as scoring_yml
 def yml_descriptions() -> dict[tuple[str, str], str]:
     """(mart, column) → description: the models' as dbt rendered them (doc blocks resolved, from the parsed
     manifest), the scoring tables' straight from their yml."""
-    manifest = json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))
+    manifest = json.loads(prepare_manifest().read_text(encoding="utf-8"))
     out = {}
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model" and node["config"].get("schema") == "marts":

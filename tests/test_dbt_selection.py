@@ -13,7 +13,7 @@ import pytest
 
 from connectors.kinds import KINDS
 from pipelines.dbt_selection import in_build_order, unchanged_nodes
-from pipelines.orchestration.assets.dbt import DBT_PROJECT
+from pipelines.orchestration.assets.dbt import prepare_manifest
 from pipelines.orchestration.assets.landing import LANDING_TABLES, NIGHTLY_TABLES
 
 SESSIONS_NIGHT = ["sessions", *NIGHTLY_TABLES]
@@ -21,7 +21,7 @@ SESSIONS_NIGHT = ["sessions", *NIGHTLY_TABLES]
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    return json.loads(DBT_PROJECT.manifest_path.read_text())
+    return json.loads(prepare_manifest().read_text())
 
 
 def names(unique_ids) -> set[str]:

@@ -9,11 +9,11 @@ import subprocess
 import duckdb
 
 from pipelines import dbt_runner
-from pipelines.config import TRACKING_CHECKS
+from pipelines.config import tracking_checks
 from pipelines.settings import BUILD_SUFFIX, PROJECT_ROOT
 from tests.conftest import DBT, unit_test_results
 
-CHECK_MODELS = {"int_tracking__" + c for c in TRACKING_CHECKS}
+CHECK_MODELS = {"int_tracking__" + c for c in tracking_checks()}
 
 
 def test_dbt_unit_tests_pass(tiny_warehouse, tmp_path):

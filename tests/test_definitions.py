@@ -10,14 +10,21 @@ import dagster as dg
 import yaml
 
 from pipelines.orchestration.assets.landing import LANDING_TABLES
-from pipelines.orchestration.definitions import defs
+from pipelines.orchestration.definitions import build_definitions
 from pipelines.settings import PROJECT_ROOT
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.txt"
 
 
+def defs() -> dg.Definitions:
+    """The definitions `dagster dev` loads, from this test's settings."""
+    from tests.conftest import settings_for
+
+    return build_definitions(settings_for(Path(os.environ["MKPI_STATE_DIR"]).parent))
+
+
 def edges() -> list[str]:
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     lines = []
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         parents = sorted(p.to_user_string() for p in graph.get(key).parent_keys)
@@ -27,13 +34,14 @@ def edges() -> list[str]:
 
 
 def test_definitions_load_with_nightly_job_and_schedule():
-    assert defs.resolve_job_def("nightly") is not None
-    schedule = defs.resolve_schedule_def("nightly_schedule")
+    definitions = defs()
+    assert definitions.resolve_job_def("nightly") is not None
+    schedule = definitions.resolve_schedule_def("nightly_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 3 * * *", "UTC")
 
 
 def test_dbt_sources_are_fed_by_landing_assets():
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     staged = graph.get(dg.AssetKey(["staging", "stg_landing__sessions"]))
     assert dg.AssetKey(["landing", "sessions"]) in staged.parent_keys
     # Every table of the dbt source `landing` is written by the landing step: none without a producer.
@@ -54,7 +62,6 @@ def test_asset_graph_snapshot():
 
 
 def test_each_api_source_table_is_an_asset_that_feeds_its_landing_table(tmp_path):
-    from pipelines.orchestration.definitions import build_definitions
     from tests.conftest import settings_for
 
     (tmp_path / "sources.yml").write_text(

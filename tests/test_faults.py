@@ -61,7 +61,7 @@ def wait_for(condition, what: str, timeout: float = 120) -> None:
 
 
 def dbt_running(log: Path) -> bool:
-    """dbt runs inside the worker and writes its progress to the run's log (pipelines/orchestration/nightly.run_log_path)."""
+    """dbt runs inside the worker and writes its progress to the run's log (Settings.run_log)."""
     return log.exists() and "Running with dbt" in log.read_text(errors="replace")
 
 

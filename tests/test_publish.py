@@ -63,11 +63,9 @@ def test_a_failing_step_reports_one_line_and_publishes_nothing(tmp_path):
 
 def test_nightly_builds_reuse_one_dbt_target_folder(tiny_warehouse):
     """dagster-dbt's default is a new ~8 MB folder per run, which piles up night after night."""
-    from pipelines.orchestration.assets.dbt import NIGHTLY_TARGET
-
-    target = NIGHTLY_TARGET.parent
-    assert (NIGHTLY_TARGET / "partial_parse.msgpack").exists()
-    assert not list(target.glob("mkpi_dbt_models-*"))
+    nightly = settings_for(tiny_warehouse.parent).dbt_target
+    assert (nightly / "partial_parse.msgpack").exists()
+    assert not list(nightly.parent.glob("mkpi_dbt_models-*"))
 
 
 def test_the_run_history_keeps_outcomes_not_bookkeeping(tiny_warehouse):

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator
 
 from connectors.api_source import DAYS, Page, Stream, Window
-from connectors.http_core import FAILED, REFUSED, RETRY, HttpClient, paginate
+from connectors.http_core import FAILED, REFUSED, RETRY, HttpClient
 from connectors.platforms.report_windows import CampaignKeys, ad_spend_row, body_field, check_accounts
 
 BASE_URL = "https://api.baidu.com"
@@ -59,7 +59,7 @@ class BaiduMarketing:
                         response.text, [self._row(account, r) for r in rows])
             return [page], following
 
-        yield from paginate(self.name, fetch)
+        yield from self.http.paginate(fetch)
 
     def _row(self, account: str, item: dict) -> dict:
         return ad_spend_row(self.platform, account, self.keys, date=item.get("date"), campaign_id=item.get("campaignId"),

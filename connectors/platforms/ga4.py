@@ -7,6 +7,7 @@ sessionCampaignName, limit/offset paging until `rowCount` rows are read. GA4 ren
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 
@@ -32,28 +33,29 @@ class GA4:
         self.http = HttpClient(name, base_url, auth=auth, credential_env=credential_env, **http_options)
 
     def pages(self, stream: Stream, window: Window) -> Iterator[Page]:
-        number = 0
+        numbers = itertools.count(1)
         for property_id in self.property_ids:
             path = f"/v1beta/properties/{property_id}:runReport"
-            offset, total = 0, None
-            while total is None or offset < total:
+
+            def fetch(offset, path=path, property_id=property_id):
                 body = {
                     "dateRanges": [{"startDate": window.start.isoformat(), "endDate": window.end.isoformat()}],
                     "dimensions": [{"name": d} for d in DIMENSIONS],
                     "metrics": [{"name": "sessions"}, {"name": self.conversion_metric}],
-                    "limit": str(self.page_size), "offset": str(offset),
+                    "limit": str(self.page_size), "offset": str(offset or 0),
                 }
                 response = self.http.request("POST", path, json=body)
                 payload = self.http.json_of(response, "POST", path)
                 if not isinstance(payload, dict):
                     raise PlatformError(f"{self.name}: POST {path} did not return a report object")
                 rows = [_row(r) for r in payload.get("rows") or []]
-                number += 1
-                yield Page(property_id, number, f"POST {path} {json.dumps(body, sort_keys=True)}", response.text, rows)
-                total = int(payload.get("rowCount") or 0)
-                if not rows:
-                    break  # an empty page ends the report even if rowCount promised more
-                offset += len(rows)
+                page = Page(property_id, next(numbers), f"POST {path} {json.dumps(body, sort_keys=True)}",
+                            response.text, rows)
+                following = (offset or 0) + len(rows)
+                # an empty page ends the report even if rowCount promised more
+                return [page], following if rows and following < int(payload.get("rowCount") or 0) else None
+
+            yield from self.http.paginate(fetch)
 
     def check(self) -> str:
         for property_id in self.property_ids:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 
 from connectors.api_source import RECORDS, Page, Stream, Window
-from connectors.http_core import BearerToken, HttpClient, PlatformError, paginate
+from connectors.http_core import BearerToken, HttpClient, PlatformError
 
 BASE_URL = "https://api.hubapi.com"
 SEARCH_LIMIT = 10_000  # HubSpot returns at most this many results for one search query
@@ -84,7 +84,7 @@ class HubSpot:
                 return [page], (after if after.isdigit() and int(after) < SEARCH_LIMIT else None)
 
             newest = None
-            for page in paginate(self.name, fetch):
+            for page in self.http.paginate(fetch):
                 newest = max(filter(None, [newest, *(_modified(r, modified) for r in page[0])]), default=None)
                 yield page
             if seen["total"] <= SEARCH_LIMIT or newest is None:

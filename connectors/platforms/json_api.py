@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from connectors.api_source import DAYS, Page, Stream, Window
-from connectors.http_core import HttpClient, PlatformError, paginate
+from connectors.http_core import HttpClient, PlatformError
 
 PAGING_STYLES = ("none", "page", "offset", "cursor", "next_url")
 
@@ -86,7 +86,7 @@ class JsonApi:
                       "start": window.start.isoformat() if window.start else "",
                       "end": window.end.isoformat(),
                       "since": window.modified_since.isoformat() if window.modified_since else ""}
-            for page in paginate(self.name, lambda token, v=values, a=str(account): self._fetch(token, v, a)):
+            for page in self.http.paginate(lambda token, v=values, a=str(account): self._fetch(token, v, a)):
                 number += 1
                 page.number = number
                 yield page

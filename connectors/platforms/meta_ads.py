@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 
 from connectors.api_source import DAYS, Page, Stream, Window
-from connectors.http_core import REFUSED, RETRY, BearerToken, HttpClient, paginate
+from connectors.http_core import REFUSED, RETRY, BearerToken, HttpClient
 
 BASE_URL = "https://graph.facebook.com"
 API_VERSION = "v25.0"
@@ -55,7 +55,7 @@ class MetaAds:
                 paging = payload.get("paging", {}) if isinstance(payload, dict) else {}
                 return [pages[-1]], paging.get("cursors", {}).get("after") if paging.get("next") else None
 
-            yield from paginate(self.name, fetch)
+            yield from self.http.paginate(fetch)
 
     def check(self) -> str:
         for account in self.accounts:

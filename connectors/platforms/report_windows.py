@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from connectors.api_source import Page
-from connectors.http_core import FAILED, REFUSED, RETRY, PlatformError, paginate
+from connectors.http_core import FAILED, REFUSED, RETRY, PlatformError
 
 NAME, ID = "name", "id"
 CAMPAIGN_KEYS = (NAME, ID)
@@ -66,7 +66,7 @@ def numbered_pages(http, account: str, path: str, params: dict, row: Callable[[s
         rows = [row(account, r) for r in data.get("list") or []]
         return [Page(account, number, f"GET {path} {json.dumps(query, sort_keys=True)}", response.text, rows)], following
 
-    yield from paginate(http.platform, fetch)
+    yield from http.paginate(fetch)
 
 
 def verdict(code, *, throttled: set, refused: set, busy: set = frozenset()) -> str | None:

@@ -5,6 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SEVERITY_RANK = {"info": 0, "warn": 1, "error": 2}
+# Characters that make chat markdown a link, an image, a mention, HTML, code or a heading, as look-alikes
+# that read the same: text from the data (utm values, campaign names, file names) stays text. `_` is kept
+# so utm values read as typed: it can at most make a word italic.
+_LOOKALIKES = str.maketrans({"[": "［", "]": "］", "(": "（", ")": "）", "<": "‹", ">": "›", "@": "＠", "`": "ˋ",
+                             "!": "ǃ", "\\": "＼", "*": "∗", "#": "＃", "|": "｜", "~": "～"})
+
+
+def defang(text: str) -> str:
+    """An address in the data that no chat client turns into a link: links come only from mkpi.yml."""
+    return text.replace("://", ":／／").replace("www.", "www．")
+
+
+def inert(text: str) -> str:
+    """Text from the data as chat markdown shows it literally (DingTalk, WeCom)."""
+    return defang(str(text)).translate(_LOOKALIKES)
 
 
 @dataclass(frozen=True)
@@ -32,12 +47,15 @@ class Alert:
     hidden: int = 0  # issues left out of the message to keep it short
 
     def lines(self, title="{}", heading="{severity} ({count})", item="- [{check}] {where}: {message}",
-              pointer="{}") -> list[str]:
-        """The alert as lines, each part through its template: plain text by default, Markdown for chat bots."""
-        out = [title.format(self.title), self.intro]
+              pointer="{}", escape=str) -> list[str]:
+        """The alert as lines, each part through its template: plain text by default, Markdown for chat bots;
+        every value from the data passes through `escape` (the templates are the only markup; the pointer is
+        mkpi's own text)."""
+        out = [title.format(escape(self.title)), escape(self.intro)]
         for severity, issues in self.groups.items():
             out.append(heading.format(severity=severity.upper(), count=len(issues)))
-            out += [item.format(check=i.check_name, where=i.where, message=i.message) for i in issues]
+            out += [item.format(check=escape(i.check_name), where=escape(i.where), message=escape(i.message))
+                    for i in issues]
         if self.hidden:
             out.append(f"... and {self.hidden} more")
         if self.pointer:

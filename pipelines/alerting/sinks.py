@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
-from pipelines.alerting.messages import Alert
+from connectors.bounded_http import ResponseRefused, send
+from pipelines.alerting.messages import Alert, defang, inert
 from pipelines.settings import secret
 
 WECOM_MAX_BYTES = 4096  # WeCom rejects markdown content longer than this
@@ -61,10 +62,10 @@ class Sink:
 # Each format: (alert, sink) → (query params, JSON body); each check: response JSON → error text or None.
 
 def slack_body(alert: Alert, sink: Sink):
-    def esc(text: str) -> str:  # Slack mrkdwn control characters
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    def esc(text: str) -> str:  # Slack mrkdwn's control characters, and no link Slack would make of an address
+        return defang(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "ˋ")
 
-    blocks = [{"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}},
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": defang(alert.title)[:150]}},
               {"type": "section", "text": {"type": "mrkdwn", "text": esc(alert.intro)[:SLACK_MAX_SECTION]}}]
     for severity, issues in alert.groups.items():
         lines = [f"*{severity.upper()}* ({len(issues)})"] + [f"• `{i.check_name}` {esc(i.where)}: {esc(i.message)}" for i in issues]
@@ -76,14 +77,20 @@ def slack_body(alert: Alert, sink: Sink):
 
 
 def feishu_body(alert: Alert, sink: Sink):
-    paragraphs = [[{"tag": "text", "text": line}] for line in alert.lines()[1:]]
-    body = {"msg_type": "post", "content": {"post": {"zh_cn": {"title": alert.title, "content": paragraphs}}}}
+    # A post's "text" elements are plain text but for an <at> mention; links would be "a" elements, and mkpi
+    # sends none.
+    paragraphs = [[{"tag": "text", "text": line}] for line in alert.lines(escape=_feishu_text)[1:]]
+    body = {"msg_type": "post", "content": {"post": {"zh_cn": {"title": defang(alert.title), "content": paragraphs}}}}
     key = sink.signing_secret()
     if key:  # signature verification: HMAC-SHA256 keyed by "timestamp\nsecret" over an empty message
         timestamp = str(int(time.time()))
         digest = hmac.new(f"{timestamp}\n{key}".encode(), b"", hashlib.sha256).digest()
         body = {"timestamp": timestamp, "sign": base64.b64encode(digest).decode(), **body}
     return {}, body
+
+
+def _feishu_text(text: str) -> str:
+    return defang(text).replace("<", "‹").replace(">", "›")
 
 
 def dingtalk_params(key: str | None) -> dict:
@@ -97,12 +104,12 @@ def dingtalk_params(key: str | None) -> dict:
 
 def markdown(alert: Alert) -> str:
     return "\n\n".join(alert.lines(title="### {}", heading="**{severity}** ({count})",
-                                    item="- `{check}` {where}: {message}", pointer="> {}"))
+                                    item="- `{check}` {where}: {message}", pointer="> `{}`", escape=inert))
 
 
 def dingtalk_body(alert: Alert, sink: Sink):
     return dingtalk_params(sink.signing_secret()), {"msgtype": "markdown",
-                                                     "markdown": {"title": alert.title, "text": markdown(alert)}}
+                                                     "markdown": {"title": inert(alert.title), "text": markdown(alert)}}
 
 
 def wecom_body(alert: Alert, sink: Sink):
@@ -178,12 +185,15 @@ def _http_attempt(sink: Sink, alert: Alert):
 
     def attempt(timeout: float):
         params, body = build(alert, sink)  # rebuilt each time: signatures carry a fresh timestamp
-        try:
-            response = requests.post(url, params=params, json=body, timeout=timeout)
+        try:  # a deadline for the whole answer, redirects only within the webhook's own server
+            with requests.Session() as session:
+                response = send(session, "POST", url, deadline=timeout, max_bytes=1 << 20, params=params, json=body)
         except requests.Timeout:
-            return RETRY, f"no answer within {timeout:g} s"
+            return RETRY, f"no complete answer within {timeout:g} s"
         except requests.ConnectionError:
             return RETRY, "could not connect"
+        except ResponseRefused as err:
+            return FAIL, str(err)
         except requests.RequestException as err:  # its text would quote the URL, token and all
             return FAIL, f"the request could not be made ({type(err).__name__})"
         if response.status_code == 429 or response.status_code >= 500:

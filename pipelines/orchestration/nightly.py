@@ -15,7 +15,7 @@ import dagster as dg
 from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
-from pipelines import spark_engine, step_timings
+from pipelines import spark_engine, state_folder, step_timings
 from pipelines.orchestration import run_history
 from pipelines.settings import ENGINES, PROJECT_ROOT, Settings
 from pipelines.validation import beside_dbt
@@ -53,7 +53,7 @@ def preflight(settings: Settings) -> list[str]:
     if settings.engine == "spark":
         spark_engine.check_available()
     config = load_config(settings.config_file)
-    warnings = []
+    warnings = [note for note in [state_folder.adopt_legacy_state(settings)] if note]
     for problem in check_sinks(config.alert_sinks):
         if not isinstance(problem, SinkNotSet):
             raise ConfigError(f"{settings.config_file}: alert sink {problem}")
@@ -128,13 +128,9 @@ def prepare_dagster_home(settings: Settings) -> None:
 
 
 def _persistent_instance(settings: Settings) -> dg.DagsterInstance:
+    """The run history in the settings' Dagster home (not whatever DAGSTER_HOME the shell has)."""
     prepare_dagster_home(settings)
-    return dg.DagsterInstance.get()
-
-
-def run_log_path(settings: Settings) -> Path:
-    """dbt's progress for the latest run; Dagster keeps every run's full event log in its storage."""
-    return settings.dagster_home / "logs" / "last_run.log"
+    return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
 def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None,
@@ -158,7 +154,7 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool, started: floa
     history = None
     if instance is None:  # mkpi run: executed in memory, then kept in the run history (run_history.py)
         history, instance = _persistent_instance(settings), dg.DagsterInstance.ephemeral()
-    log_path = run_log_path(settings)
+    log_path = settings.run_log
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt event to stdout; keep the terminal for the summary.
     with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):

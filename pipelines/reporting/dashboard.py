@@ -12,7 +12,8 @@ from pipelines.reporting import dashboard_data as data
 from pipelines.reporting.formatting import compact, d, e, money, number, percent
 from pipelines.reporting.labels import DASHBOARD
 from pipelines.reporting.report import STYLE, write_languages
-from pipelines.scoring.metrics import LOWER_IS_BETTER, MONEY, NUMBER, UNITS
+from pipelines.scoring import metrics
+from pipelines.scoring.metrics import LOWER_IS_BETTER, MONEY, NUMBER
 
 EXTRA_STYLE = """
 .tiles{display:flex;flex-wrap:wrap;gap:1em}.tile{border:1px solid #ccd;border-radius:6px;padding:0.6em 1em;min-width:130px}
@@ -32,13 +33,13 @@ class Page:
         """Money with the currency, ratios with two decimals, counts whole; "—" for a rate of nothing."""
         if value is None:
             return "—"
-        if UNITS[measure] == MONEY:
+        if metrics.UNITS[measure] == MONEY:
             return money(value, self.currency)
-        return number(value) if UNITS[measure] == NUMBER else f"{value:,.0f}"
+        return number(value) if metrics.UNITS[measure] == NUMBER else f"{value:,.0f}"
 
     def axis(self, measure: str):
         """How a chart's axis writes a value of the measure."""
-        if UNITS[measure] == MONEY:
+        if metrics.UNITS[measure] == MONEY:
             return lambda v: f"{self.currency} {compact(v)}"
         return compact
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pipelines import warehouse
-from pipelines.scoring.metrics import RATIOS
+from pipelines.scoring import metrics
 
 # panel → (mart, columns it reads)
 PANELS = {
@@ -87,7 +87,7 @@ def totals(con, window: Window) -> dict[str, float | None]:
                           FROM marts.fct_channel_daily WHERE date BETWEEN ? AND ?""",
                        [window.start, window.end]).fetchone()
     values = {m: float(v or 0) for m, v in zip(("spend", "leads", "new_customers", "revenue"), sums)}
-    return {**values, **{name: RATIOS[name].of(values) for name in ("cpl", "cac", "roi")}}
+    return {**values, **{name: metrics.RATIOS[name].of(values) for name in ("cpl", "cac", "roi")}}
 
 
 def channel_trends(con, periods: Periods) -> list[dict]:
@@ -128,7 +128,7 @@ def series(rows: list[dict], measures: tuple[str, ...], rank_by: str, keep: int)
 def rate(sums: dict[str, list[float]], name: str) -> list[float | None]:
     """A ratio of the registry at each point of a series' sums."""
     points = range(len(next(iter(sums.values()))))
-    return [RATIOS[name].of({m: values[i] for m, values in sums.items()}) for i in points]
+    return [metrics.RATIOS[name].of({m: values[i] for m, values in sums.items()}) for i in points]
 
 
 def funnel(con, window: Window) -> list[dict]:
@@ -155,7 +155,7 @@ def campaigns(con, window: Window) -> list[dict]:
         GROUP BY ALL HAVING sum(spend) > 0 ORDER BY ALL""", [window.start, window.end])
     for row in rows:
         sums = {k: float(row[k]) for k in ("spend", "leads", "revenue")}
-        row.update(cpl=RATIOS["cpl"].of(sums), roi=RATIOS["roi"].of(sums))
+        row.update(cpl=metrics.RATIOS["cpl"].of(sums), roi=metrics.RATIOS["roi"].of(sums))
     return rows
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from pipelines.scoring import flags, rules
 from pipelines.scoring.closing import PROVISIONAL, Frozen
 from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
-from pipelines.scoring.inputs import MEASURES, Employee, Inputs
-from pipelines.scoring.metrics import CHANNEL, CONTENT, RATIOS, SOCIAL, metric
+from pipelines.scoring.inputs import Employee, Inputs
+from pipelines.scoring import metrics
+from pipelines.scoring.metrics import CHANNEL, CONTENT, SOCIAL, metric
 from pipelines.scoring.periods import PERIOD_TYPES, Period, add_months
 
 SCORED, NO_DATA, EXCUSED, NOT_DUE, BLOCKED = "scored", "no_data", "excused", "not_due", "blocked"
@@ -193,9 +194,9 @@ def _channel(inputs, employee, period, kpi) -> Actual:
     where = "the whole team" if kpi.scope == "team" else "owned " + ", ".join(sorted({m["covered"] for m in months}) or ["(nothing)"])
     if not months:
         return Actual(None, f"no marketing rows for {where} in {period.label}")
-    sums = {c: sum(float(m[c] or 0) for m in months) for c in MEASURES}
-    if kpi.metric in RATIOS:
-        r = RATIOS[kpi.metric]
+    sums = {c: sum(float(m[c] or 0) for m in months) for c in metrics.MEASURES}
+    if kpi.metric in metrics.RATIOS:
+        r = metrics.RATIOS[kpi.metric]
         value = r.of(sums)
         shown = " - ".join(f"{sums[m]:,.2f}" for m in (r.numerator, r.minus) if m)
         detail = f"({r.text}) / {r.denominator} = ({shown}) / {sums[r.denominator]:,.2f}"

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pipelines.scoring.config import TargetOverride
-from pipelines.scoring.metrics import MEASURES
+from pipelines.scoring import metrics
 from pipelines.scoring.periods import Period, add_months, ended_periods
 from pipelines.warehouse import records
 
@@ -17,16 +17,25 @@ SCORING_MARTS = ("dim_run_settings", "dim_employees", "dim_ownerships", "dim_kpi
                  "fct_channel_monthly", "fct_channel_daily", "fct_content_items", "fct_social_accounts_monthly",
                  "fct_manual_scores", "fct_tracking_issues")
 
-# A person's owned marketing rows, each counted × their share.
-OWNED_MONTHLY = f"""
-SELECT o.employee_id, o.month, {", ".join(f"sum(o.share * r.{c}) AS {c}" for c in MEASURES)},
+
+
+def owned_monthly() -> str:
+    """A person's owned marketing rows, each counted × their share."""
+    return f"""
+SELECT o.employee_id, o.month, {", ".join(f"sum(o.share * r.{c}) AS {c}" for c in metrics.MEASURES)},
        string_agg(DISTINCT r.channel || '/' || r.medium, ', ' ORDER BY r.channel || '/' || r.medium) AS covered
 FROM marts.fct_owned_channel_monthly AS o
 JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
 GROUP BY o.employee_id, o.month
 """
+
+
+def team_monthly() -> str:
+    return (f"SELECT month, {', '.join(f'sum({c}) AS {c}' for c in metrics.MEASURES)} "
+            "FROM marts.fct_channel_monthly GROUP BY month")
+
+
 OWNED_KEYS = "SELECT employee_id, month, channel, medium, campaign FROM marts.fct_owned_channel_monthly ORDER BY ALL"
-TEAM_MONTHLY = f"SELECT month, {', '.join(f'sum({c}) AS {c}' for c in MEASURES)} FROM marts.fct_channel_monthly GROUP BY month"
 # Ordered: sums of quotients over these rows must not depend on the order DuckDB returns them in.
 CHANNEL_MONTHLY = ("SELECT channel, month, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue "
                    "FROM marts.fct_channel_monthly GROUP BY ALL ORDER BY channel, month")
@@ -71,9 +80,9 @@ def read_inputs(con) -> Inputs:
     for emp, scope, value in con.execute("SELECT employee_id, scope, value FROM marts.dim_ownerships").fetchall():
         ownership[emp][scope].add(value)
     owned = defaultdict(dict)
-    for row in records(con, OWNED_MONTHLY):
+    for row in records(con, owned_monthly()):
         owned[row.pop("employee_id")][row.pop("month")] = row
-    team = {row.pop("month"): row for row in records(con, TEAM_MONTHLY)}
+    team = {row.pop("month"): row for row in records(con, team_monthly())}
     content = records(con, """SELECT author, published_date, is_original, reads, likes, comments, shares, read_rate
                              FROM marts.fct_content_items""")
     social = records(con, """SELECT month, account, followers_at_start, new_followers, lost_followers

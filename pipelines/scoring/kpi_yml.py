@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, field_validator, model_validator
 
-from pipelines.config_files import At, Section, load
+from pipelines.config_files import At, Section, load, read_once_per_version
 from pipelines.scoring import flags
 from pipelines.scoring.config import (SCOPES, UNITS, Excusal, Incentives, Kpi, KpiConfig, KpiConfigError, Part, Role,
                                       RoleVersion, Swap, TargetOverride, Tier, WeightOverride)
@@ -390,6 +390,7 @@ class KpiYml(Section):
         )
 
 
+@read_once_per_version
 def load_kpi_config(path: Path) -> KpiConfig:
     doc, yml = load(path, KpiYml, KpiConfigError)
     return yml.build(doc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pipelines.registry import dbt_vars
@@ -39,13 +40,9 @@ class Ratio:
         return float((sums.get(self.numerator) or 0) - (sums.get(self.minus) or 0 if self.minus else 0)) / float(den)
 
 
-# The registry of dbt_project.yml (vars: mkpi_measures, mkpi_ratios), which the marts are built from.
-MEASURE_TYPES: dict[str, str] = dbt_vars()["mkpi_measures"]  # additive measure → money | count
-MEASURES = list(MEASURE_TYPES)
-RATIOS = {name: Ratio(r["numerator"], r["denominator"], r.get("minus"), r["unit"]) for name, r in dbt_vars()["mkpi_ratios"].items()}
+# The registry of dbt_project.yml (vars: mkpi_measures, mkpi_ratios), which the marts are built from;
+# read on first use of MEASURE_TYPES, MEASURES, RATIOS, UNITS or METRICS, not at import.
 LOWER_IS_BETTER = {"cpc", "cpl", "cac", "spend"}
-UNITS = {**{m: MONEY if t == "money" else COUNT for m, t in MEASURE_TYPES.items()},
-         **{name: r.unit for name, r in RATIOS.items()}}
 NAMES_ZH = {
     "spend": "花费", "impressions": "展示量", "clicks": "点击量", "sessions": "访问量", "leads": "线索数",
     "online_leads": "线上线索数", "converted_leads": "转化线索数", "orders": "订单数", "new_customers": "新客户数",
@@ -57,30 +54,47 @@ NAMES_ZH = {
 }
 
 
-def _channel(name: str, description: str) -> Metric:
-    return Metric(CHANNEL, "lower" if name in LOWER_IS_BETTER else "higher", description, UNITS[name], NAMES_ZH[name])
+@functools.cache
+def _catalogue() -> dict:
+    measure_types: dict[str, str] = dbt_vars()["mkpi_measures"]  # additive measure → money | count
+    ratios = {name: Ratio(r["numerator"], r["denominator"], r.get("minus"), r["unit"])
+              for name, r in dbt_vars()["mkpi_ratios"].items()}
+    units = {**{m: MONEY if t == "money" else COUNT for m, t in measure_types.items()},
+             **{name: r.unit for name, r in ratios.items()}}
+
+    def channel(name: str, description: str) -> Metric:
+        return Metric(CHANNEL, "lower" if name in LOWER_IS_BETTER else "higher", description, units[name], NAMES_ZH[name])
+
+    metrics = {
+        **{m: channel(m, f"sum of {m} in marts.fct_channel_monthly") for m in measure_types},
+        **{m: channel(m, f"({r.text}) / {r.denominator} over the scope") for m, r in ratios.items()},
+        "read_rate": Metric(CONTENT, description="average read rate of the person's items (marts.fct_content_items)",
+                            unit=PERCENT, name_zh=NAMES_ZH["read_rate"]),
+        "original_share": Metric(CONTENT, description="original items / items published", unit=PERCENT,
+                                 name_zh=NAMES_ZH["original_share"]),
+        "content_output_per_week": Metric(CONTENT, description="items published / weeks in the period",
+                                          name_zh=NAMES_ZH["content_output_per_week"]),
+        "interaction_rate": Metric(CONTENT, description="(likes + comments + shares) / reads", unit=PERCENT,
+                                   name_zh=NAMES_ZH["interaction_rate"]),
+        "follower_growth_rate": Metric(SOCIAL, description="net new followers / followers at the period start",
+                                       unit=PERCENT, name_zh=NAMES_ZH["follower_growth_rate"]),
+        "new_followers": Metric(SOCIAL, description="followers gained in the period", unit=COUNT,
+                                name_zh=NAMES_ZH["new_followers"]),
+    }
+    return dict(zip(_FROM_REGISTRY, (measure_types, list(measure_types), ratios, units, metrics)))
 
 
-METRICS: dict[str, Metric] = {
-    **{m: _channel(m, f"sum of {m} in marts.fct_channel_monthly") for m in MEASURES},
-    **{m: _channel(m, f"({r.text}) / {r.denominator} over the scope") for m, r in RATIOS.items()},
-    "read_rate": Metric(CONTENT, description="average read rate of the person's items (marts.fct_content_items)",
-                        unit=PERCENT, name_zh=NAMES_ZH["read_rate"]),
-    "original_share": Metric(CONTENT, description="original items / items published", unit=PERCENT,
-                             name_zh=NAMES_ZH["original_share"]),
-    "content_output_per_week": Metric(CONTENT, description="items published / weeks in the period",
-                                      name_zh=NAMES_ZH["content_output_per_week"]),
-    "interaction_rate": Metric(CONTENT, description="(likes + comments + shares) / reads", unit=PERCENT,
-                               name_zh=NAMES_ZH["interaction_rate"]),
-    "follower_growth_rate": Metric(SOCIAL, description="net new followers / followers at the period start",
-                                   unit=PERCENT, name_zh=NAMES_ZH["follower_growth_rate"]),
-    "new_followers": Metric(SOCIAL, description="followers gained in the period", unit=COUNT,
-                            name_zh=NAMES_ZH["new_followers"]),
-}
+_FROM_REGISTRY = ("MEASURE_TYPES", "MEASURES", "RATIOS", "UNITS", "METRICS")
+
+
+def __getattr__(name: str):
+    if name in _FROM_REGISTRY:
+        return _catalogue()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def metric(name: str) -> Metric | None:
     """A catalogue metric, or any `manual.<name>` entered in manual_scores."""
     if name.startswith("manual.") and len(name) > len("manual."):
         return Metric(MANUAL, description=f"manual score '{name[7:]}' from manual_scores")
-    return METRICS.get(name)
+    return _catalogue()["METRICS"].get(name)

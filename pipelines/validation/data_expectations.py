@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,12 @@ class KindValidation:
     rows_checked: int
     failures: list[dict] = field(default_factory=list)  # expectation, column, unexpected_count, examples
     result_file: str | None = None
+
+
+@functools.cache
+def validated_kinds() -> tuple[str, ...]:
+    """The kinds with expectations, in the file's order (read on first use, not at import)."""
+    return tuple(load_expectations())
 
 
 def load_expectations(path: Path = EXPECTATIONS_FILE) -> dict[str, list[tuple[str, dict]]]:

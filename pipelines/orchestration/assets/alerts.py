@@ -5,14 +5,14 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.alerting.dispatch import send_tracking_alerts
-from pipelines.orchestration.assets.publish import published_warehouse
+from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
 
 
 @dg.asset(
-    deps=[published_warehouse],
+    deps=[PUBLISHED],
     group_name="alerts",
     description="One message per run to every configured sink with new or worsened tracking issues.",
 )

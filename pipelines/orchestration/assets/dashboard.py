@@ -4,13 +4,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.orchestration.assets.publish import published_warehouse
+from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.reporting.dashboard import write_dashboard
 from pipelines.step_timings import timed
 
 
-@dg.asset(deps=[published_warehouse], group_name="publish",
+@dg.asset(deps=[PUBLISHED], group_name="publish",
           description="The latest month's channel dashboard (HTML, English and Chinese) beside the published file.")
 def channel_dashboard(mkpi: MkpiResource) -> dg.MaterializeResult:
     with timed("report"):

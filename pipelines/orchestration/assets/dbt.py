@@ -13,22 +13,26 @@ from pipelines import dbt_runner, dbt_selection, spark_engine, warehouse
 from pipelines.build_plan import changed_tonight
 from pipelines.config import RunConfig
 from pipelines.orchestration.resources import MkpiResource
-from pipelines.settings import PROJECT_ROOT, dbt_target_dir
+from pipelines.settings import PROJECT_ROOT
 from pipelines.step_timings import timed
 
 # The dbt installed beside this Python, so a venv's `mkpi` works without the venv on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 _PROJECT_FILES = (".sql", ".yml", ".yaml", ".csv")
 _PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "analyses", "snapshots")
-# One target folder for every nightly build instead of dagster-dbt's one per invocation: the
-# per-invocation folders (~8 MB each) piled up without end, and a fixed folder keeps dbt's
-# partial-parse state from one night to the next.
-NIGHTLY_TARGET = dbt_target_dir()
 TRACKING_TEST = ".no_tracking_issues_"  # the generic test behind each tracking check
 
 
-def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
+@functools.cache
+def dbt_project() -> DbtProject:
+    """The project (DbtProject reads dbt_project.yml, so it is made on first use, not at import). Its
+    manifest describes the code; the nightly build's own target folder is the warehouse's (Settings.dbt_target):
+    one fixed folder per warehouse keeps dbt's partial-parse state from one night to the next."""
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
     """True when any model, macro, seed or yml file changed after the manifest was written."""
     manifest = project.manifest_path
     if not manifest.exists():
@@ -40,20 +44,15 @@ def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
     return any(p.stat().st_mtime > built for p in files)
 
 
-def prepare_manifest(project: DbtProject = DBT_PROJECT) -> None:
+def prepare_manifest() -> Path:
     """`dbt parse` (in this process) when the manifest is missing or stale, so a fresh checkout and tests
-    just work."""
+    just work; returns the manifest's path."""
+    project = dbt_project()
     if manifest_is_stale(project):
         outcome = dbt_runner.invoke(["parse", "--quiet"], project.project_dir, project.project_dir / project.target_path)
         if not outcome.success:
             raise RuntimeError(f"dbt could not parse {project.project_dir}: {outcome.error or 'see logs/dbt.log'}")
-
-
-def dbt_cli(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
-    return DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
-
-
-prepare_manifest()
+    return project.manifest_path
 
 
 class MkpiTranslator(DagsterDbtTranslator):
@@ -68,20 +67,26 @@ class MkpiTranslator(DagsterDbtTranslator):
         return spec._replace(blocking=False) if spec is not None else None
 
 
-@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, name="mkpi_dbt_models",
-            dagster_dbt_translator=MkpiTranslator())
-def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
+@functools.cache
+def dbt_models() -> dg.AssetsDefinition:
+    """The dbt project as one multi-asset, from a manifest parsed on first use."""
+    return dbt_assets(manifest=prepare_manifest(), project=dbt_project(), name="mkpi_dbt_models",
+                      dagster_dbt_translator=MkpiTranslator())(_build_models)
+
+
+def _build_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     # On a night that starts from last night's file, what none of tonight's changes reach stays as built.
     changed = changed_tonight(Path(mkpi.build_path)) if mkpi.engine == "duckdb" else None
     kept = dbt_selection.unchanged_nodes(_manifest(), changed) if changed is not None else set()
     args = build_args(mkpi.run_config(), mkpi.engine, kept)
+    settings = mkpi.settings()
     reported = set()
     with timed("dbt"):
         # Spark's session would start a JVM inside the Dagster process: it keeps dbt in a child process.
         if mkpi.engine == "spark":
-            events, results = _child_process_events(context, args), None
+            events, results = _child_process_events(context, args, settings), None
         else:
-            outcome = dbt_runner.invoke(args, DBT_PROJECT.project_dir, NIGHTLY_TARGET)
+            outcome = dbt_runner.invoke(args, DBT_PROJECT_DIR, settings.dbt_target, settings.dbt_env())
             if outcome.error:
                 raise dg.Failure(description=f"dbt could not start: {outcome.error}", allow_retries=False)
             events, results = _in_process_events(context, outcome, kept), outcome.records()
@@ -90,7 +95,7 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
                 reported.add(context.asset_key_for_output(event.output_name))
             yield event
     if results is None:  # the child process wrote its results to the target folder
-        results = json.loads((NIGHTLY_TARGET / "run_results.json").read_text())["results"]
+        results = json.loads((settings.dbt_target / "run_results.json").read_text())["results"]
     failed = build_failures(results)
     if failed:
         raise dg.Failure(description=describe_failures(failed), allow_retries=False)
@@ -103,7 +108,7 @@ def mkpi_dbt_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     if mkpi.engine == "spark":
         con = warehouse.connect(Path(mkpi.build_path), memory_limit=mkpi.duckdb_memory_limit)
         try:
-            copied = spark_engine.copy_marts(mkpi.settings(), con)
+            copied = spark_engine.copy_marts(settings, con)
         finally:
             con.close()
         context.log.info(f"copied {len(copied)} tables from Spark into the working DuckDB file")
@@ -114,19 +119,19 @@ def _in_process_events(context: dg.AssetExecutionContext, outcome: dbt_runner.Db
     seeds as outputs too: they hold last night's rows, which tonight's build would write again."""
     manifest, translator = _manifest(), MkpiTranslator()
     for unique_id in dbt_selection.in_build_order(manifest, (uid for uid in kept if not uid.startswith("test."))):
-        key = translator.get_asset_spec(manifest, unique_id, DBT_PROJECT).key
+        key = translator.get_asset_spec(manifest, unique_id, dbt_project()).key
         if key in context.selected_asset_keys:
             yield dg.Output(None, output_name=key.to_python_identifier(),
                             metadata={"status": "kept from last night's file: none of its inputs changed"})
     for result in outcome.results:
         unique_id, status = result.node.unique_id, getattr(result.status, "value", str(result.status))
         if unique_id.split(".")[0] in ("model", "seed", "snapshot") and status == "success":
-            key = translator.get_asset_spec(manifest, unique_id, DBT_PROJECT).key
+            key = translator.get_asset_spec(manifest, unique_id, dbt_project()).key
             if key in context.selected_asset_keys:
                 yield dg.Output(None, output_name=key.to_python_identifier(),
                                 metadata={"status": status, "seconds": round(result.execution_time, 3)})
         elif unique_id.startswith("test."):
-            check = get_asset_check_key_for_test(manifest, translator, unique_id, project=DBT_PROJECT)
+            check = get_asset_check_key_for_test(manifest, translator, unique_id, project=dbt_project())
             if check is not None and check in context.selected_asset_check_keys:
                 yield dg.AssetCheckResult(
                     asset_key=check.asset_key, check_name=check.name, passed=status == "pass",
@@ -134,8 +139,10 @@ def _in_process_events(context: dg.AssetExecutionContext, outcome: dbt_runner.Db
                     metadata={"status": status, "failed_row_count": result.failures or 0})
 
 
-def _child_process_events(context: dg.AssetExecutionContext, args: list[str]):
-    invocation = dbt_cli().cli(args, context=context, raise_on_error=False, target_path=NIGHTLY_TARGET)
+def _child_process_events(context: dg.AssetExecutionContext, args: list[str], settings):
+    cli = DbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_EXECUTABLE)
+    with dbt_runner.environment(settings.dbt_env()):  # the child inherits the run's paths, not the shell's
+        invocation = cli.cli(args, context=context, raise_on_error=False, target_path=settings.dbt_target)
     for event in invocation.stream():
         # dagster-dbt reports the tests that are not asset checks as observations: dropped, see MkpiTranslator.
         if not isinstance(event, dg.AssetObservation):
@@ -144,7 +151,7 @@ def _child_process_events(context: dg.AssetExecutionContext, args: list[str]):
 
 @functools.cache
 def _manifest() -> dict:
-    return json.loads(DBT_PROJECT.manifest_path.read_text())
+    return json.loads(prepare_manifest().read_text())
 
 
 def build_args(config: RunConfig, engine: str = "duckdb", kept: set[str] = frozenset()) -> list[str]:

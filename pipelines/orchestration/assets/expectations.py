@@ -3,22 +3,25 @@ process the landing step started (pipelines/validation/beside_dbt.py)."""
 
 import dagster as dg
 
-from pipelines.orchestration.assets.dbt import mkpi_dbt_models
-from pipelines.orchestration.assets.landing import VALIDATED_KINDS, landing_key
+from pipelines.orchestration.assets.landing import landing_key
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
+from pipelines.validation.data_expectations import validated_kinds
 
 
-@dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec("expectations", asset=landing_key(kind), additional_deps=[mkpi_dbt_models],
-                             description="Great Expectations on the landed rows") for kind in VALIDATED_KINDS],
-    name="landing_expectations",
-)
-def landing_expectations(mkpi: MkpiResource):
+def landing_expectations(dbt_models: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
+    return dg.multi_asset_check(
+        specs=[dg.AssetCheckSpec("expectations", asset=landing_key(kind), additional_deps=[dbt_models],
+                                 description="Great Expectations on the landed rows") for kind in validated_kinds()],
+        name="landing_expectations",
+    )(_report_expectations)
+
+
+def _report_expectations(mkpi: MkpiResource):
     with timed("validation"):  # the wait for the child, if dbt finished first (and the export before it)
         validations = {v.kind: v for v in beside_dbt.finish(mkpi.build_path)}
-    for kind in VALIDATED_KINDS:
+    for kind in validated_kinds():
         v = validations.get(kind)
         if v is None:
             yield dg.AssetCheckResult(asset_key=landing_key(kind), check_name="expectations", passed=True,

@@ -5,12 +5,12 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import exports
-from pipelines.orchestration.assets.publish import published_warehouse
+from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 
 
-@dg.asset(deps=[published_warehouse], group_name="publish",
+@dg.asset(deps=[PUBLISHED], group_name="publish",
           description="The weekly channel table for marketing-mix models, as exports/mmm_weekly.csv and .parquet.")
 def mmm_export(mkpi: MkpiResource) -> dg.MaterializeResult:
     with timed("publish"):

@@ -15,7 +15,7 @@ from pipelines.config import ConfigError, RunConfig
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
-from pipelines.validation.data_expectations import export_landed, load_expectations
+from pipelines.validation.data_expectations import export_landed, validated_kinds
 
 # Written anew every night, whatever arrived.
 NIGHTLY_TABLES = ["quarantine", "run_settings", "row_changes", "connector_state"]
@@ -81,9 +81,6 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
     return reports, plan
 
 
-VALIDATED_KINDS = list(load_expectations())
-
-
 def landing_assets(pulled: list[dg.AssetKey]) -> dg.AssetsDefinition:
     """The landing step, after every pulled API table it reads."""
     return dg.multi_asset(
@@ -122,7 +119,7 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     yield dg.MaterializeResult(asset_key=landing_key("row_changes"))
     yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
     with timed("validation"):  # exporting tonight's rows for the validation that runs beside dbt
-        start_validation(mkpi, {k: reports[k].landed for k in VALIDATED_KINDS if reports[k].landed})
+        start_validation(mkpi, {k: reports[k].landed for k in validated_kinds() if reports[k].landed})
 
 
 def start_validation(mkpi: MkpiResource, landed: dict[str, list[str]]) -> None:

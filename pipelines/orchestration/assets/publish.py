@@ -6,25 +6,32 @@ import dagster as dg
 
 from pipelines import snapshots, warehouse
 from pipelines.column_docs import document_marts
-from pipelines.orchestration.assets.dbt import DBT_PROJECT, mkpi_dbt_models
-from pipelines.orchestration.assets.docs_site import dbt_docs_site
+from pipelines.orchestration.assets.dbt import prepare_manifest
+from pipelines.orchestration.assets.docs_site import DOCS_SITE
 from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 
 
-@dg.asset(
-    deps=[mkpi_dbt_models, score_kpis, dbt_docs_site],  # the site reads the working copy before it is renamed
-    group_name="publish",
-    kinds={"duckdb"},
-    description="The DuckDB file analysts query, replaced atomically when a run succeeds.",
-)
-def published_warehouse(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
+PUBLISHED = dg.AssetKey("published_warehouse")
+
+
+def published_warehouse_asset(dbt_models: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    return dg.asset(
+        key=PUBLISHED,
+        deps=[dbt_models, score_kpis, DOCS_SITE],  # the site reads the working copy before it is renamed
+        group_name="publish",
+        kinds={"duckdb"},
+        description="The DuckDB file analysts query, replaced atomically when a run succeeds.",
+    )(_publish)
+
+
+def _publish(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
     config = mkpi.run_config()
     with timed("publish"):
         con = warehouse.connect(Path(mkpi.build_path))
         try:
-            document_marts(con, DBT_PROJECT.manifest_path)
+            document_marts(con, prepare_manifest())
         finally:
             con.close()
         warehouse.publish(Path(mkpi.build_path), Path(mkpi.warehouse))

@@ -5,14 +5,14 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import warehouse
-from pipelines.orchestration.assets.publish import published_warehouse
+from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.reporting.report import write_report
 from pipelines.scoring.tables import scoring_failure
 from pipelines.step_timings import timed
 
 
-@dg.asset(deps=[published_warehouse], group_name="scoring",
+@dg.asset(deps=[PUBLISHED], group_name="scoring",
           description="The latest month's KPI report (HTML, English and Chinese) and scorecards CSV.")
 def kpi_report(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
     con = warehouse.connect(Path(mkpi.warehouse), read_only=True)

@@ -1,0 +1,162 @@
+"""One warehouse, one world: what a warehouse's nights keep lives beside it, a command-line flag beats
+the environment, and importing the Dagster definitions does no work."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import PROJECT_ROOT, Settings
+from pipelines.state_folder import adopt_legacy_state
+from tests.conftest import MKPI, TINY_CONFIG, TINY_ORG, run_mkpi
+from tests.sink_servers import RecordingServer
+
+
+def organisation(folder: Path) -> Path:
+    """The tiny organisation's exports and one session from a source no one knows: a tracking issue to alert."""
+    shutil.copytree(TINY_ORG, folder)
+    with open(folder / "sessions.csv", "a", encoding="utf-8") as sessions:
+        sessions.write("s-odd,2026-11-20T09:00:00Z,v-odd,https://shop.example.com/,,zzfeed,cpc,odd,,\n")
+    return folder
+
+
+def second_organisation(folder: Path) -> Path:
+    """The same exports with other people: B1 and B2 instead of E1 (Li Na) and E2 (Wang Wei)."""
+    organisation(folder)
+    (folder / "roster.csv").write_text("employee_id,name,role,team\nB1,Zhao Min,content_operations,growth\n"
+                                       "B2,Sun Li,sem,performance\n", encoding="utf-8")
+    content = folder / "content.csv"
+    content.write_text(content.read_text(encoding="utf-8").replace(",E1,", ",B1,"), encoding="utf-8")
+    return folder
+
+
+def config_alerting(path: Path, url_env: str) -> Path:
+    path.write_text(TINY_CONFIG.read_text(encoding="utf-8")
+                    + f"alerts:\n  sinks:\n    - {{type: webhook, url_env: {url_env}}}\n", encoding="utf-8")
+    return path
+
+
+def scorecard_people(warehouse: Path) -> set[str]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {r[0] for r in con.execute("SELECT employee_id FROM marts.employee_scorecards").fetchall()}
+    finally:
+        con.close()
+
+
+def test_two_organisations_one_after_the_other_and_at_the_same_time_stay_apart(tmp_path, monkeypatch):
+    """Both warehouses in one folder, default state (no MKPI_STATE_DIR, no MKPI_DBT_TARGET): the case
+    that leaked a's final scorecards and alert ledger into b."""
+    monkeypatch.delenv("MKPI_STATE_DIR", raising=False)
+    monkeypatch.delenv("MKPI_DBT_TARGET", raising=False)
+    org_a, org_b = organisation(tmp_path / "org_a"), second_organisation(tmp_path / "org_b")
+    work = tmp_path / "work"
+    work.mkdir()
+    a, b = work / "a.duckdb", work / "b.duckdb"
+    with RecordingServer() as hooks:
+        env = {"HOOK_A": hooks.url("/a"), "HOOK_B": hooks.url("/b")}
+        args_a = ["run", "--source-dir", str(org_a), "--warehouse", str(a),
+                  "--config", str(config_alerting(tmp_path / "a.yml", "HOOK_A"))]
+        args_b = ["run", "--source-dir", str(org_b), "--warehouse", str(b),
+                  "--config", str(config_alerting(tmp_path / "b.yml", "HOOK_B"))]
+        first = run_mkpi(*args_a, env=env)
+        assert first.returncode == 0, first.stderr
+        # a's second night and b's first night at the same time
+        both = [subprocess.Popen([MKPI, *args], env={**os.environ, **env}, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for args in (args_a, args_b)]
+        for process in both:
+            _, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err
+        sent_to = [r.path for r in hooks.received]
+
+    assert scorecard_people(a) == {"E1", "E2"}
+    assert scorecard_people(b) == {"B1", "B2"}  # November is final in both, each with its own people
+    assert (work / "a.state" / "closed_periods.duckdb").exists() and (work / "b.state" / "closed_periods.duckdb").exists()
+    # b's issues are alerted although a's identical issues were alerted the night before; a's second night
+    # finds nothing new to say.
+    assert sent_to.count("/a") == 1 and sent_to.count("/b") == 1
+    a_pages = sorted(p.name for p in (work / "a.reports").iterdir())
+    b_pages = sorted(p.name for p in (work / "b.reports").iterdir())
+    assert a_pages == b_pages and any(p.startswith("kpi-report-") for p in b_pages)
+    b_text = "".join(p.read_text(encoding="utf-8") for p in (work / "b.reports").glob("*.html"))
+    assert "Zhao Min" in b_text and "Li Na" not in b_text
+    assert {p.name for p in (work / "snapshots").iterdir()} == {"a-2026-12-15.duckdb", "b-2026-12-15.duckdb"}
+    assert scorecard_people(work / "snapshots" / "b-2026-12-15.duckdb") == {"B1", "B2"}
+
+
+def test_the_command_line_config_beats_a_broken_one_in_the_environment(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("reporting:\n  currency: dollars\n", encoding="utf-8")
+    result = run_mkpi("run", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "w.duckdb"),
+                      "--config", str(TINY_CONFIG), env={"MKPI_CONFIG": str(broken)})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "dollars" not in result.stderr
+
+
+def test_a_flag_beats_the_environment_and_state_follows_the_warehouse(tmp_path, monkeypatch):
+    monkeypatch.delenv("MKPI_STATE_DIR", raising=False)
+    monkeypatch.delenv("MKPI_DBT_TARGET", raising=False)
+    monkeypatch.setenv("MKPI_WAREHOUSE", str(tmp_path / "env.duckdb"))
+    monkeypatch.setenv("MKPI_CONFIG", str(tmp_path / "env.yml"))
+    settings = Settings.from_env(warehouse=tmp_path / "org" / "flag.duckdb", config_file=TINY_CONFIG)
+    assert settings.warehouse == tmp_path / "org" / "flag.duckdb"
+    assert settings.config_file == TINY_CONFIG.resolve()
+    assert settings.state_dir == tmp_path / "org" / "flag.state"
+    assert settings.dbt_target == tmp_path / "org" / "flag.state" / "dbt"
+    assert settings.reports_dir == tmp_path / "org" / "flag.reports"
+    assert settings.pull_store.parent == settings.state_dir
+    default_named = Settings.from_env(warehouse=tmp_path / "warehouse.duckdb")
+    assert default_named.reports_dir == tmp_path / "reports"  # the documented data/reports/
+    monkeypatch.setenv("MKPI_STATE_DIR", str(tmp_path / "elsewhere"))
+    assert Settings.from_env(warehouse=tmp_path / "x.duckdb").state_dir == tmp_path / "elsewhere"
+
+
+def test_the_default_warehouse_adopts_the_old_shared_state_folder_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("MKPI_STATE_DIR", raising=False)
+    legacy = tmp_path / "state"
+    legacy.mkdir()
+    (legacy / "closed_periods.duckdb").write_bytes(b"frozen")
+    monkeypatch.setattr("pipelines.state_folder.DEFAULT_WAREHOUSE", tmp_path / "warehouse.duckdb")
+    other = Settings.from_env(warehouse=tmp_path / "other.duckdb")
+    assert adopt_legacy_state(other, legacy) is None and legacy.exists()  # not another warehouse's to take
+    default = Settings.from_env(warehouse=tmp_path / "warehouse.duckdb")
+    target = tmp_path / "warehouse.state"
+    note = adopt_legacy_state(default, legacy)
+    assert note and str(target) in note
+    assert (target / "closed_periods.duckdb").read_bytes() == b"frozen" and not legacy.exists()
+    assert adopt_legacy_state(default, legacy) is None
+
+
+IMPORT_PROBE = textwrap.dedent("""
+    import os, sys
+    root, seen = sys.argv[1], []
+
+    def hook(event, args):
+        if event == "open" and isinstance(args[0], str) and args[0].startswith(root):
+            path = args[0]
+            if not (path.endswith((".py", ".pyc")) or "/.venv/" in path or "__pycache__" in path):
+                seen.append(f"read {path}")
+        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork"):
+            seen.append(f"started {args[0]!r}")
+
+    import dagster, dagster_dbt  # their own imports start `file` (croniter asks platform.architecture())
+    sys.addaudithook(hook)
+    before = dict(os.environ)
+    import pipelines.orchestration.definitions
+    import pipelines.cli
+    changed = sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))
+    print("\\n".join(seen + [f"set {k}" for k in changed]))
+""")
+
+
+def test_importing_the_definitions_reads_no_file_starts_no_process_and_sets_no_variable():
+    probe = subprocess.run([sys.executable, "-c", IMPORT_PROBE, str(PROJECT_ROOT)], capture_output=True,
+                           text=True, timeout=120, cwd=PROJECT_ROOT)
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == ""
