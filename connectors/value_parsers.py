@@ -7,7 +7,10 @@ the loader quarantines the row with the reason.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from connectors.kinds import BOOLEAN, COUNT, CURRENCY, DATE, DECIMAL, MONEY, TEXT, TIMESTAMP
+from connectors.sql_text import literal
 
 _CURRENCY_MARK = r"(¥|￥|\$|US\$|HK\$|€|£|RMB|CNY|USD|EUR|HKD|GBP|元)?"
 _NUMBER_BODY = r"[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?"
@@ -28,6 +31,16 @@ def _sql_list(values: list[str]) -> str:
 # Sized for money (eight-figure JPY, years of CNY) and for FX rates below 0.0001; dbt's money_type() and
 # rate_type() (dbt_project/macros/money.sql) carry the same choice on the models' side.
 MONEY_SQL, RATE_SQL = "DECIMAL(38, 6)", "DECIMAL(38, 10)"
+
+
+# What a value may be once typed. A date before 2000 is a placeholder (0001-01-01, 1900-01-01), one past
+# the latest day (the as-of date plus mkpi.yml's files.max_days_after_as_of) a typo or a far-off
+# sentinel such as 9999-12-31 that would break month arithmetic downstream; a planned date (a target's
+# effective_from) may lie ahead, up to LATEST_PLANNED. Numbers stay within 15 integer digits (an
+# eight-figure JPY day has 8): an amount times a rate then fits the 22 integer digits of their exact
+# product (dbt_project/macros/money.sql).
+EARLIEST_DATE, LATEST_PLANNED = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+MAX_ABS = {MONEY: 10**15, DECIMAL: 10**15, COUNT: 10**15}
 
 
 def _currency_case() -> str:
@@ -71,6 +84,12 @@ TYPES = {
 }
 
 
-def install(con) -> None:
+def install(con, latest_date: dt.date | None = None) -> None:
+    """The parsing macros, and the range of dates a row may carry: up to `latest_date` (none given: up to
+    LATEST_PLANNED)."""
     for sql in MACROS:
         con.execute(sql)
+    con.execute(f"CREATE OR REPLACE TEMP MACRO mkpi_earliest_date() AS {literal(EARLIEST_DATE.isoformat())}::DATE")
+    con.execute(f"CREATE OR REPLACE TEMP MACRO mkpi_latest_date() AS "
+                f"{literal((latest_date or LATEST_PLANNED).isoformat())}::DATE")
+    con.execute(f"CREATE OR REPLACE TEMP MACRO mkpi_latest_planned() AS {literal(LATEST_PLANNED.isoformat())}::DATE")

@@ -41,7 +41,12 @@ class RunConfig:
     alert_sinks: tuple = ()
     # (file-name pattern, Python codec name): read matching exports in this encoding instead of guessing.
     file_encodings: tuple = ()
+    max_days_after_as_of: int = 7  # a row dated later than the as-of date plus this is quarantined
     snapshots_keep: int = 14  # nightly snapshots of the published file kept beside it (pipelines/snapshots.py)
+
+    def latest_row_date(self) -> dt.date:
+        """The last day a landed row may carry (value_parsers says why there is one)."""
+        return self.as_of() + dt.timedelta(days=self.max_days_after_as_of)
 
     def as_of(self) -> dt.date:
         """The build date: configured, or today in the reporting time zone."""
@@ -200,6 +205,7 @@ class EncodingRule(Section):
 
 class Files(Section):
     encodings: list[EncodingRule] = []
+    max_days_after_as_of: Days = 7
 
 
 class Snapshots(Section):
@@ -243,5 +249,6 @@ def load_config(path: Path | None) -> RunConfig:
         alert_min_severity=yml.alerts.min_severity, alert_top=yml.alerts.top, alert_retries=yml.alerts.retries,
         alert_timeout_seconds=yml.alerts.timeout_seconds, alert_backoff_seconds=yml.alerts.backoff_seconds,
         alert_sinks=yml.alerts.sinks, file_encodings=tuple((r.pattern, r.encoding) for r in yml.files.encodings),
+        max_days_after_as_of=yml.files.max_days_after_as_of,
         snapshots_keep=yml.snapshots.keep,
     )

@@ -98,7 +98,7 @@ def test_a_second_run_says_in_one_line_that_a_run_is_in_progress(published):
 def test_a_stopped_run_leaves_the_published_file_and_no_process(published, signum, when):
     tmp = published[0]
     before = digest(tmp / "w.duckdb")
-    log = tmp / "dagster" / "logs" / "last_run.log"
+    log = tmp / "state" / "logs" / "last_run.log"
     log.unlink(missing_ok=True)
     run = start(tmp)
     group = worker_of(run)

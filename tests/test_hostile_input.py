@@ -132,11 +132,46 @@ def test_amounts_keep_their_magnitude_and_sign(landed):
     con, _report, _folder, _written = landed
     amounts = dict(con.execute("SELECT order_id, amount FROM landing.orders WHERE order_id LIKE 'N%' OR order_id = 'G1'")
                    .fetchall())
-    assert amounts == {"N1": Decimal("-1250000"), "N2": Decimal("123456789012345678.12"), "N5": Decimal("15000000"),
-                       "G1": Decimal("1250000")}
+    assert amounts == {"N1": Decimal("-1250000"), "N5": Decimal("15000000"), "G1": Decimal("1250000")}
     reasons = dict(con.execute("SELECT raw_text::JSON->>'order_id', reason FROM landing.quarantine "
                                "WHERE reason LIKE 'amount%'").fetchall())
-    assert set(reasons) == {"N3", "N4"}
+    assert set(reasons) == {"N2", "N3", "N4"}
+    # 18 integer digits: more than any order, and times a rate more than the exact product holds downstream
+    assert reasons["N2"] == ("amount: '123456789012345678.12' is larger than mkpi accepts "
+                             "(at most 15 digits before the point)")
+
+
+def test_implausible_dates_and_amounts_are_quarantined_per_row_with_the_reason(tmp_path):
+    """Placeholders before 2000, a sentinel 9999-12-31, a day past the as-of date's allowance, a 32-digit
+    amount; the rows around them land. A target may be planned ahead."""
+    import datetime as dt
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(ORDERS + "\n".join([
+        "D1,L1,2026-10-01,10,USD", "D2,L1,0001-01-01,10,USD", "D3,L1,1900-01-01 00:00,10,USD",
+        "D4,L1,9999-12-31,10,USD", "D5,L1,2026-12-23,10,USD", "D6,L1,2026-12-22T23:00:00Z,10,USD",
+        "D7,L1,2026-10-02,12345678901234567890123456789012,USD", "D8,L1,2026-10-02,999999999999999.99,JPY"]) + "\n",
+        encoding="utf-8")
+    (folder / "targets.csv").write_text("employee_id,kpi,target,effective_from\nE1,cpl,50,2027-06-01\n"
+                                        "E1,cpl,50,9999-12-31\n", encoding="utf-8")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        landing.land_all(con, scan(folder).files, latest_date=dt.date(2026, 12, 22))
+        landed = sorted(r[0] for r in con.execute("SELECT order_id FROM landing.orders").fetchall())
+        reasons = dict(con.execute("SELECT line, reason FROM landing.quarantine WHERE kind = 'orders'").fetchall())
+        targets = con.execute("SELECT effective_from FROM landing.targets").fetchall()
+        target_reasons = [r[0] for r in con.execute("SELECT reason FROM landing.quarantine WHERE kind = 'targets'").fetchall()]
+    finally:
+        con.close()
+    assert landed == ["D1", "D6", "D8"]
+    outside = "is outside the dates mkpi accepts (2000-01-01 to 2026-12-22)"
+    assert reasons == {3: f"ordered_at: '0001-01-01' {outside}", 4: f"ordered_at: '1900-01-01 00:00' {outside}",
+                       5: f"ordered_at: '9999-12-31' {outside}", 6: f"ordered_at: '2026-12-23' {outside}",
+                       8: "amount: '12345678901234567890123456789012' is larger than mkpi accepts "
+                          "(at most 15 digits before the point)"}
+    assert targets == [(dt.date(2027, 6, 1),)]
+    assert target_reasons == ["effective_from: '9999-12-31' is outside the dates mkpi accepts (2000-01-01 to 2100-12-31)"]
 
 
 def test_guessed_encodings_are_named_in_the_notes(landed):

@@ -99,10 +99,12 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
 
 
 def land_all(con, files_by_kind: dict[str, list[Path]], *, pii_salt: str = "", pull_store: Path | None = None,
-             pulled_sources: tuple = (), incremental: bool = False, encodings: tuple = ()) -> list[KindReport]:
+             pulled_sources: tuple = (), incremental: bool = False, encodings: tuple = (),
+             latest_date=None) -> list[KindReport]:
     """Every kind from its files and, when a pull store is given, the pulled rows of `pulled_sources`;
-    `incremental`: into the tables of the last build, reading only what changed (see the module doc)."""
-    prepare_schemas(con)
+    `incremental`: into the tables of the last build, reading only what changed (see the module doc);
+    `latest_date`: the last day a row may carry (later ones are quarantined)."""
+    prepare_schemas(con, latest_date)
     if pull_store is not None and pull_store.exists():
         con.execute(f"ATTACH {literal(str(pull_store))} AS pulled (READ_ONLY)")
     else:

@@ -15,13 +15,13 @@ QUARANTINE_COLUMNS = """kind VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, 
     raw_text VARCHAR, loaded_at TIMESTAMPTZ, scope VARCHAR"""
 
 
-def prepare_schemas(con) -> None:
+def prepare_schemas(con, latest_date=None) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {TYPED_SCHEMA}")
     con.execute(f"CREATE TABLE IF NOT EXISTS {TYPED_SCHEMA}.quarantine ({QUARANTINE_COLUMNS})")
     con.execute(f"""CREATE TABLE IF NOT EXISTS {TYPED_SCHEMA}.landed_files
         (kind VARCHAR, file VARCHAR, size BIGINT, mtime_ns BIGINT)""")
     con.execute(f"CREATE OR REPLACE TABLE {TYPED_SCHEMA}.row_changes (kind VARCHAR, row_key VARCHAR, event_at TIMESTAMPTZ)")
-    value_parsers.install(con)
+    value_parsers.install(con, latest_date)
 
 
 def create_tables(con, kind: Kind, replace: bool) -> None:

@@ -5,7 +5,7 @@ lands marked (`_errors`, `_raw`); once its kind has landed it moves to quarantin
 from __future__ import annotations
 
 from connectors import value_parsers
-from connectors.kinds import Kind
+from connectors.kinds import DATE, MAX_ABS, PLANNED_DATES, TIMESTAMP, Kind
 from connectors.landing.ledger import record_rows
 from connectors.landing.tables import MARK_COLUMNS, TEXT_PREFIX, TYPED_SCHEMA
 from connectors.sql_text import ident, literal
@@ -29,6 +29,7 @@ def typed_select(kind: Kind, texts: str, passthrough: list[str]) -> str:
             before, after = literal(f"{col.name}: '"), literal(f"' is not {expected}")
             reason = f"{before} || {value} || {after}"
             checks.append(f"CASE WHEN {value} IS NOT NULL AND {typed} IS NULL THEN {{'field': '{col.name}', 'reason': {reason}}} END")
+            checks += _range_checks(col, value, f"CAST({typed} AS {sql_type})")
     errors = f"nullif(list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL), [])" if checks else "NULL"
     texts_as = [f"{ident(c.name)} AS {ident(TEXT_PREFIX + c.name)}" for c in kind.columns]
     raw_json = "json_object(" + ", ".join(f"'{c.name}', {ident(TEXT_PREFIX + c.name)}" for c in kind.columns) + ")"
@@ -37,6 +38,24 @@ def typed_select(kind: Kind, texts: str, passthrough: list[str]) -> str:
                FROM (SELECT {', '.join(typed_cols + passthrough)},
                             CAST({errors} AS {MARK_COLUMNS['_errors']}) AS _errors, {', '.join(texts_as)}
                      FROM {texts})"""
+
+
+def _range_checks(col, text: str, typed: str) -> list[str]:
+    """A typed value outside what mkpi accepts: a date before 2000 or past the latest day the run allows
+    (value_parsers.install), a number with more than 15 integer digits (a rate: more than 6)."""
+    if col.type in (DATE, TIMESTAMP):
+        latest = "mkpi_latest_planned()" if col.name in PLANNED_DATES else "mkpi_latest_date()"
+        outside = f"NOT ({typed}::DATE BETWEEN mkpi_earliest_date() AND {latest})"
+        said = (f"{literal(col.name + ': ' + chr(39))} || {text} || {literal(chr(39) + ' is outside the dates mkpi accepts (')}"
+                f" || CAST(mkpi_earliest_date() AS VARCHAR) || ' to ' || CAST({latest} AS VARCHAR) || ')'")
+    elif col.type in value_parsers.MAX_ABS:
+        bound = MAX_ABS.get(col.name, value_parsers.MAX_ABS[col.type])
+        outside = f"abs({typed}) >= {bound}"
+        said = (f"{literal(col.name + ': ' + chr(39))} || {text} || "
+                f"{literal(chr(39) + f' is larger than mkpi accepts (at most {len(str(bound)) - 1} digits before the point)')}")
+    else:
+        return []
+    return [f"CASE WHEN {typed} IS NOT NULL AND {outside} THEN {{'field': '{col.name}', 'reason': {said}}} END"]
 
 
 def mark_table(con, kind: Kind) -> None:

@@ -62,7 +62,8 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
         reports = {r.kind: r for r in landing.land_all(con, folder.files, pii_salt=mkpi.pii_salt,
                                                         pull_store=Path(mkpi.pull_store), pulled_sources=pulled,
                                                         incremental=plan.incremental,
-                                                        encodings=config.file_encodings)}
+                                                        encodings=config.file_encodings,
+                                                        latest_date=config.latest_row_date())}
         write_run_settings(con, config, plan.incremental)
         record_build_state(con, plan, [k for k, r in reports.items() if r.changed] + NIGHTLY_TABLES)
         if mkpi.engine == "spark":
