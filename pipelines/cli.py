@@ -26,7 +26,8 @@ def _run(args) -> int:
     from pipelines.settings import Settings
 
     settings = Settings.from_env(source_dir=args.source_dir, warehouse=args.warehouse, config_file=args.config,
-                                 kpi_config=args.kpi_config, engine=args.engine)
+                                 kpi_config=args.kpi_config, engine=args.engine,
+                                 allow_future_as_of=args.allow_future_as_of or None)
     if run_process.is_worker():
         run_process.watch_supervisor(settings.build_path)
     try:
@@ -346,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="if another run on the same warehouse is in progress, wait for it instead of exiting")
     run.add_argument("--engine", choices=ENGINES, help="where dbt builds the models (default: duckdb or $MKPI_ENGINE; "
                      "spark: docs/scale-out.md)")
+    run.add_argument("--allow-future-as-of", action="store_true",
+                     help="for tests and rehearsals on fixed data: accept a reporting.as_of_date after today "
+                     "(or $MKPI_ALLOW_FUTURE_AS_OF=1); a real night refuses it")
     run.set_defaults(handler=_run)
 
     demo = commands.add_parser(

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, create_model
 
-from pipelines.config_files import ConfigFileError, Section, iso_date, load, non_negative_number, read_once_per_version
+from pipelines.config_files import (ConfigFileError, LocatedYaml, Section, iso_date, load, non_negative_number,
+                                    read_once_per_version)
 from pipelines.registry import dbt_vars
 
 
@@ -252,3 +253,16 @@ def load_config(path: Path | None) -> RunConfig:
         max_days_after_as_of=yml.files.max_days_after_as_of,
         snapshots_keep=yml.snapshots.keep,
     )
+
+
+def check_as_of(config: RunConfig, path: Path | None, allow_future: bool = False) -> None:
+    """A configured as-of date after today (in the reporting time zone) is refused: the night would grade
+    and close months that have not happened, and HR would act on them. `allow_future` is for tests and
+    rehearsals on fixed data (`mkpi run --allow-future-as-of`)."""
+    today = dt.datetime.now(zoneinfo.ZoneInfo(config.reporting_timezone)).date()
+    if config.as_of_date is None or allow_future or config.as_of_date <= today:
+        return
+    where = LocatedYaml(path).where(("reporting", "as_of_date")) if path and Path(path).exists() else "as_of_date"
+    raise ConfigError(f"{where}: {config.as_of_date} is after today ({today} in {config.reporting_timezone}); "
+                      "a night cannot be built for a day that has not come. Fix the date, or remove it to build "
+                      "for today")

@@ -42,6 +42,7 @@ class Settings:
     engine: str = "duckdb"  # where dbt builds the models: duckdb (the warehouse file) or spark (docs/scale-out.md)
     spark_dir: Path = PROJECT_ROOT / "data" / "spark"  # spark engine: landing Parquet, Spark's tables and metastore
     dbt_target: Path = PROJECT_ROOT / "dbt_project" / "target"  # dbt's partial-parse state for this warehouse
+    allow_future_as_of: bool = False  # tests and rehearsals on fixed data: an as-of date after today is let through
 
     @property
     def build_path(self) -> Path:
@@ -95,6 +96,7 @@ class Settings:
             spark_dir=Path(pick("spark_dir", "MKPI_SPARK_DIR", state_dir / "spark")).resolve(),
             # Parallel test workers share one target folder each across their warehouses: MKPI_DBT_TARGET.
             dbt_target=Path(pick("dbt_target", "MKPI_DBT_TARGET", state_dir / "dbt")).resolve(),
+            allow_future_as_of=bool(given.get("allow_future_as_of") or env.get("MKPI_ALLOW_FUTURE_AS_OF") == "1"),
         )
 
     def dbt_env(self) -> dict[str, str]:

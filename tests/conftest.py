@@ -25,6 +25,8 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 # Each test's warehouse would keep dbt's partial-parse state beside it and start from a full parse
 # (about 4 s). The tests share one target folder per parallel worker (pytest-xdist) instead, set before
 # anything reads it and inherited by the `mkpi` processes the worker starts.
+# The fixtures' as-of dates are fixed (the tiny organisation's is 2026-12-15) whatever day the suite runs.
+os.environ.setdefault("MKPI_ALLOW_FUTURE_AS_OF", "1")
 os.environ.setdefault("MKPI_DBT_TARGET", str(PROJECT_ROOT / "dbt_project" / "target"
                                              / f"nightly-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"))
 

@@ -6,7 +6,8 @@ from pytest import approx
 
 from pipelines.scoring.config import Incentives
 from pipelines.scoring.incentives import bonus_pool, budget_suggestions, profit_share
-from pipelines.scoring.inputs import MEASURES, Inputs
+from pipelines.scoring.inputs import Inputs
+from pipelines.scoring.metrics import MEASURES
 
 OCT, NOV = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
 

@@ -12,7 +12,8 @@ from pytest import approx
 from pipelines.scoring.config import KpiConfigError
 from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.scoring.engine import score
-from pipelines.scoring.inputs import MEASURES, Employee, Inputs
+from pipelines.scoring.inputs import Employee, Inputs
+from pipelines.scoring.metrics import MEASURES
 from tests.conftest import role_yml
 
 ROLE = role_yml("online_marketing", """          - {id: sales, metric: revenue, scope: owned, target: 1000, weight: 50, category: result}

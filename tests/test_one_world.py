@@ -160,3 +160,22 @@ def test_importing_the_definitions_reads_no_file_starts_no_process_and_sets_no_v
                            text=True, timeout=120, cwd=PROJECT_ROOT)
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.strip() == ""
+
+
+def test_an_as_of_date_after_today_is_refused_before_the_night_starts(tmp_path, monkeypatch):
+    """A typo (2027 for 2026) would grade and close months that have not happened."""
+    import datetime as dt
+
+    monkeypatch.delenv("MKPI_ALLOW_FUTURE_AS_OF", raising=False)
+    tomorrow = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date() + dt.timedelta(days=1)  # tomorrow everywhere
+    config = tmp_path / "mkpi.yml"
+    config.write_text(f"reporting:\n  currency: USD\n  timezone: Pacific/Kiritimati\n  as_of_date: {tomorrow}\n",
+                      encoding="utf-8")
+    result = run_mkpi("run", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "w.duckdb"),
+                      "--config", str(config))
+    today = tomorrow - dt.timedelta(days=1)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"error: {config}, line 4, reporting.as_of_date: {tomorrow} is after today ({today} "
+                                     "in Pacific/Kiritimati); a night cannot be built for a day that has not come. "
+                                     "Fix the date, or remove it to build for today")
+    assert not (tmp_path / "w.duckdb").exists()

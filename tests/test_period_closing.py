@@ -29,7 +29,8 @@ def night(tmp_path):
     config = load_kpi_config(path)
     store_file = closing.store_path(tmp_path / "state")
 
-    def run(as_of: dt.date, entries: dict) -> dict:
+    def run(as_of: dt.date, entries: dict, data_through: dt.date | None = None) -> dict:
+        """`data_through`: the last day with data (default: the day before the as-of date)."""
         data = Inputs(
             as_of=as_of, employees=[Employee("A", "Ann", "rep", "t", "roster.csv", 2),
                                     Employee("B", "Bo", "rep", "t", "roster.csv", 3)],
@@ -40,7 +41,8 @@ def night(tmp_path):
         with closing.Store(store_file) as store:
             kpi_rows, cards, raised = score(data, config, store.frozen())
             tables = {"kpi_scores": kpi_rows, "employee_scorecards": cards, "scorecard_flags": raised}
-            closing.settle(store, data.periods(), as_of, config.close_day, tables)
+            closing.settle(store, data.periods(), as_of, config.close_day, tables,
+                           data_through or as_of - dt.timedelta(days=1))
         return tables
 
     run.store_file = store_file
@@ -69,6 +71,44 @@ def test_a_month_is_provisional_until_the_fifth_then_final(night):
     assert status(fifth, "2026-01")["status"] == "final" and status(fifth, "2026-01")["closed_by"] == "close date"
     assert {r["period_status"] for t in closing.FROZEN for r in fifth[t] if r["period"] == "2026-01"} == {"final"}
     assert [e["action"] for e in fifth["scoring_period_events"]] == ["close"]
+
+
+def test_the_last_day_of_a_month_is_not_yet_a_full_month():
+    """The as-of day is still coming in: on 31 January, January has not ended; on 1 February it has."""
+    from pipelines.scoring.periods import ended_periods
+
+    first = dt.date(2026, 1, 1)
+    assert ended_periods(first, dt.date(2026, 1, 31)) == []
+    assert [p.label for p in ended_periods(first, dt.date(2026, 2, 1))] == ["2026-01"]
+    assert [p.label for p in ended_periods(first, dt.date(2026, 3, 31))] == ["2026-01", "2026-02"]
+    assert [p.label for p in ended_periods(first, dt.date(2026, 4, 1))] == ["2026-01", "2026-02", "2026-03", "2026-Q1"]
+
+
+def test_a_period_the_data_stops_short_of_stays_provisional_past_its_close_date(night):
+    # 9 February, but the exports stop on 20 January: January is scored, not frozen.
+    short = night(dt.date(2026, 2, 9), JANUARY, data_through=dt.date(2026, 1, 20))
+    assert status(short, "2026-01")["status"] == "provisional" and short["scoring_period_events"] == []
+    # The rest of January arrives: the next night closes it and records what it closed on.
+    full = night(dt.date(2026, 2, 10), JANUARY)
+    assert status(full, "2026-01")["status"] == "final"
+    [event] = full["scoring_period_events"]
+    assert (event["action"], event["as_of_date"], event["data_through"]) == ("close", dt.date(2026, 2, 10),
+                                                                             dt.date(2026, 2, 9))
+
+
+def test_a_typo_in_the_as_of_date_closes_nothing_the_data_does_not_reach_and_reopen_undoes_a_close(night):
+    """2027-03-31 typed for 2026-12-31 (let through as a rehearsal would): the data ends on 20 December,
+    so December, January and February are scored but none is frozen; November, which the data covers,
+    closes. A lead reopens November; the next night's periods and scorecards agree on its status."""
+    entries = {(f"2026-{m:02d}", "A"): 100 for m in range(1, 13)}
+    typo = night(dt.date(2027, 3, 31), entries, data_through=dt.date(2026, 12, 20))
+    final = {p["period"] for p in typo["scoring_periods"] if p["status"] == "final"}
+    assert "2026-11" in final and not final & {"2026-12", "2027-01", "2027-02", "2026-Q4", "2026"}
+    with closing.Store(night.store_file) as store:
+        store.reopen("2026-11", "closed on a mistyped as-of date")
+    fixed = night(dt.date(2026, 12, 21), entries, data_through=dt.date(2026, 12, 20))
+    assert status(fixed, "2026-11")["status"] == "provisional"
+    assert {c["period_status"] for c in fixed["employee_scorecards"] if c["period"] == "2026-11"} == {"provisional"}
 
 
 def test_late_data_after_the_close_does_not_change_a_final_month(night):
@@ -110,6 +150,8 @@ def test_reopen_with_a_reason_then_close_again(night, tmp_path):
     con = duckdb.connect(str(published))
     for name in (*closing.FROZEN, "scoring_periods", "scoring_status"):
         write_table(con, name, tables.get(name, []))
+    con.execute("CREATE TABLE marts.dim_run_settings AS SELECT DATE '2026-02-10' AS as_of_date")
+    con.execute("CREATE TABLE marts.fct_channel_daily AS SELECT DATE '2026-02-09' AS date")
     with closing.Store(night.store_file) as store:
         assert closing.close_published(store, con, "2026-01", "reviewed with the CRM team") == 2
         with pytest.raises(closing.ClosingError, match="2026-01 is already final; reopen it first"):
@@ -123,6 +165,8 @@ def test_reopen_with_a_reason_then_close_again(night, tmp_path):
     assert [(e["action"], e["recorded_by"], e["reason"]) for e in after["scoring_period_events"]] == [
         ("close", "close date", None), ("reopen", "mkpi reopen", "CRM import of 28 January was missing"),
         ("close", "mkpi close", "reviewed with the CRM team")]
+    assert (after["scoring_period_events"][-1]["as_of_date"], after["scoring_period_events"][-1]["data_through"]) == (
+        dt.date(2026, 2, 10), dt.date(2026, 2, 9))  # the published file's night
     assert status(after, "2026-01")["closed_by"] == "mkpi close"
 
 

@@ -11,7 +11,8 @@ from pytest import approx
 from pipelines.scoring.config import KpiConfigError
 from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.scoring.engine import score
-from pipelines.scoring.inputs import MEASURES, Employee, Inputs
+from pipelines.scoring.inputs import Employee, Inputs
+from pipelines.scoring.metrics import MEASURES
 
 CONFIG = """default_cap: 1.2
 grades: {excellent: 108, good: 95, pass: 80, fail: 0}

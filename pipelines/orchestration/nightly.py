@@ -44,7 +44,7 @@ def preflight(settings: Settings) -> list[str]:
     KpiConfigError, SourcesConfigError or SparkUnavailable for what makes the night meaningless; returns
     warnings for the rest (a file that cannot be read is quarantined by the run, not fatal here)."""
     from pipelines.alerting.sinks import SinkNotSet, check_sinks
-    from pipelines.config import ConfigError, load_config
+    from pipelines.config import ConfigError, check_as_of, load_config
     from pipelines.scoring.kpi_yml import load_kpi_config
     from pipelines.sources_config import load_sources
 
@@ -53,6 +53,7 @@ def preflight(settings: Settings) -> list[str]:
     if settings.engine == "spark":
         spark_engine.check_available()
     config = load_config(settings.config_file)
+    check_as_of(config, settings.config_file, settings.allow_future_as_of)
     warnings = [note for note in [state_folder.adopt_legacy_state(settings)] if note]
     for problem in check_sinks(config.alert_sinks):
         if not isinstance(problem, SinkNotSet):

@@ -32,6 +32,7 @@ class MkpiResource(dg.ConfigurableResource):
     duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
     full_refresh: bool = False  # rebuild from nothing even when last night's file could be reused
     engine: str = "duckdb"  # the dbt target: duckdb, or spark (landing then also written as Parquet)
+    allow_future_as_of: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings, full_refresh: bool = False) -> "MkpiResource":
@@ -43,6 +44,7 @@ class MkpiResource(dg.ConfigurableResource):
             pull_store=str(settings.pull_store), dagster_home=str(settings.dagster_home),
             dbt_target=str(settings.dbt_target), spark_dir=str(settings.spark_dir), pii_salt=settings.pii_salt,
             duckdb_memory_limit=settings.duckdb_memory_limit, full_refresh=full_refresh, engine=settings.engine,
+            allow_future_as_of=settings.allow_future_as_of,
         )
 
     @contextlib.contextmanager
@@ -69,5 +71,5 @@ class MkpiResource(dg.ConfigurableResource):
             kpi_config=Path(self.kpi_config), dagster_home=Path(self.dagster_home), reports_dir=Path(self.reports_dir),
             state_dir=Path(self.state_dir), pii_salt=self.pii_salt, sources_file=Path(self.sources_file),
             duckdb_memory_limit=self.duckdb_memory_limit, engine=self.engine, spark_dir=Path(self.spark_dir),
-            dbt_target=Path(self.dbt_target),
+            dbt_target=Path(self.dbt_target), allow_future_as_of=self.allow_future_as_of,
         )

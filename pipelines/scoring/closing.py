@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.scoring.inputs import DATA_THROUGH
 from pipelines.scoring.periods import Period, add_months
 from pipelines.scoring.tables import PERIOD_EVENTS, TABLES, scoring_failure, write_rows
 from pipelines.warehouse import records
@@ -53,6 +54,8 @@ class Store:
         self.con = duckdb.connect(str(path))
         columns = ", ".join(f'"{c}" {t}' for c, t in PERIOD_EVENTS.items())
         self.con.execute(f"CREATE TABLE IF NOT EXISTS period_events ({columns})")
+        for column, sql_type in PERIOD_EVENTS.items():  # a ledger written before a column was added
+            self.con.execute(f'ALTER TABLE period_events ADD COLUMN IF NOT EXISTS "{column}" {sql_type}')
         for name in FROZEN:
             columns = ", ".join(f'"{c}" {t}' for c, t in TABLES[name][0].items())
             self.con.execute(f'CREATE TABLE IF NOT EXISTS "final_{name}" ({columns})')
@@ -75,14 +78,16 @@ class Store:
                 for name in FROZEN}
         return Frozen(periods, rows)
 
-    def close(self, period: str, tables: dict[str, list[dict]], by: str, reason: str | None = None) -> None:
-        """Freeze `tables`' rows of `period` as final and record the close, in one transaction."""
+    def close(self, period: str, tables: dict[str, list[dict]], by: str, reason: str | None = None,
+              as_of: dt.date | None = None, data_through: dt.date | None = None) -> None:
+        """Freeze `tables`' rows of `period` as final and record the close, with the night's as-of date and
+        the data's last day, in one transaction."""
         self.con.execute("BEGIN TRANSACTION")
         for name in FROZEN:
             self.con.execute(f'DELETE FROM "final_{name}" WHERE period = ?', [period])
             rows = [{**r, "period_status": FINAL} for r in tables[name] if r["period"] == period]
             write_rows(self.con, f'"final_{name}"', TABLES[name][0], rows)
-        self._record(period, CLOSE, by, reason)
+        self._record(period, CLOSE, by, reason, as_of, data_through)
         self.con.execute("COMMIT")
 
     def reopen(self, period: str, reason: str) -> None:
@@ -94,8 +99,12 @@ class Store:
         self._record(period, REOPEN, "mkpi reopen", reason)
         self.con.execute("COMMIT")
 
-    def _record(self, period: str, action: str, by: str, reason: str | None) -> None:
-        self.con.execute("INSERT INTO period_events VALUES (?, ?, current_timestamp, ?, ?)", [period, action, by, reason])
+    def _record(self, period: str, action: str, by: str, reason: str | None, as_of: dt.date | None = None,
+                data_through: dt.date | None = None) -> None:
+        self.con.execute("""INSERT INTO period_events BY NAME SELECT ? AS period, ? AS action,
+                                   current_timestamp AS recorded_at, ? AS recorded_by, ? AS reason,
+                                   ?::DATE AS as_of_date, ?::DATE AS data_through""",
+                         [period, action, by, reason, as_of, data_through])
 
 
 def final_of(events: list[dict]) -> set[str]:
@@ -104,10 +113,13 @@ def final_of(events: list[dict]) -> set[str]:
     return {p for p, action in latest.items() if action == CLOSE}
 
 
-def due_tonight(periods: list[Period], as_of: dt.date, close_day: int, events: list[dict]) -> list[Period]:
-    """Ended periods whose close date has come and that were never closed or reopened."""
+def due_tonight(periods: list[Period], as_of: dt.date, close_day: int, events: list[dict],
+                data_through: dt.date | None) -> list[Period]:
+    """Ended periods whose close date has come, that the data reaches to their last day, and that were never
+    closed or reopened. A period the data stops short of stays provisional: late data is still due."""
     touched = {e["period"] for e in events}
-    return [p for p in periods if p.label not in touched and as_of >= close_date(p, close_day)]
+    return [p for p in periods if p.label not in touched and as_of >= close_date(p, close_day)
+            and data_through is not None and data_through >= p.end]
 
 
 def period_rows(periods: list[Period], close_day: int, events: list[dict]) -> list[dict]:
@@ -129,11 +141,12 @@ def period_rows(periods: list[Period], close_day: int, events: list[dict]) -> li
     return out
 
 
-def settle(store: Store, periods: list[Period], as_of: dt.date, close_day: int, tables: dict[str, list[dict]]) -> None:
-    """After tonight's scoring: freeze the periods whose close date has come, mark every final period's
-    rows, and add the `scoring_periods` and `scoring_period_events` tables to `tables`."""
-    for period in due_tonight(periods, as_of, close_day, store.events()):
-        store.close(period.label, tables, BY_CLOSE_DATE)
+def settle(store: Store, periods: list[Period], as_of: dt.date, close_day: int, tables: dict[str, list[dict]],
+           data_through: dt.date | None) -> None:
+    """After tonight's scoring: freeze the periods whose close date has come (and that the data reaches),
+    mark every final period's rows, and add the `scoring_periods` and `scoring_period_events` tables."""
+    for period in due_tonight(periods, as_of, close_day, store.events(), data_through):
+        store.close(period.label, tables, BY_CLOSE_DATE, as_of=as_of, data_through=data_through)
     events = store.events()
     final = final_of(events)
     for name in FROZEN:
@@ -157,5 +170,7 @@ def close_published(store: Store, con, period: str, reason: str | None = None) -
                  .fetchall()]
         raise ClosingError(f"{period} has no scorecards in the published file (scored periods: "
                            f"{', '.join(known) or 'none'}); a period is scored once it has ended")
-    store.close(period, tables, BY_COMMAND, reason)
+    as_of, data_through = con.execute(f"SELECT (SELECT as_of_date FROM marts.dim_run_settings), "
+                                      f"({DATA_THROUGH})").fetchall()[0]
+    store.close(period, tables, BY_COMMAND, reason, as_of=as_of, data_through=data_through)
     return len(tables["employee_scorecards"])

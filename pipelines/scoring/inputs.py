@@ -66,6 +66,7 @@ class Inputs:
     channel_monthly: dict[str, dict[dt.date, dict]] = field(default_factory=dict)  # channel → month → sums
     owned_keys: dict[str, list[dict]] = field(default_factory=dict)  # employee → {month, channel, medium, campaign}
     targets: tuple[TargetOverride, ...] = ()  # from targets files (marts.dim_kpi_targets)
+    data_through: dt.date | None = None  # the last day with data (DATA_THROUGH)
 
     def periods(self) -> list[Period]:
         """The months and quarters to score: those that ended by the as-of date, from the first full month."""
@@ -103,7 +104,13 @@ def read_inputs(con) -> Inputs:
         "SELECT employee_id, kpi, target, effective_from, _file, _line FROM marts.dim_kpi_targets ORDER BY _file, _line"
     ).fetchall())
     return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
-                  dict(by_channel), dict(owned_keys), targets)
+                  dict(by_channel), dict(owned_keys), targets, con.execute(DATA_THROUGH).fetchall()[0][0])
+
+
+# The last day the marketing data reaches before the as-of date (which is still coming in): a period
+# closes only once this reaches its last day.
+DATA_THROUGH = """SELECT max(date) FROM marts.fct_channel_daily
+                  WHERE date < (SELECT as_of_date FROM marts.dim_run_settings)"""
 
 
 def _first_full_month(con) -> dt.date | None:

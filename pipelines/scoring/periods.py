@@ -64,12 +64,14 @@ def parse(label: str) -> Period:
 
 
 def ended_periods(first_month: dt.date, as_of: dt.date) -> list[Period]:
-    """Every month, quarter and year that starts on or after `first_month` and ended on or before `as_of`."""
+    """Every month, quarter and year that starts on or after `first_month` and has ended by `as_of`: its last
+    day is before the as-of date. The as-of day itself is still coming in (the dashboard reads it the same
+    way), so a month is complete from the 1st of the next."""
     months = []
     day = first_month.replace(day=1)
-    while (p := month(day)).end <= as_of:
+    while (p := month(day)).end < as_of:
         months.append(p)
         day = add_months(day, 1)
-    longer = [sorted({p for m in months if (p := of(m.start)).end <= as_of and p.start >= first_month})
+    longer = [sorted({p for m in months if (p := of(m.start)).end < as_of and p.start >= first_month})
               for of in (quarter, year)]
     return months + longer[0] + longer[1]

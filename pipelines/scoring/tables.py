@@ -33,7 +33,7 @@ SCORING_PERIODS = {
     "reopen_reason": "VARCHAR",
 }
 PERIOD_EVENTS = {"period": "VARCHAR", "action": "VARCHAR", "recorded_at": "TIMESTAMPTZ", "recorded_by": "VARCHAR",
-                 "reason": "VARCHAR"}
+                 "reason": "VARCHAR", "as_of_date": "DATE", "data_through": "DATE"}
 KPI_LABELS = {"role": "VARCHAR", "kpi": "VARCHAR", "label_en": "VARCHAR", "label_zh": "VARCHAR", "unit": "VARCHAR"}
 SCORING_STATUS = {"as_of_date": "DATE", "status": "VARCHAR", "message": "VARCHAR"}
 SCORED, FAILED = "scored", "failed"

@@ -11,7 +11,7 @@ from connectors.kinds import KINDS
 from connectors.sql_text import literal
 from pipelines import landing_notes, spark_engine, warehouse
 from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
-from pipelines.config import ConfigError, RunConfig
+from pipelines.config import ConfigError, RunConfig, check_as_of
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 from pipelines.validation import beside_dbt
@@ -43,6 +43,7 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
     """Land the source folder into the working copy: a fresh one, or last night's file when nothing
     that shapes the rows changed (then only new and changed files are read). A report per kind."""
     config = mkpi.run_config()
+    check_as_of(config, Path(mkpi.config_file), mkpi.allow_future_as_of)  # the schedule has no pre-flight
     folder = source_folder.scan(Path(mkpi.source_dir))
     for path in folder.unknown:
         log.warning(f"{path}: not a known kind of export, ignored (known kinds: {', '.join(KINDS)})")

@@ -57,7 +57,7 @@ def _score_into(build_path: Path, kpi_config: Path, state_dir: Path) -> tuple[li
                           "incentive_team_commission": team_commission(inputs, config.incentives),
                           "kpi_labels": label_rows(config, inputs.employees),
                           "budget_suggestions": budget_suggestions(inputs, inputs.channel_monthly)}
-                closing.settle(store, inputs.periods(), inputs.as_of, config.close_day, tables)
+                closing.settle(store, inputs.periods(), inputs.as_of, config.close_day, tables, inputs.data_through)
             failure = None
         except Exception as err:  # noqa: BLE001 - a bug in scoring must not withhold the marts either
             if not isinstance(err, KpiConfigError):
