@@ -76,7 +76,7 @@ def test_two_organisations_one_after_the_other_and_at_the_same_time_stay_apart(t
         sent_to = [r.path for r in hooks.received]
 
     assert scorecard_people(a) == {"E1", "E2"}
-    assert scorecard_people(b) == {"B1", "B2"}  # November is final in both, each with its own people
+    assert scorecard_people(b) == {"B1", "B2"}  # October is final in both, each with its own people
     assert (work / "a.state" / "closed_periods.duckdb").exists() and (work / "b.state" / "closed_periods.duckdb").exists()
     # b's issues are alerted although a's identical issues were alerted the night before; a's second night
     # finds nothing new to say.

@@ -71,10 +71,13 @@ def test_an_unknown_role_is_named_before_the_build_and_does_not_withhold_the_mar
 
 
 def test_ended_months_past_their_close_date_are_published_final(tiny):
-    # As of 2026-12-15, October closed on 5 November and November on 5 December: both final on the first night.
+    # As of 2026-12-15 both close dates (5 November, 5 December) have passed, but the exports stop on
+    # 5 November (the last order): October closes; November stays provisional until data reaches 30 November.
     assert rows(tiny, """SELECT period, status, close_date::VARCHAR, closed_by FROM marts.scoring_periods
                          WHERE period_type = 'month' ORDER BY period""") == [
-        ("2026-10", "final", "2026-11-05", "close date"), ("2026-11", "final", "2026-12-05", "close date")]
+        ("2026-10", "final", "2026-11-05", "close date"), ("2026-11", "provisional", "2026-12-05", None)]
+    assert rows(tiny, "SELECT period, as_of_date::VARCHAR, data_through::VARCHAR FROM marts.scoring_period_events") == [
+        ("2026-10", "2026-12-15", "2026-11-05")]
     assert rows(tiny, "SELECT DISTINCT period_status FROM marts.employee_scorecards WHERE period = '2026-10'") == [
         ("final",)]
 

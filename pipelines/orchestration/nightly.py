@@ -194,6 +194,9 @@ def _first_failure(result) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data.error:
             error = event.step_failure_data.error
+            # Dagster wraps an unexpected exception ("Error occurred while executing op ..."): say the cause.
+            while error.cause is not None and error.cls_name.startswith("Dagster"):
+                error = error.cause
             # dg.Failure carries our one-line message as its description.
             lines = [line.strip() for line in (error.message or "").strip().splitlines() if line.strip()]
             step = event.step_key or "a step"

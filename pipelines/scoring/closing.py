@@ -161,10 +161,12 @@ def close_published(store: Store, con, period: str, reason: str | None = None) -
     Returns the number of scorecards frozen."""
     if period in store.final_periods():
         raise ClosingError(f"{period} is already final; reopen it first (mkpi reopen {period} --reason ...)")
-    failure = scoring_failure(con)
-    if failure:
-        raise ClosingError(f"last night's scoring failed, so there is nothing to close: {failure}")
     tables = {name: records(con, f"SELECT * FROM marts.{name} WHERE period = ?", [period]) for name in FROZEN}
+    failure = scoring_failure(con)
+    if failure and not tables["employee_scorecards"]:
+        raise ClosingError(f"last night's scoring failed, so there is nothing to close: {failure}")
+    # After a failed night the published file holds only the final periods' rows, as they were closed:
+    # closing one again restores a damaged closed-periods store.
     if not tables["employee_scorecards"]:
         known = [r[0] for r in con.execute("SELECT period FROM marts.scoring_periods ORDER BY period_start, period")
                  .fetchall()]

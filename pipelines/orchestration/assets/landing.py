@@ -1,9 +1,11 @@
 """Landing: every source export into the working warehouse, one asset key per dbt source table."""
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from connectors import landing, source_folder
 from connectors.errors import SourceError
@@ -49,9 +51,36 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
         log.warning(f"{path}: not a known kind of export, ignored (known kinds: {', '.join(KINDS)})")
     for line in folder.skipped:
         log.warning(line)
-    build_path = Path(mkpi.build_path)
     plan = plan_build(Path(mkpi.warehouse), config, mkpi.pii_salt, mkpi.full_refresh, mkpi.engine)
     log.info(plan.reason)
+    restarted = []
+    try:
+        reports = _land_into_working_copy(mkpi, config, folder, plan)
+    except duckdb.Error as err:
+        if not plan.incremental:
+            raise
+        # Last night's file could not serve as the start (a damaged block, say): build from the exports.
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        restarted.append(f"{mkpi.warehouse} could not be used as tonight's starting point ({first}); "
+                         "rebuilt everything from the exports")
+        log.warning(restarted[0])
+        plan = replace(plan, incremental=False, reason=f"full build: last night's file could not be read ({first})")
+        reports = _land_into_working_copy(mkpi, config, folder, plan)
+    for report in reports.values():
+        if not report.files:
+            log.warning(f"no {report.kind} files in {mkpi.source_dir}: its tables are empty")
+        for line in report.files_not_read:
+            log.warning(f"not read, quarantined as a file: {line}")
+        for line in report.notes:
+            log.warning(line)
+    notes = restarted + folder.skipped + [f"not read: {line}" for r in reports.values() for line in r.files_not_read]
+    landing_notes.save(Path(mkpi.state_dir), notes + [line for r in reports.values() for line in r.notes])
+    return reports, plan
+
+
+def _land_into_working_copy(mkpi: MkpiResource, config: RunConfig, folder, plan: BuildPlan) -> dict[str, landing.KindReport]:
+    """A fresh working copy, or last night's file when the plan is incremental, with tonight's rows landed."""
+    build_path = Path(mkpi.build_path)
     warehouse.start_build(build_path)
     if plan.incremental:
         start_from_published(Path(mkpi.warehouse), build_path)
@@ -71,16 +100,7 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
             spark_engine.export_landing(con, mkpi.settings().landing_parquet)
     finally:
         con.close()
-    for report in reports.values():
-        if not report.files:
-            log.warning(f"no {report.kind} files in {mkpi.source_dir}: its tables are empty")
-        for line in report.files_not_read:
-            log.warning(f"not read, quarantined as a file: {line}")
-        for line in report.notes:
-            log.warning(line)
-    notes = folder.skipped + [f"not read: {line}" for r in reports.values() for line in r.files_not_read]
-    landing_notes.save(Path(mkpi.state_dir), notes + [line for r in reports.values() for line in r.notes])
-    return reports, plan
+    return reports
 
 
 def landing_assets(pulled: list[dg.AssetKey]) -> dg.AssetsDefinition:

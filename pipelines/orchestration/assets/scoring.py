@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from pipelines import warehouse
 from pipelines.orchestration.resources import MkpiResource
@@ -15,6 +16,7 @@ from pipelines.scoring.inputs import SCORING_MARTS, read_inputs
 from pipelines.scoring.labels import label_rows
 from pipelines.scoring.tables import FAILED, SCORED, TABLES, write_table
 from pipelines.step_timings import timed
+from pipelines.warehouse import records
 
 
 @dg.multi_asset(
@@ -26,7 +28,8 @@ def score_kpis(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     """A scoring failure (kpi.yml, the roster) does not withhold the marketing marts: the scoring tables are
     published empty with the reason in `scoring_status`, and the KPI report step fails the run after publishing."""
     with timed("scoring"):
-        kpi_rows, cards, failure = _score_into(Path(mkpi.build_path), Path(mkpi.kpi_config), Path(mkpi.state_dir))
+        kpi_rows, cards, failure = _score_into(Path(mkpi.build_path), Path(mkpi.kpi_config), Path(mkpi.state_dir),
+                                               Path(mkpi.warehouse))
     if failure:
         context.log.error(f"scoring failed: {failure}; the scoring tables are empty tonight")
     blocked = [r for r in kpi_rows if r["data_status"] == "blocked"]
@@ -41,9 +44,10 @@ def score_kpis(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         yield dg.MaterializeResult(asset_key=["scoring", name], metadata=metadata.get(name))
 
 
-def _score_into(build_path: Path, kpi_config: Path, state_dir: Path) -> tuple[list, list, str | None]:
+def _score_into(build_path: Path, kpi_config: Path, state_dir: Path, published: Path) -> tuple[list, list, str | None]:
     """Score the roster from the working copy's marts (final periods as they were closed) and write the
-    scoring tables into it; on a configuration or roster error, write them empty and return the error's line."""
+    scoring tables into it. When scoring fails, the final periods' rows are written as they were closed
+    (HR acted on them), everything else empty, and the error's line is returned."""
     con = warehouse.connect(build_path)
     try:
         inputs = read_inputs(con)
@@ -62,8 +66,10 @@ def _score_into(build_path: Path, kpi_config: Path, state_dir: Path) -> tuple[li
         except Exception as err:  # noqa: BLE001 - a bug in scoring must not withhold the marts either
             if not isinstance(err, KpiConfigError):
                 dg.get_dagster_logger().exception("scoring failed")
-            kpi_rows, cards, tables = [], [], {}
             failure = str(err) if isinstance(err, KpiConfigError) else f"{type(err).__name__}: {err}"
+            tables, kept = _final_rows_kept(state_dir, published)
+            failure += kept
+            kpi_rows, cards = tables.get("kpi_scores", []), tables.get("employee_scorecards", [])
         tables["scoring_status"] = [{"as_of_date": inputs.as_of, "status": FAILED if failure else SCORED,
                                      "message": failure}]
         for name in TABLES:
@@ -71,3 +77,37 @@ def _score_into(build_path: Path, kpi_config: Path, state_dir: Path) -> tuple[li
     finally:
         con.close()
     return kpi_rows, cards, failure
+
+
+def _final_rows_kept(state_dir: Path, published: Path) -> tuple[dict[str, list[dict]], str]:
+    """The final periods' rows from the closed-periods store; when the store cannot be read, the final rows
+    of last night's published file. With a sentence for the failure message saying which."""
+    store_file = closing.store_path(state_dir)
+    try:
+        with closing.Store(store_file) as store:
+            frozen, events = store.frozen(), store.events()
+        periods = ", ".join(sorted(frozen.periods)) or "none"
+        return {**frozen.rows, "scoring_period_events": events}, f"; final periods kept as closed: {periods}"
+    except duckdb.Error as err:
+        damaged = (str(err).strip().splitlines() or [type(err).__name__])[0]
+    rows = published_final_rows(published)
+    periods = ", ".join(sorted({r["period"] for r in rows.get("employee_scorecards", [])})) or "none"
+    return rows, (f"; {store_file} holds the closed periods and cannot be read ({damaged}): last night's final "
+                  f"rows are published again ({periods}). To restore it, move the damaged file aside and run "
+                  f"`mkpi close <period>` for each of them: it freezes the rows the published file shows "
+                  f"(the snapshots beside it keep earlier nights)")
+
+
+def published_final_rows(published: Path) -> dict[str, list[dict]]:
+    """The final periods' rows as last night's published file shows them; none when there is no readable file."""
+    try:
+        con = warehouse.connect(published, read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        return {name: records(con, f"SELECT * FROM marts.{name} WHERE period_status = ?", [closing.FINAL])
+                for name in closing.FROZEN}
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
