@@ -36,7 +36,14 @@ def scan(root: Path) -> SourceFolder:
     if not root.is_dir():
         raise FileNotFoundError(f"source folder {root} does not exist or is not a folder")
     folder = SourceFolder(root)
-    for path in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+    for path in sorted(root.iterdir()):
+        if path.name.startswith("."):
+            # Hidden: editors' and the system's own files are passed over in silence, but an export's name
+            # with a dot in front (..leads.csv, .orders.csv) is named, so its rows are not lost unseen.
+            if kind_of(path.with_name(path.name.lstrip("."))):
+                folder.skipped.append(f"{path}: a hidden file (its name starts with a dot), skipped; "
+                                      "rename it without the dot to read it")
+            continue
         problem = _not_a_file(path)
         if problem:
             if kind_of(path) or path.is_symlink():

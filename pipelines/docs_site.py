@@ -34,8 +34,12 @@ def generate(project_dir: Path, manifest: Path, target: Path, published: Path, e
     if not outcome.success:
         raise DocsSiteError(outcome.error or "dbt docs generate failed; see the dbt log")
     out = path(published)
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    shutil.copyfile(target / "static_index.html", partial)
-    os.replace(partial, out)  # a reader never sees half a file
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target / "static_index.html", partial)
+        os.replace(partial, out)  # a reader never sees half a file
+    except OSError as err:  # a full disk, say: the night's numbers do not wait for their documentation
+        partial.unlink(missing_ok=True)
+        raise DocsSiteError(f"{out} could not be written ({err.strerror or err})") from None
     return out

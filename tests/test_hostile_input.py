@@ -265,3 +265,26 @@ def test_a_malformed_sink_address_is_named_by_its_variable_never_shown(tmp_path,
         "with https:// (or http://)"]
     assert TOKEN not in sent.stdout + sent.stderr + run.stdout + run.stderr
     assert files_containing(tmp_path, TOKEN.encode()) == []
+
+
+def test_a_hidden_export_is_named_and_a_file_thousands_of_columns_wide_is_refused_as_a_file(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "..leads.csv").write_text("lead_id,created_at\nL1,2026-10-01\nL2,2026-10-01\nL3,2026-10-01\n")
+    (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # the system's own: passed over in silence
+    wide = ",".join(["order_id", "lead_id", "ordered_at", "amount", "currency"] + [f"c{i}" for i in range(5000)])
+    (folder / "orders_wide.csv").write_text(wide + "\n" + ",".join(["W1", "L1", "2026-10-01", "1", "USD"] + ["x"] * 5000)
+                                            + "\n")
+    found = scan(folder)
+    assert found.skipped == [f"{folder / '..leads.csv'}: a hidden file (its name starts with a dot), skipped; "
+                             "rename it without the dot to read it"]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        landing.prepare_schemas(con)
+        report = landing.land_kind(con, KINDS["orders"], found.files["orders"])
+        reasons = con.execute("SELECT scope, reason FROM landing.quarantine").fetchall()
+    finally:
+        con.close()
+    assert report.rows_loaded == 0 and len(report.files_not_read) == 1
+    assert reasons == [("file", "file not read: the header has 5,005 columns; mkpi reads files of at most 256 (orders "
+                                "files have 6): is this the right export?")]

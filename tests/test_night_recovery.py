@@ -4,12 +4,15 @@ Real nights on the tiny organisation (October final as of 2026-12-15), in proces
 from __future__ import annotations
 
 import dataclasses
+import re
+import subprocess
 
 import duckdb
+import pytest
 
 from pipelines import landing_notes
 from pipelines.orchestration.nightly import run_nightly
-from tests.conftest import rows, run_mkpi, settings_for
+from tests.conftest import TINY_CONFIG, TINY_ORG, rows, run_mkpi, settings_for
 
 FINAL_CARDS = "SELECT period, employee_id, total, grade, period_status FROM marts.employee_scorecards ORDER BY ALL"
 
@@ -70,3 +73,26 @@ def test_a_published_file_that_cannot_start_the_night_is_named_and_rebuilt_from_
     assert note.startswith(f"{settings.warehouse} could not be used as tonight's starting point (Binder Error")
     assert note.endswith("; rebuilt everything from the exports")
     assert published(settings, "SELECT incremental FROM landing.build_state") == [(False,)]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB file system (tmpfs), where the tiny organisation's working copy does not fit."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"this machine cannot mount a small file system for the test ({made.stderr.strip()})")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_removes_the_working_copy_and_says_so_in_one_line(small_disk):
+    result = run_mkpi("run", "--source-dir", str(TINY_ORG), "--warehouse", str(small_disk / "w.duckdb"),
+                      "--config", str(TINY_CONFIG))
+    assert result.returncode == 1
+    error = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(error) == 1 and "No space left on device" in error[0], result.stderr
+    assert re.match(r"error: \w+ failed: ", error[0])  # the step that hit it
+    assert not list(small_disk.glob("*.building*")) and not (small_disk / "w.duckdb").exists()
+    assert "Traceback" not in result.stderr

@@ -15,6 +15,12 @@ from connectors.kinds import Kind
 from connectors.landing.tables import RESERVED_COLUMNS, TEXT_PREFIX
 
 
+# A header wider or longer than this is not an export of one of mkpi's kinds (the widest has 10 columns):
+# it is refused as a file before DuckDB spends gigabytes of memory on thousands of columns.
+MAX_COLUMNS = 256
+MAX_HEADER_BYTES = 1 << 20
+
+
 def normalize_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
 
@@ -32,8 +38,11 @@ def _read_header(path: Path, encoding: Encoding) -> tuple[list[str], str]:
     try:
         with open(path, "rb") as fh:
             # UTF-16 spreads a newline over two bytes: decode a block and cut at the first newline.
-            first = fh.read(64 * 1024) if encoding.name.startswith("utf-16") else fh.readline()
+            first = fh.read(64 * 1024) if encoding.name.startswith("utf-16") else fh.readline(MAX_HEADER_BYTES + 1)
         text = codecs.getincrementaldecoder(encoding.name)().decode(first).split("\n")[0]
+        if len(first) > MAX_HEADER_BYTES:
+            raise SourceError(path, f"the first line is longer than {MAX_HEADER_BYTES // 2**20} MB; expected a header "
+                                    "row of column names", line=1)
     except UnicodeDecodeError:
         raise SourceError(path, f"the header is not {encoding.name} text; save the file as UTF-8", line=1) from None
     except OSError as err:
@@ -53,6 +62,9 @@ def check_header(kind: Kind, path: Path, encoding: Encoding | None = None) -> tu
 
 
 def _check_header(kind: Kind, path: Path, names: list[str]) -> None:
+    if len(names) > MAX_COLUMNS:
+        raise SourceError(path, f"the header has {len(names):,} columns; mkpi reads files of at most {MAX_COLUMNS} "
+                                f"({kind.name} files have {len(kind.columns)}): is this the right export?", line=1)
     for name in names:
         if not name:
             raise SourceError(path, "a column in the header has no name", line=1)

@@ -73,7 +73,8 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
             log.warning(f"not read, quarantined as a file: {line}")
         for line in report.notes:
             log.warning(line)
-    notes = restarted + folder.skipped + [f"not read: {line}" for r in reports.values() for line in r.files_not_read]
+    unknown = [f"{path}: not a known kind of export, ignored" for path in folder.unknown]
+    notes = restarted + folder.skipped + unknown + [f"not read: {line}" for r in reports.values() for line in r.files_not_read]
     landing_notes.save(Path(mkpi.state_dir), notes + [line for r in reports.values() for line in r.notes])
     return reports, plan
 
