@@ -32,6 +32,9 @@ def test_dbt_unit_tests_pass(tiny_warehouse, tmp_path):
     tested = {r["unique_id"].split(".")[2] for r in results}
     for model in CHECK_MODELS:
         assert sum(1 for r in results if r["unique_id"].split(".")[2] == model) >= 2, f"{model} needs a found and a clean test"
+    # int_orders_converted pins the exchange rate that applies and its staleness limit; int_rebuild_window the
+    # incremental look-back margin (a planted wrong-day rate, no limit or a zero margin each fail one).
+    assert {"int_orders_converted", "int_rebuild_window"} <= tested
     assert {"int_source_lookup", "int_leads_attributed", "fct_owned_channel_monthly", "fct_channel_daily",
             "fct_channel_monthly", "fct_channel_rollup_daily", "fct_channel_rollup_monthly", "fct_channel_weekly"} <= tested
 
