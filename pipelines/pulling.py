@@ -63,7 +63,8 @@ def _google_auth(spec: SourceSpec, http: dict) -> GoogleRefreshToken:
 def build_source(spec: SourceSpec, **http_options) -> ApiSource:
     """The connector for one source, with its credentials from the environment."""
     o = spec.options
-    http = {"timeout": spec.timeout_seconds, "requests_per_second": spec.requests_per_second, **http_options}
+    http = {"timeout": spec.timeout_seconds, "requests_per_second": spec.requests_per_second,
+            "time_budget": spec.time_budget_seconds, "max_pages": spec.max_pages, **http_options}
     base = {"base_url": spec.base_url} if spec.base_url else {}
     version = {"api_version": o["api_version"]} if o.get("api_version") else {}
     if spec.type == "google_ads":

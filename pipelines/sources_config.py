@@ -56,8 +56,10 @@ class SourceSpec:
     enabled: bool = True
     retries: int = 1  # Dagster step retries after the HTTP client's own retries gave up
     retry_delay_seconds: float = 300.0
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = 30.0  # one request, from connecting to the last byte of the answer
     requests_per_second: float | None = None
+    time_budget_seconds: float = 1800.0  # all of a pull's requests and waits in one night
+    max_pages: int = 5000  # pages of one listing
     base_url: str | None = None
 
     @property
@@ -119,6 +121,8 @@ class Settings(Section):
     retry_delay_seconds: Seconds = None
     timeout_seconds: Seconds = None
     requests_per_second: Seconds = None
+    time_budget_seconds: Seconds = None
+    max_pages: _checked(int, _whole(1, 1_000_000)) = None
     enabled: _checked(bool, _flag) = None
 
 
