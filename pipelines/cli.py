@@ -37,22 +37,27 @@ def _run(args) -> int:
         return 2
     try:
         with run_lock.hold(settings.warehouse, wait=args.wait, on_wait=lambda m: print(m, file=sys.stderr, flush=True)):
-            return _run_locked(args, settings, config, started)
+            code, outcome = _run_locked(args, settings, config, started)
     except run_lock.RunInProgress as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
+    if outcome is not None:  # the lock is released: the next night can start while the sinks answer
+        from pipelines.orchestration.nightly import alert_after_run
+
+        outcome = alert_after_run(settings, outcome)
+    if code == 0:
+        _print_summary(settings, outcome)
+    return code
 
 
-def _run_locked(args, settings, config, started: float) -> int:
+def _run_locked(args, settings, config, started: float):
+    """Pre-flight and the night, under the run lock: (exit code, the night's outcome or None)."""
     from connectors.errors import SourceError
-    from pipelines import step_timings
-    from pipelines.alerting.dispatch import load_report
     from pipelines.config import ConfigError
     from pipelines.orchestration.nightly import preflight, run_nightly
     from pipelines.scoring.config import KpiConfigError
     from pipelines.sources_config import SourcesConfigError
     from pipelines.spark_engine import SparkUnavailable
-    from pipelines.summary import render_summary
 
     try:
         for warning in preflight(settings):
@@ -60,9 +65,9 @@ def _run_locked(args, settings, config, started: float) -> int:
     except (ConfigError, KpiConfigError, SourcesConfigError, SourceError, FileNotFoundError, SparkUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         _alert_failure(config, str(err), settings)
-        return 2
+        return 2, None
     print(f"Running the nightly job on {settings.source_dir} (dbt progress: {settings.run_log}) ...", flush=True)
-    outcome = run_nightly(settings, full_refresh=args.full_refresh, started=started)
+    outcome = run_nightly(settings, full_refresh=args.full_refresh, started=started, alert=False)
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not outcome.success:
@@ -71,11 +76,18 @@ def _run_locked(args, settings, config, started: float) -> int:
         done = (f"The marketing marts were published to {settings.warehouse}" if outcome.published
                 else f"The published file {settings.warehouse} was left as it was")
         print(f"{done}; details in {settings.run_log}.", file=sys.stderr)
-        return 1
+        return 1, outcome
+    return 0, outcome
+
+
+def _print_summary(settings, outcome) -> None:
+    from pipelines import step_timings
+    from pipelines.alerting.dispatch import load_report
+    from pipelines.summary import render_summary
+
     report = load_report(settings.state_dir)
     lines = _landing_lines(settings) + (report.lines() if report else []) + _report_lines(settings)
     print(render_summary(settings.warehouse, outcome.seconds, lines + [step_timings.line(outcome.steps)]))
-    return 0
 
 
 def _published(settings) -> bool:

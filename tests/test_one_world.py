@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import run_lock
 from pipelines.settings import PROJECT_ROOT, Settings
 from pipelines.state_folder import adopt_legacy_state
 from tests.conftest import MKPI, TINY_CONFIG, TINY_ORG, run_mkpi
@@ -42,6 +43,23 @@ def config_alerting(path: Path, url_env: str) -> Path:
     return path
 
 
+class LockProbe(RecordingServer):
+    """A webhook that, as each alert arrives, tries the run lock of the warehouse its path names: alerts are
+    sent after the run has released it, so a slow sink never holds the next night."""
+
+    def __init__(self, warehouses: dict[str, Path]):
+        super().__init__()
+        self.warehouses, self.lock_free = warehouses, []
+
+    def answer(self, request):
+        try:
+            with run_lock.hold(self.warehouses[request.path]):
+                self.lock_free.append(True)
+        except run_lock.RunInProgress:
+            self.lock_free.append(False)
+        return super().answer(request)
+
+
 def scorecard_people(warehouse: Path) -> set[str]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -64,7 +82,7 @@ def test_two_organisations_one_after_the_other_and_at_the_same_time_stay_apart(t
     work = tmp_path / "work"
     work.mkdir()
     a, b = work / "a.duckdb", work / "b.duckdb"
-    with RecordingServer() as hooks:
+    with LockProbe({"/a": a, "/b": b}) as hooks:
         env = {"HOOK_A": hooks.url("/a"), "HOOK_B": hooks.url("/b")}
         args_a = ["run", "--source-dir", str(org_a), "--warehouse", str(a),
                   "--config", str(config_alerting(tmp_path / "a.yml", "HOOK_A"))]
@@ -80,7 +98,7 @@ def test_two_organisations_one_after_the_other_and_at_the_same_time_stay_apart(t
             _, err = process.communicate(timeout=300)
             assert process.returncode == 0, err
         sent_to = [r.path for r in hooks.received]
-
+    assert hooks.lock_free == [True, True]
     assert scorecard_people(a) == {"E1", "E2"}
     assert scorecard_people(b) == {"B1", "B2"}  # October is final in both, each with its own people
     assert (work / "a.state" / "closed_periods.duckdb").exists() and (work / "b.state" / "closed_periods.duckdb").exists()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.config import load_config
-from pipelines.orchestration.assets.alerts import tracking_alerts
 from pipelines.orchestration.assets.dashboard import channel_dashboard
 from pipelines.orchestration.assets.dbt import dbt_models
 from pipelines.orchestration.assets.docs_site import docs_site_asset
@@ -22,7 +21,7 @@ from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.assets.sources import source_assets
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.orchestration.schedules import nightly_job, nightly_schedule
-from pipelines.orchestration.sensors import failure_sensor
+from pipelines.orchestration.sensors import failure_sensor, tracking_alert_sensor
 from pipelines.settings import Settings
 from pipelines.sources_config import load_sources
 
@@ -32,12 +31,12 @@ def build_definitions(settings: Settings, full_refresh: bool = False) -> dg.Defi
     landing = landing_assets([key for asset in pulls for key in asset.keys])
     models = dbt_models()
     return dg.Definitions(
-        assets=[*pulls, landing, models, score_kpis, published_warehouse_asset(models), tracking_alerts, kpi_report,
+        assets=[*pulls, landing, models, score_kpis, published_warehouse_asset(models), kpi_report,
                 mmm_export, channel_dashboard, docs_site_asset(models)],
         asset_checks=[landing_expectations(models)],
         jobs=[nightly_job],
         schedules=[nightly_schedule(load_config(settings.config_file))],
-        sensors=[failure_sensor(settings)],
+        sensors=[failure_sensor(settings), tracking_alert_sensor(settings)],
         resources={"mkpi": MkpiResource.from_settings(settings, full_refresh)},
     )
 

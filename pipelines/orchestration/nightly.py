@@ -7,7 +7,7 @@ import csv
 import re
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import dagster as dg
@@ -135,16 +135,35 @@ def _persistent_instance(settings: Settings) -> dg.DagsterInstance:
 
 
 def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None,
-                full_refresh: bool = False, started: float | None = None) -> RunOutcome:
+                full_refresh: bool = False, started: float | None = None, alert: bool = True) -> RunOutcome:
     """Materialize every asset; on failure return the first failing step's message, one line.
     `full_refresh`: build from nothing even when last night's file could be reused. `started`: the
     `time.perf_counter()` at which the command began, so start-up counts its imports and pre-flight.
-    Raises run_lock.RunInProgress when another run on the same warehouse holds the lock."""
+    `alert`: send the tracking alerts once the run lock is released (`mkpi run`, which holds the lock
+    longer, sends them itself). Raises run_lock.RunInProgress when another run holds the lock."""
     from pipelines import run_lock
 
     started = time.perf_counter() if started is None else started
     with run_lock.hold(settings.warehouse):
-        return _run_nightly(settings, instance, full_refresh, started)
+        outcome = _run_nightly(settings, instance, full_refresh, started)
+    return alert_after_run(settings, outcome) if alert else outcome
+
+
+def alert_after_run(settings: Settings, outcome: RunOutcome) -> RunOutcome:
+    """The night's tracking alerts, sent after the run lock is released: a sink slow to answer (each try
+    has its deadline anyway) never holds the next night. Nothing is sent for a night that published nothing."""
+    if not outcome.published:
+        return outcome
+    from pipelines.alerting.dispatch import send_tracking_alerts
+    from pipelines.config import load_config
+
+    started = time.perf_counter()
+    send_tracking_alerts(load_config(settings.config_file), settings.warehouse, settings.state_dir)
+    seconds = time.perf_counter() - started
+    steps = {**outcome.steps, "alerts": seconds}
+    order = ["start-up", *step_timings.STEPS]
+    return replace(outcome, seconds=outcome.seconds + seconds,
+                   steps=dict(sorted(steps.items(), key=lambda item: order.index(item[0]))))
 
 
 def _run_nightly(settings: Settings, instance, full_refresh: bool, started: float) -> RunOutcome:

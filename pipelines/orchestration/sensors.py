@@ -1,8 +1,10 @@
-"""Run-failure alerts for runs the Dagster daemon starts (the schedule, the UI)."""
+"""Alerts for runs the Dagster daemon starts (the schedule, the UI): a run's failure, and a successful
+night's tracking issues. Sensors run in the daemon once the run has ended, so a sink slow to answer
+never holds the run lock (`mkpi run` sends the same alerts itself, after releasing the lock)."""
 
 import dagster as dg
 
-from pipelines.alerting.dispatch import send_failure_alert
+from pipelines.alerting.dispatch import send_failure_alert, send_tracking_alerts
 from pipelines.config import load_config
 from pipelines.orchestration.schedules import nightly_job
 from pipelines.settings import Settings
@@ -15,8 +17,22 @@ def failure_sensor(settings: Settings) -> dg.SensorDefinition:
         error = context.failure_event.message or "the run failed"
         deliveries = send_failure_alert(load_config(settings.config_file), context.dagster_run.job_name, error,
                                         where=f"Dagster run {context.dagster_run.run_id}")
-        for delivery in deliveries:
-            if not delivery.ok:
-                context.log.warning(f"alert sink {delivery.sink} failed: {delivery.detail}")
+        _log_failed(context, deliveries)
 
     return alert_on_run_failure
+
+
+def tracking_alert_sensor(settings: Settings) -> dg.SensorDefinition:
+    @dg.run_status_sensor(name="alert_tracking_issues", run_status=dg.DagsterRunStatus.SUCCESS,
+                          monitored_jobs=[nightly_job], default_status=dg.DefaultSensorStatus.RUNNING)
+    def alert_tracking_issues(context: dg.RunStatusSensorContext):
+        report = send_tracking_alerts(load_config(settings.config_file), settings.warehouse, settings.state_dir)
+        _log_failed(context, report.deliveries)
+
+    return alert_tracking_issues
+
+
+def _log_failed(context, deliveries) -> None:
+    for delivery in deliveries:
+        if not delivery.ok:
+            context.log.warning(f"alert sink {delivery.sink} failed: {delivery.detail}")
