@@ -97,10 +97,11 @@ class RecordingServer(LocalHttpServer):
 
 class DripServer:
     """Answers every request with headers at once, then its body one byte every `interval` seconds: a
-    server that never times out a per-read timeout and never finishes."""
+    server that never times out a per-read timeout and never finishes. `piece`: what it sends each time
+    instead (an SMTP server's endless "220-" greeting lines), with no HTTP headers and no request read."""
 
-    def __init__(self, interval: float = 0.2, length: int = 10_000):
-        self.interval, self.length, self.requests = interval, length, 0
+    def __init__(self, interval: float = 0.2, length: int = 10_000, piece: bytes | None = None):
+        self.interval, self.length, self.requests, self.piece = interval, length, 0, piece
 
     def __enter__(self):
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -120,13 +121,14 @@ class DripServer:
     def _drip(self, conn):
         with conn:
             try:
-                conn.recv(65536)
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             + f"Content-Length: {self.length}\r\n\r\n".encode())
+                if self.piece is None:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 + f"Content-Length: {self.length}\r\n\r\n".encode())
                 for _ in range(self.length):
                     if self.stopped.wait(self.interval):
                         return
-                    conn.sendall(b" ")
+                    conn.sendall(self.piece or b" ")
             except OSError:
                 return  # the client gave up
 

@@ -133,3 +133,16 @@ def test_an_alert_sink_redirected_elsewhere_sends_nothing_there(monkeypatch):
         assert elsewhere.received == []
     assert not delivery.ok and delivery.attempts == 1 and "redirected to another server" in delivery.detail
     assert SECRET not in delivery.detail
+
+
+def test_an_smtp_server_that_never_finishes_its_greeting_fails_within_the_deadline():
+    """Endless "220-" continuation lines: each arrives within smtplib's per-read timeout."""
+    with DripServer(interval=0.05, piece=b"220-still here\r\n") as smtp:
+        port = int(smtp.url("").rsplit(":", 1)[1].strip("/"))
+        sink = Sink("email", options={"host": "127.0.0.1", "port": port, "sender": "mkpi@example.com",
+                                      "to": ["growth@example.com"]})
+        started = time.monotonic()
+        delivery = deliver(sink, alert(), retries=2, timeout=0.5, backoff=0.01)
+        took = time.monotonic() - started
+    assert not delivery.ok and took < 3.0
+    assert delivery.detail == f"SMTP 127.0.0.1:{port}: no complete answer within 0.5 s after 2 tries"

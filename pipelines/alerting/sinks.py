@@ -10,6 +10,8 @@ import base64
 import hashlib
 import hmac
 import smtplib
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -244,18 +246,38 @@ def _email_attempt(sink: Sink, alert: Alert):
     where = f"SMTP {opts['host']}:{opts.get('port', 25)}"
 
     def attempt(timeout: float):
+        # smtplib's timeout bounds each socket read; a server sending endless "220-" lines would never end.
+        # The watchdog shuts the connection down at the deadline, which wakes a read that is waiting.
+        smtp, expired = smtplib.SMTP(timeout=timeout), threading.Event()
+        watchdog = threading.Timer(timeout, _shut, [smtp, expired])
+        watchdog.start()
         try:
-            with smtplib.SMTP(opts["host"], int(opts.get("port", 25)), timeout=timeout) as smtp:
-                if opts.get("starttls"):
-                    smtp.starttls()
-                user = secret(opts["username_env"]) if opts.get("username_env") else None
-                if user:
-                    smtp.login(user, secret(opts["password_env"]) or "")
-                smtp.send_message(message)
+            smtp.connect(opts["host"], int(opts.get("port", 25)))
+            if opts.get("starttls"):
+                smtp.starttls()
+            user = secret(opts["username_env"]) if opts.get("username_env") else None
+            if user:
+                smtp.login(user, secret(opts["password_env"]) or "")
+            smtp.send_message(message)
+            smtp.quit()
         except smtplib.SMTPResponseException as err:
             return (RETRY if err.smtp_code >= 400 and err.smtp_code < 500 else FAIL), f"{where}: refused ({err.smtp_code})"
         except (OSError, smtplib.SMTPException) as err:
-            return RETRY, f"{where}: {type(err).__name__}"
+            said = f"no complete answer within {timeout:g} s" if expired.is_set() else type(err).__name__
+            return RETRY, f"{where}: {said}"
+        finally:
+            watchdog.cancel()
+            smtp.close()
         return SENT, "sent"
 
     return attempt
+
+
+def _shut(smtp: smtplib.SMTP, expired: threading.Event) -> None:
+    expired.set()
+    sock = getattr(smtp, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
