@@ -48,11 +48,29 @@ def fingerprint(config: RunConfig, pii_salt: str) -> str:
     return digest.hexdigest()
 
 
+FAILED_NIGHT = "failed_night.txt"  # in the state folder: the error of the last night, until one succeeds
+
+
+def note_outcome(state_dir: Path, error: str | None) -> None:
+    """Remember a failed night (its error's line) until a night succeeds: the next night then builds from
+    the exports, whatever last night's file holds (a damaged table that failed the build fails it again)."""
+    marker = state_dir / FAILED_NIGHT
+    if error is None:
+        marker.unlink(missing_ok=True)
+        return
+    state_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(error, encoding="utf-8")
+
+
 def plan_build(published: Path, config: RunConfig, pii_salt: str, full_refresh: bool = False,
-               engine: str = "duckdb") -> BuildPlan:
+               engine: str = "duckdb", state_dir: Path | None = None) -> BuildPlan:
     current = fingerprint(config, pii_salt)
     if full_refresh:
         return BuildPlan(False, "full build: asked for with --full-refresh", current)
+    failed = state_dir / FAILED_NIGHT if state_dir else None
+    if failed is not None and failed.exists():
+        said = failed.read_text(encoding="utf-8").strip()[:200]
+        return BuildPlan(False, f"full build: the last night failed ({said})", current)
     if engine != "duckdb":
         # Rebuilding a day window deletes rows first; Spark's plain Parquet tables cannot (docs/scale-out.md).
         return BuildPlan(False, f"full build: the {engine} engine rebuilds every table each night", current)

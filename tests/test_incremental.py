@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from pipelines import demo_data
-from pipelines.build_plan import plan_build, record_build_state
+from pipelines.build_plan import note_outcome, plan_build, record_build_state
 from pipelines.config import RunConfig
 from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import settings_for
@@ -222,3 +222,12 @@ def test_changed_settings_or_project_force_a_full_build(tmp_path):
     assert not plan_build(published, RunConfig(reporting_currency="CNY"), "salt").incremental
     assert not plan_build(published, before, "another salt").incremental
     assert not plan_build(published, before, "salt", full_refresh=True).incremental
+    # A failed night (a damaged table in last night's file fails the build again and again): the next
+    # night builds from the exports; a night that succeeds lifts it.
+    state = tmp_path / "state"
+    note_outcome(state, "mkpi_dbt_models failed: dbt build failed: fct_sessions: Corrupt database file")
+    after_failure = plan_build(published, before, "salt", state_dir=state)
+    assert not after_failure.incremental and after_failure.reason == (
+        "full build: the last night failed (mkpi_dbt_models failed: dbt build failed: fct_sessions: Corrupt database file)")
+    note_outcome(state, None)
+    assert plan_build(published, before, "salt", state_dir=state).incremental

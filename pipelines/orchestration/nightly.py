@@ -15,7 +15,7 @@ import dagster as dg
 from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
-from pipelines import spark_engine, state_folder, step_timings, warehouse
+from pipelines import build_plan, spark_engine, state_folder, step_timings, warehouse
 from pipelines.orchestration import run_history
 from pipelines.settings import ENGINES, PROJECT_ROOT, Settings
 from pipelines.validation import beside_dbt
@@ -194,6 +194,7 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool, started: floa
     published = bool(result.asset_materializations_for_node("published_warehouse"))
     if not published:  # a failed night's half-built copy only takes space (on a full disk, the space needed)
         warehouse.start_build(settings.build_path)
+    build_plan.note_outcome(settings.state_dir, None if result.success else _first_failure(result))
     if result.success:
         return RunOutcome(True, elapsed, run_id=result.run_id, steps=steps, published=published, warnings=warnings)
     return RunOutcome(False, elapsed, error=_first_failure(result), run_id=result.run_id, steps=steps,

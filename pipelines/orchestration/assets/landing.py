@@ -51,7 +51,8 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
         log.warning(f"{path}: not a known kind of export, ignored (known kinds: {', '.join(KINDS)})")
     for line in folder.skipped:
         log.warning(line)
-    plan = plan_build(Path(mkpi.warehouse), config, mkpi.pii_salt, mkpi.full_refresh, mkpi.engine)
+    plan = plan_build(Path(mkpi.warehouse), config, mkpi.pii_salt, mkpi.full_refresh, mkpi.engine,
+                      Path(mkpi.state_dir))
     log.info(plan.reason)
     restarted = []
     try:
