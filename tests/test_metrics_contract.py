@@ -75,7 +75,8 @@ def test_facebook_days_aliases_visitor_attribution_and_fx(tiny):
     assert (d2["spend"], d2["impressions"], d2["sessions"], d2["leads"]) == (0, 0, 2, 1)
     assert (d2["new_customers"], d2["revenue"]) == (1, 140)
     assert d2["ctr"] is None and d2["cpc"] is None and d2["roas"] is None and d2["roi"] is None
-    assert d2["cpl"] == approx(0.0) and d2["cac"] == approx(0.0)
+    # A lead and a customer on a day with 0 spend: no cost recorded is not free, so no CPL or CAC.
+    assert d2["cpl"] is None and d2["cac"] is None
     assert d2["session_to_lead_rate"] == approx(1 / 2)
 
 
@@ -95,7 +96,7 @@ def test_gclid_only_landing_is_google_cpc(tiny):
 def test_unattributed_leads(tiny):
     # L3 (visitor v999 never seen) and L5 (offline "Trade Show", no visitor).
     r = daily(tiny, "2026-10-02", "(unattributed)", "(unattributed)", "(unattributed)")
-    assert (r["leads"], r["online_lead_share"], r["cpl"]) == (2, 0.0, 0.0)
+    assert (r["leads"], r["online_lead_share"], r["cpl"]) == (2, 0.0, None)  # no spend: no CPL
     assert r["channel_group"] == "Unassigned"
 
 

@@ -39,6 +39,8 @@ def test_a_ratio_reads_its_sums_like_the_mart(tiny):
                                           FROM marts.fct_channel_monthly""")[0]
     assert RATIOS["roi"].of({"spend": float(spend), "revenue": float(revenue)}) == float(roi)
     assert RATIOS["cpl"].of({"spend": 10.0, "leads": 0}) is None  # NULL, not infinity, on a zero denominator
+    assert RATIOS["cpl"].of({"spend": 0, "leads": 4}) is None  # NULL, not 0: no cost recorded is not free
+    assert RATIOS["cpl"].of({"spend": 10.0, "leads": 4}) == 2.5
 
 
 def test_landing_and_the_incremental_models_agree_on_the_change_keys():

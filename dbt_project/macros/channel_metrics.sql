@@ -15,6 +15,11 @@
         {%- do ratios.append((name, spec)) -%}
     {%- endfor -%}
     {%- for name, spec in ratios %}
-    {{ safe_divide(spec['numerator'] ~ (' - ' ~ spec['minus'] if spec.get('minus') else ''), spec['denominator']) }} as {{ name }}{% if not loop.last %},{% endif %}
+    {%- set ratio = safe_divide(spec['numerator'] ~ (' - ' ~ spec['minus'] if spec.get('minus') else ''), spec['denominator']) %}
+    {%- if spec.get('null_when_zero') %}
+    case when coalesce({{ spec['null_when_zero'] }}, 0) = 0 then null else {{ ratio }} end as {{ name }}{% if not loop.last %},{% endif %}
+    {%- else %}
+    {{ ratio }} as {{ name }}{% if not loop.last %},{% endif %}
+    {%- endif %}
     {%- endfor %}
 {% endmacro %}

@@ -28,6 +28,7 @@ class Ratio:
     denominator: str
     minus: str | None = None
     unit: str = PERCENT
+    null_when_zero: str | None = None  # a cost ratio: NULL where this measure (spend) is 0, as in the marts
 
     @property
     def text(self) -> str:
@@ -35,7 +36,7 @@ class Ratio:
 
     def of(self, sums: dict) -> float | None:
         den = sums.get(self.denominator) or 0
-        if den == 0:
+        if den == 0 or (self.null_when_zero and not sums.get(self.null_when_zero)):
             return None
         return float((sums.get(self.numerator) or 0) - (sums.get(self.minus) or 0 if self.minus else 0)) / float(den)
 
@@ -57,7 +58,7 @@ NAMES_ZH = {
 @functools.cache
 def _catalogue() -> dict:
     measure_types: dict[str, str] = dbt_vars()["mkpi_measures"]  # additive measure → money | count
-    ratios = {name: Ratio(r["numerator"], r["denominator"], r.get("minus"), r["unit"])
+    ratios = {name: Ratio(r["numerator"], r["denominator"], r.get("minus"), r["unit"], r.get("null_when_zero"))
               for name, r in dbt_vars()["mkpi_ratios"].items()}
     units = {**{m: MONEY if t == "money" else COUNT for m, t in measure_types.items()},
              **{name: r.unit for name, r in ratios.items()}}
