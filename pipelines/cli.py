@@ -109,7 +109,9 @@ def _report_lines(settings) -> list[str]:
     lines = []
     for label, pattern in (("Dashboard", "dashboard-*.en.html"), ("KPI report", "kpi-report-*.en.html")):
         pages = sorted(settings.reports_dir.glob(pattern), key=lambda p: p.stat().st_mtime)
-        lines += [f"{label}: {pages[-1]}"] if pages else []
+        if pages:
+            chinese = pages[-1].with_name(pages[-1].name.replace(".en.html", ".zh.html"))
+            lines.append(f"{label}: {pages[-1]}" + (f"  (中文: {chinese.name})" if chinese.exists() else ""))
     return lines
 
 
@@ -132,7 +134,10 @@ def _checks(args) -> int:
         return 2
     text, errors = issues_table(settings.warehouse)
     print(text)
-    return 1 if errors else 0  # scripts can act on error-level issues
+    if errors:  # scripts can act on error-level issues; a person reading the exit code is told why
+        print(f"exit code 1: {errors} error-level issue(s) above; numbers that depend on them may be wrong",
+              file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _explain(args) -> int:

@@ -53,17 +53,19 @@ def _sections(con, path: Path, seconds: float):
     yield from _table([(t, f"{n:,}") for t, n in tables], ["table", "rows"])
     totals = """SELECT channel, sum(spend) AS spend, sum(leads) AS leads, sum(revenue) AS revenue
                 FROM marts.fct_channel_rollup_daily GROUP BY channel"""
+    first, last = con.execute("SELECT min(date), max(date) FROM marts.fct_channel_rollup_daily").fetchall()[0]
+    over = f" over {first} .. {last}" if first else ""
     by_cpl = con.execute(
         f"""SELECT channel, round(spend / leads, 2), leads, spend FROM ({totals})
             WHERE spend > 0 AND leads > 0 ORDER BY spend / leads, channel LIMIT {TOP_N}"""
     ).fetchall()
-    yield f"\nTop channels by CPL (lowest cost per lead, {currency}):"
+    yield f"\nTop channels by CPL{over} (lowest cost per lead, {currency}):"
     yield from _table(by_cpl, ["channel", "cpl", "leads", "spend"]) if by_cpl else ["  (no channel has both spend and leads)"]
     by_roi = con.execute(
         f"""SELECT channel, round((revenue - spend) / spend, 2), revenue, spend FROM ({totals})
             WHERE spend > 0 ORDER BY (revenue - spend) / spend DESC, channel LIMIT {TOP_N}"""
     ).fetchall()
-    yield "\nTop channels by ROI ((revenue - spend) / spend):"
+    yield f"\nTop channels by ROI{over} ((revenue - spend) / spend):"
     yield from _table(by_roi, ["channel", "roi", "revenue", "spend"]) if by_roi else ["  (no channel has spend)"]
     yield from _tracking_section(con)
     yield from _scoring_section(con)

@@ -236,6 +236,7 @@ def test_a_night_on_hostile_exports_publishes_and_never_shows_a_secret(tmp_path)
     assert "Landing: " in hook.received[0].json()["summary"] and "1 file(s) not read" in hook.received[0].json()["summary"]
     checks = run_mkpi("checks", "--warehouse", str(data / "w.duckdb"))
     assert checks.returncode == 1 and "unreadable_file" in checks.stdout  # an error-level issue: scripts can act
+    assert checks.stderr.strip().startswith("exit code 1: ") and "error-level issue(s)" in checks.stderr
     assert TOKEN not in result.stdout + result.stderr
     assert files_containing(tmp_path, TOKEN.encode()) == []
     assert not _outside(exports).exists()

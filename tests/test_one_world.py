@@ -91,6 +91,11 @@ def test_two_organisations_one_after_the_other_and_at_the_same_time_stay_apart(t
         first = run_mkpi(*args_a, env=env)
         assert first.returncode == 0, first.stderr
         assert "Traceback" not in first.stderr and "dollars" not in first.stderr
+        # The summary says which days its channel figures cover (the first sessions, 15 September, to the planted
+        # session of 20 November) and where both languages' pages are.
+        assert "Top channels by CPL over 2026-09-15 .. 2026-11-20 (lowest cost per lead, USD):" in first.stdout
+        assert f"KPI report: {work / 'a.reports' / 'kpi-report-2026-11.en.html'}  (中文: kpi-report-2026-11.zh.html)" in (
+            first.stdout)
         # a's second night and b's first night at the same time
         both = [subprocess.Popen([MKPI, *args], env={**os.environ, **env}, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True) for args in (args_a, args_b)]
