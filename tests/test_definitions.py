@@ -51,6 +51,16 @@ def test_dbt_sources_are_fed_by_landing_assets():
     assert all(graph.get(dg.AssetKey(["landing", t])).is_materializable for t in declared)
 
 
+def test_dbt_models_are_grouped_by_layer():
+    graph = defs().resolve_asset_graph()
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups["staging/stg_landing__sessions"] == "staging"
+    assert groups["intermediate/int_sessions_normalized"] == "intermediate"
+    assert groups["marts/fct_channel_daily"] == "marts"
+    assert groups["reference/source_aliases"] == "reference"
+    assert "default" not in {g for k, g in groups.items() if k.split("/")[0] in ("staging", "intermediate", "marts")}
+
+
 def test_asset_graph_snapshot():
     """A change to the graph is a change to review: rerun with UPDATE_SNAPSHOTS=1 to accept it."""
     current = "\n".join(edges()) + "\n"

@@ -60,6 +60,14 @@ class MkpiTranslator(DagsterDbtTranslator):
     (they report, the run publishes); the other data tests stay dbt's own. Each reported test is a
     stored Dagster event, about 15 ms apiece, and a failing one fails the step with its name anyway."""
 
+    def get_group_name(self, dbt_resource_props):
+        """The layer, as the project's folders name it (staging, intermediate, marts, tracking), and
+        `reference` for the seeds: the UI shows the graph by layer instead of one group "default"."""
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 else super().get_group_name(dbt_resource_props)
+
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
         if TRACKING_TEST not in unique_id:
             return None
