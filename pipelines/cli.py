@@ -140,6 +140,53 @@ def _checks(args) -> int:
     return 1 if errors else 0
 
 
+def _sql(args) -> int:
+    """`mkpi sql`: the published file read-only, through the DuckDB this project installs (a DuckDB 2.0 file;
+    the `duckdb` command on the package index is older and cannot open it)."""
+    import duckdb
+
+    from pipelines import warehouse
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env(warehouse=args.warehouse)
+    if not _published(settings):
+        return 2
+    con = warehouse.connect(settings.warehouse, read_only=True)
+    try:
+        if args.query:
+            return _show(con, args.query)
+        print(f"{settings.warehouse}, read-only. One statement per line; an empty line or Ctrl-D ends.")
+        failed = 0
+        while (line := _read_line("sql> ")) is not None and line.strip():
+            failed += _show(con, line)
+        return 1 if failed else 0
+    except duckdb.Error as err:  # already said by _show; reaching here means the connection itself failed
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+
+
+def _read_line(prompt: str) -> str | None:
+    try:
+        return input(prompt if sys.stdin.isatty() else "")
+    except EOFError:
+        return None
+
+
+def _show(con, query: str) -> int:
+    import duckdb
+
+    try:
+        relation = con.sql(query)
+    except duckdb.Error as err:
+        print(f"error: {str(err).strip().splitlines()[0]}", file=sys.stderr)
+        return 1
+    if relation is not None:
+        relation.show(max_width=200, max_rows=200)
+    return 0
+
+
 def _explain(args) -> int:
     from pipelines import warehouse
     from pipelines.scoring.explain import explain
@@ -391,6 +438,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     checks.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
     checks.set_defaults(handler=_checks)
+
+    sql = commands.add_parser(
+        "sql", help="query the published file (read-only), as the README's examples do",
+        description="Run one SQL statement against the published warehouse, read-only, and print the result; "
+        "without a statement, read statements one per line. Uses the DuckDB mkpi installs, which opens the "
+        "file's format (older DuckDB shells cannot).",
+    )
+    sql.add_argument("query", nargs="?", help="a statement, e.g. \"SELECT * FROM marts.fct_channel_monthly LIMIT 5\"")
+    sql.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    sql.set_defaults(handler=_sql)
 
     explain = commands.add_parser(
         "explain", help="show how one person's KPI score for one period was made",

@@ -80,3 +80,16 @@ def test_unknown_files_absent_kinds_and_unreadable_files_are_warnings(tmp_path):
     assert "Published" in result.stdout and "Quarantined rows: 0, files not read: 1" in result.stdout
     assert f"  not read: {missing}" in result.stdout
     assert "[error] unreadable_file" in result.stdout
+
+
+def test_sql_queries_the_published_file_read_only(tiny_warehouse, tmp_path):
+    # Facebook in the tiny organisation: spend 40 on 1 October and a zero-spend row on the 2nd (test_metrics_contract).
+    result = run_mkpi("sql", "SELECT sum(spend) AS facebook_spend FROM marts.fct_channel_daily WHERE channel = 'facebook'",
+                      "--warehouse", str(tiny_warehouse))
+    assert result.returncode == 0, result.stderr
+    assert "facebook_spend" in result.stdout and "40.00" in result.stdout
+    refused = run_mkpi("sql", "DROP TABLE marts.fct_sessions", "--warehouse", str(tiny_warehouse))
+    assert refused.returncode == 1 and refused.stderr.startswith("error: Invalid Input Error: Cannot execute statement")
+    assert "read-only" in refused.stderr
+    missing = run_mkpi("sql", "SELECT 1", "--warehouse", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 2 and "run `mkpi run` first" in missing.stderr
