@@ -67,6 +67,9 @@ def _run_locked(args, settings, config, started: float):
         _alert_failure(config, str(err), settings)
         return 2, None
     print(f"Running the nightly job on {settings.source_dir} (dbt progress: {settings.run_log}) ...", flush=True)
+    from pipelines import step_timings
+
+    step_timings.announce_to(sys.stdout)  # the terminal, before the run sends stdout to its log
     outcome = run_nightly(settings, full_refresh=args.full_refresh, started=started, alert=False)
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -93,3 +93,30 @@ def test_sql_queries_the_published_file_read_only(tiny_warehouse, tmp_path):
     assert "read-only" in refused.stderr
     missing = run_mkpi("sql", "SELECT 1", "--warehouse", str(tmp_path / "none.duckdb"))
     assert missing.returncode == 2 and "run `mkpi run` first" in missing.stderr
+
+
+def test_mkpi_run_announces_each_step_as_it_goes(tmp_path):
+    """Read as it arrives: each step's start and end before the summary, timestamped (not a terminal)."""
+    import re
+    import subprocess
+    import time
+
+    from tests.conftest import MKPI, TINY_CONFIG
+
+    run = subprocess.Popen([MKPI, "run", "--source-dir", str(TINY_ORG), "--warehouse", str(tmp_path / "w.duckdb"),
+                            "--config", str(TINY_CONFIG)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    arrived = [(time.monotonic(), line.rstrip("\n")) for line in run.stdout]
+    assert run.wait(timeout=300) == 0
+    lines = [line for _, line in arrived]
+    summary = next(i for i, line in enumerate(lines) if line.startswith("Published "))
+    said = [re.sub(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d  ", "", line) for line in lines[:summary]]
+    for step in ("landing the exports", "dbt build (models and tests)", "scoring the KPIs", "publishing",
+                 "the KPI report", "alerting"):
+        assert f"{step} …" in said and any(s.startswith(f"{step} done in ") for s in said), (step, said)
+        assert said.index(f"{step} …") < next(i for i, s in enumerate(said) if s.startswith(f"{step} done in "))
+    order = [said.index(f"{s} …") for s in ("landing the exports", "dbt build (models and tests)", "publishing")]
+    assert order == sorted(order)
+    # They came while the run went on, not all at the end: dbt's start arrived well before the summary.
+    at = dict((line, t) for t, line in arrived)
+    dbt_started = next(t for t, line in arrived if line.endswith("dbt build (models and tests) …"))
+    assert at[lines[summary]] - dbt_started > 1.0

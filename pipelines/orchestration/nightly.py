@@ -158,8 +158,10 @@ def alert_after_run(settings: Settings, outcome: RunOutcome) -> RunOutcome:
     from pipelines.config import load_config
 
     started = time.perf_counter()
+    step_timings.say("alerting …")
     send_tracking_alerts(load_config(settings.config_file), settings.warehouse, settings.state_dir)
     seconds = time.perf_counter() - started
+    step_timings.say(f"alerting done in {seconds:.1f} s")
     steps = {**outcome.steps, "alerts": seconds}
     order = ["start-up", *step_timings.STEPS]
     return replace(outcome, seconds=outcome.seconds + seconds,
@@ -203,7 +205,7 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool, started: floa
 
 def _keep_in_history(source: dg.DagsterInstance, run_id: str, history: dg.DagsterInstance) -> list[str]:
     """The night's outcome stands whether or not its record can be kept (say, a locked history file)."""
-    with step_timings.timed("history"):
+    with step_timings.timed("history", "keeping the run in the run history"):
         try:
             run_history.copy_run(source, run_id, history)
         except Exception as err:  # noqa: BLE001 - any storage error; the data work is done

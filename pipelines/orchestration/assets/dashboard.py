@@ -13,6 +13,6 @@ from pipelines.step_timings import timed
 @dg.asset(deps=[PUBLISHED], group_name="publish",
           description="The latest month's channel dashboard (HTML, English and Chinese) beside the published file.")
 def channel_dashboard(mkpi: MkpiResource) -> dg.MaterializeResult:
-    with timed("report"):
+    with timed("report", "the channel dashboard"):
         written = write_dashboard(Path(mkpi.warehouse), Path(mkpi.reports_dir))
     return dg.MaterializeResult(metadata={"files": dg.MetadataValue.json([str(p) for p in written])})

@@ -89,7 +89,7 @@ def _build_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     args = build_args(mkpi.run_config(), mkpi.engine, kept)
     settings = mkpi.settings()
     reported = set()
-    with timed("dbt"):
+    with timed("dbt", "dbt build (models and tests)"):
         # Spark's session would start a JVM inside the Dagster process: it keeps dbt in a child process.
         if mkpi.engine == "spark":
             events, results = _child_process_events(context, args, settings), None

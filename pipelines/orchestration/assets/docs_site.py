@@ -30,7 +30,7 @@ def _generate(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.Mater
         return dg.MaterializeResult(metadata={"status": "kept: the project is unchanged since it was generated"})
     settings = mkpi.settings()
     try:
-        with timed("docs"):
+        with timed("docs", "the dbt documentation site"):
             docs_site.generate(DBT_PROJECT_DIR, prepare_manifest(), settings.dbt_target / "docs",
                                Path(mkpi.warehouse), settings.dbt_env())
     except docs_site.DocsSiteError as err:  # documentation never holds back the night's numbers

@@ -19,7 +19,7 @@ def landing_expectations(dbt_models: dg.AssetsDefinition) -> dg.AssetChecksDefin
 
 
 def _report_expectations(mkpi: MkpiResource):
-    with timed("validation"):  # the wait for the child, if dbt finished first (and the export before it)
+    with timed("validation", "the data validation's results"):  # the wait for the child, if dbt finished first (and the export before it)
         validations = {v.kind: v for v in beside_dbt.finish(mkpi.build_path)}
     for kind in validated_kinds():
         v = validations.get(kind)

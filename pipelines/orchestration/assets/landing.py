@@ -119,7 +119,7 @@ def landing_assets(pulled: list[dg.AssetKey]) -> dg.AssetsDefinition:
 
 def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     try:
-        with timed("landing"):
+        with timed("landing", "landing the exports"):
             reports, plan = land_source_folder(mkpi, context.log)
     except (SourceError, FileNotFoundError, ConfigError) as err:  # one line for the run's summary and alert
         raise dg.Failure(description=str(err), allow_retries=False) from None
@@ -142,7 +142,7 @@ def land_source_files(context: dg.AssetExecutionContext, mkpi: MkpiResource):
                                metadata={"incremental": plan.incremental, "build": plan.reason})
     yield dg.MaterializeResult(asset_key=landing_key("row_changes"))
     yield dg.MaterializeResult(asset_key=landing_key("connector_state"))
-    with timed("validation"):  # exporting tonight's rows for the validation that runs beside dbt
+    with timed("validation", "starting the data validation beside dbt"):  # exporting tonight's rows for the validation that runs beside dbt
         start_validation(mkpi, {k: reports[k].landed for k in validated_kinds() if reports[k].landed})
 
 

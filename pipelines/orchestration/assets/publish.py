@@ -28,7 +28,7 @@ def published_warehouse_asset(dbt_models: dg.AssetsDefinition) -> dg.AssetsDefin
 
 def _publish(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
     config = mkpi.run_config()
-    with timed("publish"):
+    with timed("publish", "publishing"):
         con = warehouse.connect(Path(mkpi.build_path))
         try:
             document_marts(con, prepare_manifest())

@@ -23,7 +23,7 @@ def kpi_report(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.Mate
     if failure:  # the marts are published by now; the run still fails so the failure is alerted
         raise dg.Failure(description=f"scoring failed, no KPI report tonight (the marketing marts were published): "
                                      f"{failure}", allow_retries=False)
-    with timed("report"):
+    with timed("report", "the KPI report"):
         written = write_report(Path(mkpi.warehouse), Path(mkpi.reports_dir))
     if not written:
         context.log.info("no scorecards yet: no report written")

@@ -27,7 +27,7 @@ from pipelines.warehouse import records
 def score_kpis(context: dg.AssetExecutionContext, mkpi: MkpiResource):
     """A scoring failure (kpi.yml, the roster) does not withhold the marketing marts: the scoring tables are
     published empty with the reason in `scoring_status`, and the KPI report step fails the run after publishing."""
-    with timed("scoring"):
+    with timed("scoring", "scoring the KPIs"):
         kpi_rows, cards, failure = _score_into(Path(mkpi.build_path), Path(mkpi.kpi_config), Path(mkpi.state_dir),
                                                Path(mkpi.warehouse))
     if failure:

@@ -8,7 +8,7 @@ publish go on: the table keeps its last good data and a tracking issue reports t
 
 import dagster as dg
 
-from pipelines import pulling
+from pipelines import pulling, step_timings
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.sources_config import SourcesConfig, SourceSpec
 
@@ -31,7 +31,9 @@ def _pull_asset(spec: SourceSpec, kind: str) -> dg.AssetsDefinition:
                                     backoff=dg.Backoff.EXPONENTIAL),
     )
     def _pull(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
+        step_timings.say(f"pulling {kind} from {spec.name} …")
         outcome = pulling.pull(mkpi.settings(), spec, kind, as_of=mkpi.run_config().as_of())
+        step_timings.say(f"pulled {kind} from {spec.name}: " + ("ok" if outcome.ok else "failed"))
         if not outcome.ok:
             if outcome.retryable and context.retry_number < spec.retries:
                 raise dg.Failure(description=outcome.error)  # Dagster retries the step after the delay
