@@ -385,11 +385,15 @@ def _month(text: str) -> str:
     return text.strip()
 
 
+def _warehouse_option(command) -> None:
+    command.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+
+
 def _page_options(command) -> None:
     """What the HTML pages (report, dashboard) are written in, where, and from which file."""
     command.add_argument("--lang", choices=["en", "zh"], default="en", help="labels in English or Chinese (default en)")
     command.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
-    command.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    _warehouse_option(command)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -439,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the current tracking issues (typos in utm_campaign, spend without traffic, lost tags, "
         "tracking breaks, ...) from the published warehouse, most severe first, each with what to fix.",
     )
-    checks.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    _warehouse_option(checks)
     checks.set_defaults(handler=_checks)
 
     sql = commands.add_parser(
@@ -449,7 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
         "file's format (older DuckDB shells cannot).",
     )
     sql.add_argument("query", nargs="?", help="a statement, e.g. \"SELECT * FROM marts.fct_channel_monthly LIMIT 5\"")
-    sql.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    _warehouse_option(sql)
     sql.set_defaults(handler=_sql)
 
     explain = commands.add_parser(
@@ -459,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--person", required=True, metavar="ID", help="employee id from the roster")
     explain.add_argument("--period", required=True, metavar="PERIOD", type=_period, help="a month like 2026-10 or a quarter like 2026-Q4")
-    explain.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    _warehouse_option(explain)
     explain.set_defaults(handler=_explain)
 
     snaps = commands.add_parser(
@@ -468,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
         "beside it (mkpi.yml snapshots.keep, default 14). This lists them with their as-of date, the row counts of "
         "the main marts and their size; docs/operations.md shows how to compare two nights with ATTACH.",
     )
-    snaps.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+    _warehouse_option(snaps)
     snaps.set_defaults(handler=_snapshots)
 
     for name, summary, description, reason in (
@@ -485,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=summary, description=description)
         command.add_argument("period", metavar="PERIOD", type=_period, help="a month like 2026-10 or a quarter like 2026-Q4")
         command.add_argument("--reason", required=name == "reopen", metavar="TEXT", help=reason)
-        command.add_argument("--warehouse", metavar="FILE", help="published DuckDB file (default: data/warehouse.duckdb)")
+        _warehouse_option(command)
         command.set_defaults(handler=_close)
 
     report = commands.add_parser(
