@@ -137,4 +137,30 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralized(tmp_path):
         rows = list(csv.reader(fh))
     assert [r[3] for r in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+cmd|/c calc", "'@SUM(A1)",
                                         "'-2+3", "Li Na"]
-    assert rows[1][4] == "-3.5"  # a negative number is a number, not a formula
+    assert rows[1][4] == "-3.50"  # a negative number is a number, not a formula (to 2 decimals)
+
+
+def test_the_csv_rounds_scores_and_writes_flags_as_yes_or_no(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("""CREATE TABLE marts.employee_scorecards AS SELECT * FROM (VALUES
+        ('2026-10', 1, 'E1', 103.93670617297252::DOUBLE, true, false), ('2026-10', 2, 'E2', NULL, false, NULL))
+        AS t(period, rank_in_team, employee_id, total, warning, reward)""")
+    write_csv(con, "2026-10", tmp_path / "cards.csv")
+    con.close()
+    with open(tmp_path / "cards.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[1:] == [["2026-10", "1", "E1", "103.94", "yes", "no"], ["2026-10", "2", "E2", "", "no", ""]]
+
+
+def test_grade_counts_run_from_the_best_grade_down_then_the_cards_not_graded():
+    from pipelines.reporting.report import Page, grade_counts
+
+    cards = [{"grade": g, "total": t, "status": s} for g, t, s in (
+        ("fail", 60.0, "scored"), (None, None, "blocked"), ("excellent", 112.0, "scored"), ("pass", 85.0, "scored"),
+        ("good", 99.0, "scored"), ("pass", 81.0, "scored"), (None, None, "no_data"))]
+    page = Page("en", "USD", {})
+    assert list(grade_counts(page, cards).items()) == [
+        (page.value("grade", "excellent"), 1), (page.value("grade", "good"), 1), (page.value("grade", "pass"), 2),
+        (page.value("grade", "fail"), 1), (page.value("data_status", "blocked"), 1),
+        (page.value("data_status", "no_data"), 1)]

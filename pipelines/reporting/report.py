@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from pipelines import warehouse
@@ -102,10 +103,7 @@ def _grade_cell(page: Page, card) -> str:
 
 def _overview(con, page: Page, period, period_type, cards) -> list[str]:
     t = page.t
-    counts = {}
-    for c in cards:
-        key = page.value("grade", c["grade"]) if c["grade"] else page.value("data_status", c["status"])
-        counts[key] = counts.get(key, 0) + 1
+    counts = grade_counts(page, cards)
     trend = con.execute("""SELECT period, avg(total) FROM marts.employee_scorecards
                            WHERE period_type = ? AND period <= ? AND total IS NOT NULL
                            GROUP BY period ORDER BY period""", [period_type, period]).fetchall()[-12:]
@@ -129,6 +127,16 @@ def _overview(con, page: Page, period, period_type, cards) -> list[str]:
     return out
 
 
+def grade_counts(page: Page, cards: list[dict]) -> dict[str, int]:
+    """Cards per grade, from the best grade down (a grade's cards total more than the next one's), then the
+    cards that were not graded, per reason."""
+    counts: dict[str, int] = {}
+    for c in sorted(cards, key=lambda c: (c["grade"] is None, -(c["total"] or 0) if c["grade"] else 0)):
+        key = page.value("grade", c["grade"]) if c["grade"] else page.value("data_status", c["status"])
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def _campaigns(con, page: Page, period) -> list[str]:
     t = page.t
     span = parse(period)
@@ -150,8 +158,9 @@ def _person(page: Page, card, kpis, trend) -> list[str]:
     out = [f"<div class=\"card\" id=\"{e(card['employee_id'])}\"><h2>{e(t['person'])}: {d(card['name'])} "
            f"({d(card['employee_id'])}) — {e(page.role(card['role']))}</h2>",
            f"<p>{e(t['total'])}: <b>{number(card['total'], 1)}</b> — {e(t['grade'])}: "
-           f"<b class=\"grade-{e(card['grade'])}\">{_grade_cell(page, card)}</b> — {e(t['rank'])}: "
-           f"{e(card['rank_in_team'])} <span class=\"flags\">{e(_flags(t, card))}</span></p>"]
+           f"<b class=\"grade-{e(card['grade'])}\">{_grade_cell(page, card)}</b>"
+           + (f" — {e(t['rank'])}: {e(card['rank_in_team'])}" if card["rank_in_team"] is not None else "")
+           + f" <span class=\"flags\">{e(_flags(t, card))}</span></p>"]
     note = _note(page, card, kpis)
     if note:
         out.append(f"<p class=\"note\">{e(t['note'])}: {note}</p>")
@@ -202,7 +211,16 @@ def write_csv(con, period: str, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens Chinese names correctly
         writer = csv.writer(fh)
         writer.writerow([d[0] for d in result.description])
-        writer.writerows([spreadsheet_safe(v) for v in row] for row in result.fetchall())
+        writer.writerows([spreadsheet_safe(_cell(v)) for v in row] for row in result.fetchall())
+
+
+def _cell(value):
+    """A value as a spreadsheet reader wants it: a flag as yes/no, a score to 2 decimals (the report shows 1)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (float, Decimal)):
+        return round(value, 2)
+    return value
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
