@@ -76,8 +76,31 @@ def preflight(settings: Settings) -> list[str]:
     warnings += _unknown_roles(folder.files.get("roster", []), kpi_config, config.file_encodings)
     warnings += folder.skipped
     warnings += [f"{p}: not a known kind of export, ignored" for p in folder.unknown]
-    warnings += [f"no {k} files in {settings.source_dir}: its tables will be empty" for k in KINDS if k not in folder.files]
+    # A kind the folder never had is no news; one that last night's file read from the folder and that is gone
+    # tonight is an export that went missing.
+    before = _kinds_read_last_night(settings.warehouse)
+    warnings += [f"no {k} files in {settings.source_dir} tonight, though last night read some: its tables will be empty"
+                 for k in KINDS if k not in folder.files and k in before]
     return warnings
+
+
+def _kinds_read_last_night(published: Path) -> set[str]:
+    """The kinds the published file landed from export files (not from API pulls)."""
+    import duckdb
+
+    if not published.exists():
+        return set()
+    try:
+        con = duckdb.connect(str(published), read_only=True)
+    except duckdb.Error:
+        return set()  # a damaged file: the run says so and rebuilds
+    try:
+        return {k for (k,) in con.execute("SELECT DISTINCT kind FROM landing.landed_files WHERE NOT ends_with(file, ?)",
+                                          [landing.API_SUFFIX]).fetchall()}
+    except duckdb.Error:
+        return set()
+    finally:
+        con.close()
 
 
 def _unknown_roles(roster_files: list[Path], kpi_config, encodings: tuple) -> list[str]:

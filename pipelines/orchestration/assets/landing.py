@@ -68,8 +68,6 @@ def land_source_folder(mkpi: MkpiResource, log) -> tuple[dict[str, landing.KindR
         plan = replace(plan, incremental=False, reason=f"full build: last night's file could not be read ({first})")
         reports = _land_into_working_copy(mkpi, config, folder, plan)
     for report in reports.values():
-        if not report.files:
-            log.warning(f"no {report.kind} files in {mkpi.source_dir}: its tables are empty")
         for line in report.files_not_read:
             log.warning(f"not read, quarantined as a file: {line}")
         for line in report.notes:
