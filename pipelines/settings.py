@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SUFFIX = ".building"  # dbt's profiles.yml appends the same suffix to MKPI_WAREHOUSE
 DEFAULT_MEMORY_LIMIT = "2GB"  # profiles.yml has the same default for MKPI_DUCKDB_MEMORY_LIMIT
 ENGINES = ("duckdb", "spark")  # dbt targets of profiles.yml that `mkpi run --engine` selects
-
-
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
 
 
@@ -34,7 +32,7 @@ class Settings:
     config_file: Path  # mkpi.yml
     kpi_config: Path  # kpi.yml
     dagster_home: Path
-    reports_dir: Path | None  # the nightly KPI report and scorecards CSV; None: `reports` beside the warehouse
+    reports_dir: Path  # the KPI report, scorecards CSV and dashboard (reports_dir_of the warehouse by default)
     state_dir: Path  # what this warehouse's nights keep: closed periods, alert ledger, pulled data, dbt's state
     pii_salt: str  # mixed into e-mail and phone hashes; keep it secret and stable
     sources_file: Path  # sources.yml: the API sources to pull (absent: exports in the folder only)
