@@ -31,3 +31,25 @@ def test_mkpi_yml_can_override_every_tracking_setting_and_nothing_else():
 
     assert set(Tracking.model_fields) == set(dbt_vars()["mkpi_tracking"])
     assert set(Tracking.model_fields["severity"].annotation.model_fields) == set(tracking_checks())
+
+
+def test_each_tracking_check_is_an_asset_check_and_info_is_never_a_failure():
+    """One asset check per registry entry, described by its model; the result reads tonight's row."""
+    import dagster as dg
+
+    from pipelines.orchestration.assets.dbt import tracking_descriptions
+    from pipelines.orchestration.assets.tracking_checks import ISSUES, finding, tracking_asset_checks
+
+    checks = tracking_asset_checks(tracking_descriptions())
+    specs = {spec.name: spec for spec in checks.check_specs}
+    assert set(specs) == set(tracking_checks()) and all(s.asset_key == ISSUES for s in specs.values())
+    assert specs["unknown_campaign"].description.startswith("Paid-medium sessions and leads whose campaign")
+    assert finding("unknown_source", None).passed
+    row = {"severity": "info", "issues": 2, "rows_affected": 109, "channels": ["facebook"], "example": "spelled 'Facebook'"}
+    note = finding("inconsistent_spelling", row)
+    assert note.passed and note.metadata["rows_affected"].value == 109
+    warned = finding("unknown_campaign", {**row, "severity": "warn"})
+    assert not warned.passed and warned.severity == dg.AssetCheckSeverity.WARN
+    error = finding("sessions_drop", {**row, "severity": "error", "channels": ["facebook", "google"]})
+    assert not error.passed and error.severity == dg.AssetCheckSeverity.ERROR
+    assert error.metadata["channels"].value == "facebook, google"

@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipelines.config import load_config
 from pipelines.orchestration.assets.dashboard import channel_dashboard
-from pipelines.orchestration.assets.dbt import dbt_models
+from pipelines.orchestration.assets.dbt import dbt_models, tracking_descriptions
 from pipelines.orchestration.assets.docs_site import docs_site_asset
 from pipelines.orchestration.assets.expectations import landing_expectations
 from pipelines.orchestration.assets.exports import mmm_export
@@ -19,6 +19,7 @@ from pipelines.orchestration.assets.publish import published_warehouse_asset
 from pipelines.orchestration.assets.report import kpi_report
 from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.assets.sources import source_assets
+from pipelines.orchestration.assets.tracking_checks import tracking_asset_checks
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.orchestration.schedules import nightly_job, nightly_schedule
 from pipelines.orchestration.sensors import failure_sensor, tracking_alert_sensor
@@ -33,7 +34,7 @@ def build_definitions(settings: Settings, full_refresh: bool = False) -> dg.Defi
     return dg.Definitions(
         assets=[*pulls, landing, models, score_kpis, published_warehouse_asset(models), kpi_report,
                 mmm_export, channel_dashboard, docs_site_asset(models)],
-        asset_checks=[landing_expectations(models)],
+        asset_checks=[landing_expectations(models), tracking_asset_checks(tracking_descriptions())],
         jobs=[nightly_job],
         schedules=[nightly_schedule(load_config(settings.config_file))],
         sensors=[failure_sensor(settings), tracking_alert_sensor(settings)],

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from pipelines import dbt_runner, dbt_selection, spark_engine, warehouse
 from pipelines.build_plan import changed_tonight
@@ -21,7 +20,6 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 _PROJECT_FILES = (".sql", ".yml", ".yaml", ".csv")
 _PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "analyses", "snapshots")
-TRACKING_TEST = ".no_tracking_issues_"  # the generic test behind each tracking check
 
 
 @functools.cache
@@ -56,9 +54,9 @@ def prepare_manifest() -> Path:
 
 
 class MkpiTranslator(DagsterDbtTranslator):
-    """dagster-dbt's defaults, except for tests: the tracking checks are asset checks that never block
-    (they report, the run publishes); the other data tests stay dbt's own. Each reported test is a
-    stored Dagster event, about 15 ms apiece, and a failing one fails the step with its name anyway."""
+    """dagster-dbt's defaults, but for groups and tests. No dbt test is a Dagster asset check: each
+    reported test is a stored event (about 15 ms apiece), and a failing one fails the step with its name
+    anyway; the tracking checks are asset checks of their own (tracking_checks.py)."""
 
     def get_group_name(self, dbt_resource_props):
         """The layer, as the project's folders name it (staging, intermediate, marts, tracking), and
@@ -69,10 +67,7 @@ class MkpiTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else super().get_group_name(dbt_resource_props)
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
-        if TRACKING_TEST not in unique_id:
-            return None
-        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-        return spec._replace(blocking=False) if spec is not None else None
+        return None
 
 
 @functools.cache
@@ -123,8 +118,8 @@ def _build_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
 
 
 def _in_process_events(context: dg.AssetExecutionContext, outcome: dbt_runner.DbtOutcome, kept: set[str]):
-    """dbt's in-process results as Dagster outputs and tracking-check results; the `kept` models and
-    seeds as outputs too: they hold last night's rows, which tonight's build would write again."""
+    """dbt's in-process results as Dagster outputs; the `kept` models and seeds as outputs too: they hold
+    last night's rows, which tonight's build would write again."""
     manifest, translator = _manifest(), MkpiTranslator()
     for unique_id in dbt_selection.in_build_order(manifest, (uid for uid in kept if not uid.startswith("test."))):
         key = translator.get_asset_spec(manifest, unique_id, dbt_project()).key
@@ -138,13 +133,6 @@ def _in_process_events(context: dg.AssetExecutionContext, outcome: dbt_runner.Db
             if key in context.selected_asset_keys:
                 yield dg.Output(None, output_name=key.to_python_identifier(),
                                 metadata={"status": status, "seconds": round(result.execution_time, 3)})
-        elif unique_id.startswith("test."):
-            check = get_asset_check_key_for_test(manifest, translator, unique_id, project=dbt_project())
-            if check is not None and check in context.selected_asset_check_keys:
-                yield dg.AssetCheckResult(
-                    asset_key=check.asset_key, check_name=check.name, passed=status == "pass",
-                    severity=dg.AssetCheckSeverity.WARN if status == "warn" else dg.AssetCheckSeverity.ERROR,
-                    metadata={"status": status, "failed_row_count": result.failures or 0})
 
 
 def _child_process_events(context: dg.AssetExecutionContext, args: list[str], settings):
@@ -155,6 +143,14 @@ def _child_process_events(context: dg.AssetExecutionContext, args: list[str], se
         # dagster-dbt reports the tests that are not asset checks as observations: dropped, see MkpiTranslator.
         if not isinstance(event, dg.AssetObservation):
             yield event
+
+
+def tracking_descriptions() -> dict[str, str]:
+    """Each tracking check's description: its model's (int_tracking__<check>) in the tracking yml."""
+    prefix = "int_tracking__"
+    return {node["name"][len(prefix):]: node.get("description") or ""
+            for node in _manifest()["nodes"].values()
+            if node["resource_type"] == "model" and node["name"].startswith(prefix)}
 
 
 @functools.cache
@@ -180,11 +176,8 @@ def build_args(config: RunConfig, engine: str = "duckdb", kept: set[str] = froze
 
 
 def build_failures(results: list[dict]) -> list[dict]:
-    """Failed nodes, except tracking checks: those are findings, reported as asset checks and alerts."""
-    return [
-        r for r in results
-        if r.get("status") in ("error", "fail", "runtime error") and TRACKING_TEST not in r["unique_id"]
-    ]
+    """Failed nodes (a test at severity warn reports `warn`, not a failure)."""
+    return [r for r in results if r.get("status") in ("error", "fail", "runtime error")]
 
 
 def describe_failures(failed: list[dict], limit: int = 3) -> str:
