@@ -54,9 +54,13 @@ test-spark: setup-spark java
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
+# Started from DAGSTER_HOME, where its dagster.yaml is (from the checkout Dagster warns that the
+# checkout's copy is not the one in use). `dagster dev` is the entry point for a project that is not a
+# `dg` project (the dg CLI is not installed); its notice that `dg dev` supersedes it is filtered.
 dev: setup
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m pipelines.orchestration.definitions
+	cd $(DAGSTER_HOME) && PYTHONWARNINGS='ignore:Function `dev_command` is superseded' \
+		$(CURDIR)/$(BIN)/dagster dev -m pipelines.orchestration.definitions
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header -o requirements.lock
