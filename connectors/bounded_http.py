@@ -28,6 +28,10 @@ class ResponseRefused(Exception):
     """An answer mkpi will not use (another origin, too large, too many redirects); not worth retrying."""
 
 
+class Deadline(requests.Timeout):
+    """The whole answer did not arrive in time; its message says so without the URL (a Timeout, retried)."""
+
+
 def origin(url: str) -> str:
     parts = urlsplit(url)
     port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
@@ -37,13 +41,13 @@ def origin(url: str) -> str:
 def send(session: requests.Session, method: str, url: str, *, deadline: float, max_bytes: int = MAX_BODY_BYTES,
          max_redirects: int = MAX_REDIRECTS, **kwargs) -> requests.Response:
     """The response with its whole body read, within `deadline` seconds from the first connect. Raises
-    requests.Timeout past the deadline, requests.ConnectionError when the connection fails, and
+    Deadline (a requests.Timeout) past the deadline, requests.ConnectionError when the connection fails, and
     ResponseRefused for a redirect to another origin, too many redirects or a body over `max_bytes`."""
     end = time.monotonic() + deadline
     for _ in range(max_redirects + 1):
         remaining = end - time.monotonic()
         if remaining <= 0:
-            raise requests.Timeout(f"no complete answer within {deadline:g} s")
+            raise Deadline(f"no complete answer within {deadline:g} s")
         response = session.request(method, url, timeout=(remaining, remaining), stream=True, allow_redirects=False,
                                    **kwargs)
         if not response.is_redirect:
@@ -65,7 +69,7 @@ def _read_body(response: requests.Response, end: float, deadline: float, max_byt
     try:
         while True:
             if time.monotonic() > end:
-                raise requests.Timeout(f"the answer did not arrive in full within {deadline:g} s")
+                raise Deadline(f"the answer did not arrive in full within {deadline:g} s")
             piece = response.raw.read1(_PIECE, decode_content=True)
             if not piece:
                 break
@@ -79,7 +83,7 @@ def _read_body(response: requests.Response, end: float, deadline: float, max_byt
         raise
     except urllib3.exceptions.ReadTimeoutError:
         response.close()
-        raise requests.Timeout(f"the answer did not arrive in full within {deadline:g} s") from None
+        raise Deadline(f"the answer did not arrive in full within {deadline:g} s") from None
     except (urllib3.exceptions.HTTPError, OSError) as err:
         response.close()
         raise requests.ConnectionError(f"the connection broke while reading the answer ({type(err).__name__})") from None

@@ -23,7 +23,7 @@ from email.utils import parsedate_to_datetime
 import requests
 from requests.auth import AuthBase
 
-from connectors.bounded_http import MAX_BODY_BYTES, ResponseRefused, send
+from connectors.bounded_http import MAX_BODY_BYTES, Deadline, ResponseRefused, send
 
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is not waited for tonight
 TIME_BUDGET = 1800.0  # seconds a source's requests and waits may take in one night
@@ -187,8 +187,7 @@ class HttpClient:
 
 def _problem(err: Exception) -> str:
     """A timeout or connection error in a few words; requests' own text would quote the URL, query and all."""
-    said = str(err) if isinstance(err, requests.Timeout) and str(err).startswith(("no complete", "the answer")) else ""
-    return f"{type(err).__name__}: {said}" if said else type(err).__name__
+    return f"Timeout: {err}" if isinstance(err, Deadline) else type(err).__name__
 
 
 def _retry_after(response: requests.Response) -> float:

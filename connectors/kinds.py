@@ -14,12 +14,6 @@ TEXT, DATE, TIMESTAMP, MONEY, COUNT, DECIMAL, BOOLEAN, CURRENCY = (
     "text", "date", "timestamp", "money", "count", "decimal", "boolean", "currency",
 )
 
-# Dates that may lie ahead of the as-of date (a target planned for next quarter); others may not
-# (connectors/value_parsers.py says how far).
-PLANNED_DATES = frozenset({"effective_from"})
-# Numbers with a tighter bound than their type's: a rate multiplies amounts of up to 15 integer digits.
-MAX_ABS = {"rate_to_reporting": 10**6}
-
 # Column names that carry personal data anywhere they appear; hashed before anything is stored.
 EMAIL_COLUMNS = frozenset({"email", "e_mail", "email_address", "邮箱", "电子邮件"})
 PHONE_COLUMNS = frozenset({"phone", "mobile", "phone_number", "mobile_phone", "tel", "telephone", "手机", "电话", "手机号"})

@@ -40,7 +40,9 @@ MONEY_SQL, RATE_SQL = "DECIMAL(38, 6)", "DECIMAL(38, 10)"
 # eight-figure JPY day has 8): an amount times a rate then fits the 22 integer digits of their exact
 # product (dbt_project/macros/money.sql).
 EARLIEST_DATE, LATEST_PLANNED = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+PLANNED_DATES = frozenset({"effective_from"})  # columns whose dates may lie ahead, up to LATEST_PLANNED
 MAX_ABS = {MONEY: 10**15, DECIMAL: 10**15, COUNT: 10**15}
+MAX_ABS_OF_COLUMN = {"rate_to_reporting": 10**6}  # a rate multiplies amounts of up to 15 integer digits
 
 
 def _currency_case() -> str:

@@ -39,10 +39,10 @@ def _read_header(path: Path, encoding: Encoding) -> tuple[list[str], str]:
         with open(path, "rb") as fh:
             # UTF-16 spreads a newline over two bytes: decode a block and cut at the first newline.
             first = fh.read(64 * 1024) if encoding.name.startswith("utf-16") else fh.readline(MAX_HEADER_BYTES + 1)
-        text = codecs.getincrementaldecoder(encoding.name)().decode(first).split("\n")[0]
         if len(first) > MAX_HEADER_BYTES:
             raise SourceError(path, f"the first line is longer than {MAX_HEADER_BYTES // 2**20} MB; expected a header "
                                     "row of column names", line=1)
+        text = codecs.getincrementaldecoder(encoding.name)().decode(first).split("\n")[0]
     except UnicodeDecodeError:
         raise SourceError(path, f"the header is not {encoding.name} text; save the file as UTF-8", line=1) from None
     except OSError as err:

@@ -5,7 +5,7 @@ lands marked (`_errors`, `_raw`); once its kind has landed it moves to quarantin
 from __future__ import annotations
 
 from connectors import value_parsers
-from connectors.kinds import DATE, MAX_ABS, PLANNED_DATES, TIMESTAMP, Kind
+from connectors.kinds import DATE, TIMESTAMP, Kind
 from connectors.landing.ledger import record_rows
 from connectors.landing.tables import MARK_COLUMNS, TEXT_PREFIX, TYPED_SCHEMA
 from connectors.sql_text import ident, literal
@@ -43,16 +43,16 @@ def typed_select(kind: Kind, texts: str, passthrough: list[str]) -> str:
 def _range_checks(col, text: str, typed: str) -> list[str]:
     """A typed value outside what mkpi accepts: a date before 2000 or past the latest day the run allows
     (value_parsers.install), a number with more than 15 integer digits (a rate: more than 6)."""
+    quoted = literal(f"{col.name}: '") + f" || {text} || "  # the column: 'its text as written'
     if col.type in (DATE, TIMESTAMP):
-        latest = "mkpi_latest_planned()" if col.name in PLANNED_DATES else "mkpi_latest_date()"
+        latest = "mkpi_latest_planned()" if col.name in value_parsers.PLANNED_DATES else "mkpi_latest_date()"
         outside = f"NOT ({typed}::DATE BETWEEN mkpi_earliest_date() AND {latest})"
-        said = (f"{literal(col.name + ': ' + chr(39))} || {text} || {literal(chr(39) + ' is outside the dates mkpi accepts (')}"
-                f" || CAST(mkpi_earliest_date() AS VARCHAR) || ' to ' || CAST({latest} AS VARCHAR) || ')'")
+        said = (quoted + literal("' is outside the dates mkpi accepts (")
+                + f" || CAST(mkpi_earliest_date() AS VARCHAR) || ' to ' || CAST({latest} AS VARCHAR) || ')'")
     elif col.type in value_parsers.MAX_ABS:
-        bound = MAX_ABS.get(col.name, value_parsers.MAX_ABS[col.type])
+        bound = value_parsers.MAX_ABS_OF_COLUMN.get(col.name, value_parsers.MAX_ABS[col.type])
         outside = f"abs({typed}) >= {bound}"
-        said = (f"{literal(col.name + ': ' + chr(39))} || {text} || "
-                f"{literal(chr(39) + f' is larger than mkpi accepts (at most {len(str(bound)) - 1} digits before the point)')}")
+        said = quoted + literal(f"' is larger than mkpi accepts (at most {len(str(bound)) - 1} digits before the point)")
     else:
         return []
     return [f"CASE WHEN {typed} IS NOT NULL AND {outside} THEN {{'field': '{col.name}', 'reason': {said}}} END"]
