@@ -53,6 +53,7 @@ def _run(args) -> int:
 def _run_locked(args, settings, config, started: float):
     """Pre-flight and the night, under the run lock: (exit code, the night's outcome or None)."""
     from connectors.errors import SourceError
+    from pipelines import step_timings
     from pipelines.config import ConfigError
     from pipelines.orchestration.nightly import preflight, run_nightly
     from pipelines.scoring.config import KpiConfigError
@@ -67,8 +68,6 @@ def _run_locked(args, settings, config, started: float):
         _alert_failure(config, str(err), settings)
         return 2, None
     print(f"Running the nightly job on {settings.source_dir} (dbt progress: {settings.run_log}) ...", flush=True)
-    from pipelines import step_timings
-
     step_timings.announce_to(sys.stdout)  # the terminal, before the run sends stdout to its log
     outcome = run_nightly(settings, full_refresh=args.full_refresh, started=started, alert=False)
     for warning in outcome.warnings:
@@ -154,7 +153,11 @@ def _sql(args) -> int:
     settings = Settings.from_env(warehouse=args.warehouse)
     if not _published(settings):
         return 2
-    con = warehouse.connect(settings.warehouse, read_only=True)
+    try:
+        con = warehouse.connect(settings.warehouse, read_only=True)
+    except duckdb.Error as err:  # a damaged file, say
+        print(f"error: {settings.warehouse} cannot be opened: {str(err).strip().splitlines()[0]}", file=sys.stderr)
+        return 1
     try:
         if args.query:
             return _show(con, args.query)
@@ -163,9 +166,6 @@ def _sql(args) -> int:
         while (line := _read_line("sql> ")) is not None and line.strip():
             failed += _show(con, line)
         return 1 if failed else 0
-    except duckdb.Error as err:  # already said by _show; reaching here means the connection itself failed
-        print(f"error: {err}", file=sys.stderr)
-        return 1
     finally:
         con.close()
 
@@ -180,13 +180,13 @@ def _read_line(prompt: str) -> str | None:
 def _show(con, query: str) -> int:
     import duckdb
 
-    try:
+    try:  # a statement's errors can surface when it is parsed or only when its rows are read
         relation = con.sql(query)
+        if relation is not None:
+            relation.show(max_width=200, max_rows=200)
     except duckdb.Error as err:
         print(f"error: {str(err).strip().splitlines()[0]}", file=sys.stderr)
         return 1
-    if relation is not None:
-        relation.show(max_width=200, max_rows=200)
     return 0
 
 

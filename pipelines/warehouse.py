@@ -25,6 +25,23 @@ def connect(path: Path, read_only: bool = False, memory_limit: str | None = None
     return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit} if memory_limit else {})
 
 
+def read_if_readable(path: Path, read, default):
+    """`read(connection)` on `path` opened read-only; `default` when there is no such file or it cannot be
+    read (a damaged file, a table an older mkpi did not write): for what a night only consults."""
+    if not path.exists():
+        return default
+    try:
+        con = connect(path, read_only=True)
+    except duckdb.Error:
+        return default
+    try:
+        return read(con)
+    except duckdb.Error:
+        return default
+    finally:
+        con.close()
+
+
 def records(con, sql: str, params=()) -> list[dict]:
     """A query's rows as dicts keyed by column name."""
     result = con.execute(sql, list(params))

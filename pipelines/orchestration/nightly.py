@@ -85,22 +85,11 @@ def preflight(settings: Settings) -> list[str]:
 
 
 def _kinds_read_last_night(published: Path) -> set[str]:
-    """The kinds the published file landed from export files (not from API pulls)."""
-    import duckdb
-
-    if not published.exists():
-        return set()
-    try:
-        con = duckdb.connect(str(published), read_only=True)
-    except duckdb.Error:
-        return set()  # a damaged file: the run says so and rebuilds
-    try:
-        return {k for (k,) in con.execute("SELECT DISTINCT kind FROM landing.landed_files WHERE NOT ends_with(file, ?)",
-                                          [landing.API_SUFFIX]).fetchall()}
-    except duckdb.Error:
-        return set()
-    finally:
-        con.close()
+    """The kinds the published file landed from export files (not from API pulls); none from a damaged file
+    (the run says so and rebuilds)."""
+    return warehouse.read_if_readable(published, lambda con: {k for (k,) in con.execute(
+        "SELECT DISTINCT kind FROM landing.landed_files WHERE NOT ends_with(file, ?)", [landing.API_SUFFIX]).fetchall()},
+        set())
 
 
 def _unknown_roles(roster_files: list[Path], kpi_config, encodings: tuple) -> list[str]:
@@ -181,14 +170,10 @@ def alert_after_run(settings: Settings, outcome: RunOutcome) -> RunOutcome:
     from pipelines.config import load_config
 
     started = time.perf_counter()
-    step_timings.say("alerting …")
-    send_tracking_alerts(load_config(settings.config_file), settings.warehouse, settings.state_dir)
-    seconds = time.perf_counter() - started
-    step_timings.say(f"alerting done in {seconds:.1f} s")
-    steps = {**outcome.steps, "alerts": seconds}
-    order = ["start-up", *step_timings.STEPS]
-    return replace(outcome, seconds=outcome.seconds + seconds,
-                   steps=dict(sorted(steps.items(), key=lambda item: order.index(item[0]))))
+    with step_timings.timed("alerts", "alerting"):  # added to the night's tally, in its place among the steps
+        send_tracking_alerts(load_config(settings.config_file), settings.warehouse, settings.state_dir)
+    seconds = outcome.seconds + time.perf_counter() - started
+    return replace(outcome, seconds=seconds, steps=step_timings.taken(seconds))
 
 
 def _run_nightly(settings: Settings, instance, full_refresh: bool, started: float) -> RunOutcome:
@@ -219,11 +204,10 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool, started: floa
     published = bool(result.asset_materializations_for_node("published_warehouse"))
     if not published:  # a failed night's half-built copy only takes space (on a full disk, the space needed)
         warehouse.start_build(settings.build_path)
-    build_plan.note_outcome(settings.state_dir, None if result.success else _first_failure(result))
-    if result.success:
-        return RunOutcome(True, elapsed, run_id=result.run_id, steps=steps, published=published, warnings=warnings)
-    return RunOutcome(False, elapsed, error=_first_failure(result), run_id=result.run_id, steps=steps,
-                      published=published, warnings=warnings)
+    error = None if result.success else _first_failure(result)
+    build_plan.note_outcome(settings.state_dir, error)
+    return RunOutcome(result.success, elapsed, error=error, run_id=result.run_id, steps=steps, published=published,
+                      warnings=warnings)
 
 
 def _keep_in_history(source: dg.DagsterInstance, run_id: str, history: dg.DagsterInstance) -> list[str]:

@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines import docs_site
 from pipelines.build_plan import started_from_last_night
-from pipelines.orchestration.assets.dbt import DBT_PROJECT_DIR, prepare_manifest
+from pipelines.orchestration.assets.dbt import DBT_PROJECT_DIR, dbt_project
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.step_timings import timed
 
@@ -31,7 +31,7 @@ def _generate(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.Mater
     settings = mkpi.settings()
     try:
         with timed("docs", "the dbt documentation site"):
-            docs_site.generate(DBT_PROJECT_DIR, prepare_manifest(), settings.dbt_target / "docs",
+            docs_site.generate(DBT_PROJECT_DIR, dbt_project().manifest_path, settings.dbt_target / "docs",
                                Path(mkpi.warehouse), settings.dbt_env())
     except docs_site.DocsSiteError as err:  # documentation never holds back the night's numbers
         context.log.warning(f"the documentation site was not generated: {err}")

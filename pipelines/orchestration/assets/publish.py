@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines import snapshots, warehouse
 from pipelines.column_docs import document_marts
-from pipelines.orchestration.assets.dbt import prepare_manifest
+from pipelines.orchestration.assets.dbt import dbt_project
 from pipelines.orchestration.assets.docs_site import DOCS_SITE
 from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.resources import MkpiResource
@@ -31,7 +31,7 @@ def _publish(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.Materi
     with timed("publish", "publishing"):
         con = warehouse.connect(Path(mkpi.build_path))
         try:
-            document_marts(con, prepare_manifest())
+            document_marts(con, dbt_project().manifest_path)  # parsed when the definitions were built
         finally:
             con.close()
         warehouse.publish(Path(mkpi.build_path), Path(mkpi.warehouse))

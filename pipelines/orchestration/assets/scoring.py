@@ -100,14 +100,6 @@ def _final_rows_kept(state_dir: Path, published: Path) -> tuple[dict[str, list[d
 
 def published_final_rows(published: Path) -> dict[str, list[dict]]:
     """The final periods' rows as last night's published file shows them; none when there is no readable file."""
-    try:
-        con = warehouse.connect(published, read_only=True)
-    except duckdb.Error:
-        return {}
-    try:
-        return {name: records(con, f"SELECT * FROM marts.{name} WHERE period_status = ?", [closing.FINAL])
-                for name in closing.FROZEN}
-    except duckdb.Error:
-        return {}
-    finally:
-        con.close()
+    return warehouse.read_if_readable(published, lambda con: {
+        name: records(con, f"SELECT * FROM marts.{name} WHERE period_status = ?", [closing.FINAL])
+        for name in closing.FROZEN}, {})
