@@ -221,6 +221,13 @@ class TrackingThresholds(Section):
     drop_share: Share | None = None
     min_daily_sessions: Number | None = None
     min_daily_leads: Number | None = None
+    outlier_spread: Number | None = None
+    spend_outlier_min_ratio: Number | None = None
+    spend_outlier_history_days: Days | None = None
+    spend_outlier_min_history_days: Count | None = None
+    order_outlier_min_ratio: Number | None = None
+    order_outlier_history_days: Days | None = None
+    order_outlier_min_history_orders: Count | None = None
 
 
 @functools.cache

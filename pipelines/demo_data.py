@@ -133,21 +133,33 @@ def _write_ad_spend(out_dir: Path, rows) -> int:
     last_day = rows[-1][0]
     for i, (day, c, impressions, clicks, spend) in enumerate(rows):
         if day == last_day and c.utm_campaign == LARGE_CNY_CAMPAIGN:
-            spend = LARGE_CNY_SPEND  # a promotion-day burst: real CNY magnitudes must convert exactly
+            spend = LARGE_CNY_SPEND  # a planted burst: real CNY magnitudes convert exactly, spend_outlier flags it
         spend_text = f"¥{spend:,.2f}" if c.platform == "baidu_sem" else f"{spend:.2f}"
         impressions_text = f"{impressions:,}" if c.platform == "baidu_sem" else str(impressions)
         utm = c.utm_campaign if c.platform in EXPORTS_UTM_CAMPAIGN else ""
         writers[c.platform].writerow([day.isoformat(), c.platform, c.account_id, c.campaign_id, c.name, utm,
                                       impressions_text, clicks, spend_text, c.currency])
-    # A Japanese account's prepaid brand buy, billed in JPY: eight figures on one day.
-    writers["google_ads"].writerow([last_day.isoformat(), "google_ads", "555-010-0100", "g1900", "Brand Search",
-                                    "brand_search", "2,000,000", "25000", f"{LARGE_JPY_SPEND:,}", "JPY"])
+    japanese_rows = _write_japanese_account(writers["google_ads"], rows, last_day)
     # One malformed export row: quarantined with its file and line, never silently dropped.
     writers["meta_ads"].writerow([rows[-1][0].isoformat(), "meta_ads", "act_998877", "m2099", "Test Campaign", "",
                                   "1200", "N/A", "35.00", "USD"])
     for f in files.values():
         f.close()
-    return len(rows) + 2
+    return len(rows) + japanese_rows + 1
+
+
+def _write_japanese_account(writer, rows, last_day) -> int:
+    """A Japanese Google Ads account billed in JPY, spending every day at 60 % of the US brand campaign's
+    level; on the last day a planted eight-figure prepaid buy, which spend_outlier must flag."""
+    n = 0
+    for day, c, impressions, clicks, spend in rows:
+        if c.utm_campaign != "brand_search":
+            continue
+        yen = LARGE_JPY_SPEND if day == last_day else round(0.6 * spend / JPY_RATE)
+        writer.writerow([day.isoformat(), "google_ads", "555-010-0100", "g1900", "Brand Search", "brand_search",
+                         f"{int(0.6 * impressions):,}", int(0.6 * clicks), f"{yen:,}", "JPY"])
+        n += 1
+    return n
 
 
 def _write_fx(out_dir: Path, rng, dates) -> int:
@@ -279,15 +291,16 @@ def _write_orders(out_dir, rng, leads, end: dt.date) -> int:
                 n += 1
                 cny = rng.random() < 0.3
                 amount = round(rng.uniform(60, 400) * (7.2 if cny else 1), 2)
+                if n % 50 == 0:  # a running club's team order: 480-3,200 USD, large but in proportion
+                    amount = round(amount * 8, 2)
                 status = "refunded" if rng.random() < 0.06 else rng.choice(["paid", "paid", "shipped", "completed"])
                 w.writerow([f"O{n:07d}", lead_id, when.strftime("%Y-%m-%dT%H:%M:%SZ"),
                             f"{amount:,.2f}", "CNY" if cny else "USD", status])
                 when += dt.timedelta(days=rng.uniform(20, 75))
-        # One B2B customer's framework order: six figures in USD.
-        lead_id, created = leads[0]
+        # On the last day, one B2B framework order of six figures in USD, planted for order_outlier.
+        lead_id, _ = leads[0]
         n += 1
-        w.writerow([f"O{n:07d}", lead_id, (created + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    f"{LARGE_USD_ORDER:,.2f}", "USD", "paid"])
+        w.writerow([f"O{n:07d}", lead_id, f"{end.isoformat()}T10:00:00Z", f"{LARGE_USD_ORDER:,.2f}", "USD", "paid"])
     return n
 
 

@@ -121,11 +121,30 @@ def test_the_same_issues_are_not_sent_twice_but_a_worse_one_is(demo, tmp_path):
     assert [i["check"] for i in demo.hook.received[-1].json()["issues"]] == ["sessions_drop"]
 
 
+def test_the_outlier_checks_flag_exactly_the_planted_extreme_rows(demo):
+    """The planted bursts and the framework order on the last day; the daily JPY spend and the team orders
+    (8 × an ordinary order) are in proportion and pass."""
+    found = demo.con.execute("""SELECT check_name, channel, campaign, period_start, spend_affected, example
+                                FROM marts.fct_tracking_issues WHERE check_name LIKE '%outlier' ORDER BY ALL""").fetchall()
+    assert [(f[0], f[1] if f[0] == "spend_outlier" else "", f[2] if f[0] == "spend_outlier" else "", f[3])
+            for f in found] == [
+        ("order_outlier", "", "", END),
+        ("spend_outlier", "baidu", "双十一大促", END),
+        ("spend_outlier", "google", "brand_search", END)]
+    assert found[1][4] > 100_000 and found[2][4] == Decimal("100500.00")
+    assert found[2][5].endswith("ad_spend_google_ads.csv line " + found[2][5].rsplit(" ", 1)[1])
+    daily_jpy = demo.con.execute("""SELECT count(*) FROM intermediate.int_ad_spend_converted
+                                    WHERE currency = 'JPY' AND spend < 1000000""").fetchone()[0]
+    team_orders = demo.con.execute("""SELECT count(*) FROM intermediate.int_orders_converted
+                                      WHERE amount_reporting BETWEEN 480 AND 3200""").fetchone()[0]
+    assert daily_jpy == 44 and team_orders > 0
+
+
 def test_the_demo_large_amounts_convert_exactly_and_publish(demo):
     """Eight-figure JPY, seven-figure CNY and six-figure USD, each converted once and rounded to the cent."""
     con = demo.con
     jpy = con.execute("""SELECT spend, fx_rate, spend_reporting FROM intermediate.int_ad_spend_converted
-                         WHERE currency = 'JPY'""").fetchall()
+                         WHERE currency = 'JPY' AND spend >= 1000000""").fetchall()
     assert jpy == [(Decimal("15000000"), Decimal("0.0067"), Decimal("100500.00"))]
     (cny,) = con.execute("""SELECT spend, fx_rate, spend_reporting FROM intermediate.int_ad_spend_converted
                             WHERE spend = 1250000""").fetchall()
