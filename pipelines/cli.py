@@ -108,12 +108,20 @@ def _landing_lines(settings) -> list[str]:
 
 
 def _report_lines(settings) -> list[str]:
+    """The pages the night wrote: the dashboard's last complete month and month to date, the KPI report."""
+    from pipelines import warehouse
+    from pipelines.reporting.dashboard_data import pages as dashboard_months
+
+    complete, to_date = warehouse.read_if_readable(settings.warehouse, dashboard_months, (None, None))
+    found = [("Dashboard", settings.reports_dir / f"dashboard-{complete}.en.html"),
+             ("Dashboard, month to date", settings.reports_dir / f"dashboard-{to_date}.en.html")]
+    reports = sorted(settings.reports_dir.glob("kpi-report-*.en.html"), key=lambda p: p.stat().st_mtime)
+    found += [("KPI report", reports[-1])] if reports else []
     lines = []
-    for label, pattern in (("Dashboard", "dashboard-*.en.html"), ("KPI report", "kpi-report-*.en.html")):
-        pages = sorted(settings.reports_dir.glob(pattern), key=lambda p: p.stat().st_mtime)
-        if pages:
-            chinese = pages[-1].with_name(pages[-1].name.replace(".en.html", ".zh.html"))
-            lines.append(f"{label}: {pages[-1]}" + (f"  (中文: {chinese.name})" if chinese.exists() else ""))
+    for label, page in found:
+        if page.exists():
+            chinese = page.with_name(page.name.replace(".en.html", ".zh.html"))
+            lines.append(f"{label}: {page}" + (f"  (中文: {chinese.name})" if chinese.exists() else ""))
     return lines
 
 
@@ -268,7 +276,7 @@ def _report(args) -> int:
     settings = Settings.from_env(warehouse=args.warehouse, reports_dir=args.out)
     if not _published(settings):
         return 2
-    written = write_report(settings.warehouse, settings.reports_dir, args.period, langs=(args.lang,))
+    written = write_report(settings.warehouse, settings.reports_dir, args.period, langs=tuple(args.lang or ("en", "zh")))
     if not written:
         print(f"No scorecards for {args.period} in {settings.warehouse}." if args.period else "No scorecards to report yet.")
         return 1
@@ -286,7 +294,7 @@ def _dashboard(args) -> int:
     if not _published(settings):
         return 2
     try:
-        written = write_dashboard(settings.warehouse, settings.reports_dir, args.period, langs=(args.lang,))
+        written = write_dashboard(settings.warehouse, settings.reports_dir, args.period, langs=tuple(args.lang or ("en", "zh")))
     except PeriodError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -391,7 +399,8 @@ def _warehouse_option(command) -> None:
 
 def _page_options(command) -> None:
     """What the HTML pages (report, dashboard) are written in, where, and from which file."""
-    command.add_argument("--lang", choices=["en", "zh"], default="en", help="labels in English or Chinese (default en)")
+    command.add_argument("--lang", choices=["en", "zh"], action="append",
+                         help="only this language (English or Chinese); default: both")
     command.add_argument("--out", metavar="DIR", help="folder to write to (default: data/reports)")
     _warehouse_option(command)
 
@@ -505,13 +514,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     dashboard = commands.add_parser(
         "dashboard", help="write the channel dashboard (HTML) for a month",
-        description="Write the marketing dashboard for a month as one static HTML page: spend, leads, new "
-        "customers, revenue, CPL, CAC and ROI against the month before, trends per channel and channel group, "
-        "the funnel, customer retention, the best and worst campaigns and tracking health. Each panel names "
-        "the mart it reads. The nightly run writes the latest month's, in English and Chinese.",
+        description="Write the marketing dashboard for a month as one static HTML page per language: spend, "
+        "leads, new customers, revenue, CPL, CAC, ROAS and ROI against the month before, every channel's "
+        "performance (also as CSV), trends per channel and channel group with tracking issues marked, the "
+        "funnel, customer retention, every campaign and tracking health. Each panel names the mart it reads. "
+        "Without --period it writes what the nightly run writes: the last complete month and the month to date.",
     )
     dashboard.add_argument("--period", metavar="YYYY-MM", type=_month,
-                           help="the month, like 2026-11 (default: the month of the latest day with data)")
+                           help="the month, like 2026-11 (default: the last complete month and the month to date)")
     _page_options(dashboard)
     dashboard.set_defaults(handler=_dashboard)
 

@@ -3,6 +3,7 @@ take a screenshot."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -21,9 +22,31 @@ def chromium() -> str:
 
 def render(page: Path, profile: Path) -> tuple[str, list[str]]:
     """The DOM after loading `page`, and every console message it produced."""
+    return render_url(page.as_uri(), profile)
+
+
+def render_url(url: str, profile: Path, size: str = "1200,1600") -> tuple[str, list[str]]:
+    """The DOM after loading `url` (its scripts run) in a window of `size`, and the console's messages."""
     result = subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-                             "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+                             f"--window-size={size}", "--dump-dom", url], capture_output=True, text=True, timeout=120)
     return result.stdout, [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+
+
+def page_width(page: Path, width: int, tmp: Path) -> int:
+    """How wide `page` lays out in a frame `width` pixels wide (a phone is narrower than headless Chromium's
+    smallest window, 500 px): the frame's document scroll width, written into the DOM by a probe page."""
+    probe = page.with_name(f"probe-{width}-{page.name}")
+    probe.write_text(f'''<html><body style="margin:0"><iframe id="f" src="{page.name}" style="width:{width}px;height:900px;border:0">
+        </iframe><script>document.getElementById("f").onload = function () {{
+        document.body.setAttribute("data-width", this.contentDocument.documentElement.scrollWidth); }};</script>
+        </body></html>''', encoding="utf-8")
+    try:
+        result = subprocess.run([chromium(), *FLAGS, f"--user-data-dir={tmp / 'profile'}", "--allow-file-access-from-files",
+                                 "--virtual-time-budget=5000", "--window-size=1600,1000", "--dump-dom", probe.as_uri()],
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        probe.unlink()
+    return int(re.search(r'data-width="(\d+)"', result.stdout).group(1))
 
 
 def screenshot(page: Path, png: Path, profile: Path, size: str = "1200,1600") -> None:

@@ -15,16 +15,22 @@ class LabelText(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.stack, self.words = [], []
+        self.stack, self.words, self.svg = [], [], 0
 
     def handle_starttag(self, tag, attrs):
         if tag in ("meta", "br", "img", "rect", "circle", "polyline"):
             return
-        classes = (dict(attrs).get("class") or "").split()
-        self.stack.append(tag == "style" or any(c in self.SKIP for c in classes))
+        attrs = dict(attrs)
+        self.svg += tag == "svg"
+        # The style sheet and the sorting script; a chart's hover text (an SVG title) names the user's
+        # channels and campaigns; a link naming the other language is written in it (lang="…").
+        self.stack.append(tag in ("style", "script") or (tag == "title" and self.svg > 0)
+                          or (tag != "html" and "lang" in attrs)
+                          or any(c in self.SKIP for c in (attrs.get("class") or "").split()))
 
     def handle_endtag(self, tag):
         if tag not in ("meta", "br", "img", "rect", "circle", "polyline") and self.stack:
+            self.svg -= tag == "svg"
             self.stack.pop()
 
     def handle_data(self, text):
@@ -32,4 +38,4 @@ class LabelText(HTMLParser):
             self.words += re.findall(r"[A-Za-z_]{2,}", unescape(text))
 
 
-ACRONYMS = {"KPI", "CPL", "CAC", "ROI", "CTR", "SEM", "SEO", "USD"}  # read as such in Chinese marketing teams
+ACRONYMS = {"KPI", "CPL", "CAC", "ROI", "ROAS", "CTR", "CPC", "CSV", "SEM", "SEO", "USD"}  # read as such in Chinese marketing teams

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import os
+import re
 from dataclasses import dataclass
 
 import dagster as dg
@@ -138,6 +139,22 @@ def test_the_outlier_checks_flag_exactly_the_planted_extreme_rows(demo):
     team_orders = demo.con.execute("""SELECT count(*) FROM intermediate.int_orders_converted
                                       WHERE amount_reporting BETWEEN 480 AND 3200""").fetchone()[0]
     assert daily_jpy == 44 and team_orders > 0
+
+
+def test_the_dashboard_marks_the_planted_break_on_its_days(demo, tmp_path):
+    from pipelines.reporting.dashboard import write_dashboard
+
+    write_dashboard(demo.settings.warehouse, tmp_path, "2026-10", langs=("en", "zh"))
+    html = (tmp_path / "dashboard-2026-10.en.html").read_text(encoding="utf-8")
+    daily = html[html.index("Trends per channel group, daily"):html.index("Funnel per channel group")]
+    marks = re.findall(r'<g class="marker"><title>([^<]*)</title>', daily)
+    # Four charts, each marking the two days of the planted break (10-22, 10-23; with the campaigns that spent
+    # without sessions on them). The outliers fall on the as-of day, after the page's last day (10-30).
+    assert len(marks) == 4 * 2
+    assert [m.split(": Error: ")[0] for m in marks[:2]] == ["2026-10-22", "2026-10-23"]
+    assert all(": Error: Sessions drop facebook" in m for m in marks)
+    chinese = (tmp_path / "dashboard-2026-10.zh.html").read_text(encoding="utf-8")
+    assert "2026-10-22: 错误: 访问量骤降 facebook" in chinese and "<td>访问量骤降</td>" in chinese
 
 
 def test_the_demo_large_amounts_convert_exactly_and_publish(demo):

@@ -1,41 +1,81 @@
-"""`mkpi dashboard` and the nightly channel dashboard: one static HTML page per language, charts as
-inline SVG, no script, no external file, every value escaped. What each panel reads is in
-dashboard_data.PANELS and is printed under the panel."""
+"""`mkpi dashboard` and the nightly channel dashboard: one static HTML page per language and month, charts
+as inline SVG (values on hover), a small inline script that sorts the tables, nothing fetched from
+elsewhere, every value escaped. What each panel reads is in dashboard_data.PANELS and is printed under
+the panel; the channel table is also written as CSV beside the page."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 from pathlib import Path
 
 from pipelines import warehouse
 from pipelines.reporting import charts
 from pipelines.reporting import dashboard_data as data
 from pipelines.reporting.formatting import compact, d, e, money, number, percent
-from pipelines.reporting.labels import DASHBOARD
-from pipelines.reporting.report import STYLE, write_languages
+from pipelines.reporting.labels import DASHBOARD, value_label
+from pipelines.reporting.report import page_start, write_languages
 from pipelines.scoring import metrics
-from pipelines.scoring.metrics import LOWER_IS_BETTER, MONEY, NUMBER
+from pipelines.scoring.metrics import LOWER_IS_BETTER, MONEY, NUMBER, PERCENT
 
 EXTRA_STYLE = """
-.tiles{display:flex;flex-wrap:wrap;gap:1em}.tile{border:1px solid #ccd;border-radius:6px;padding:0.6em 1em;min-width:130px}
-.tile .value{font-size:22px;font-weight:bold}.better{color:#1b7a33}.worse{color:#b00020}.source{color:#666;font-size:12px}
-.sev-error{color:#b00020;font-weight:bold}.sev-warn{color:#8a4b00}
+.tiles{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:0.8em}
+.tile{border:1px solid #ccd;border-radius:6px;padding:0.6em 0.9em}.tile .value{font-size:22px;font-weight:bold}
+.better{color:#1b7a33}.worse{color:#b00020}.source{color:#666;font-size:12px}.kind{color:#666;font-size:12px}
+.sev-error{color:#b00020;font-weight:bold;white-space:nowrap}.sev-warn{color:#8a4b00;white-space:nowrap}
+.sev-info{white-space:nowrap}.partial{background:#fff4d6;border:1px solid #e8c15a;border-radius:4px;padding:0.4em 0.8em}
+.change{display:block;font-size:11px}td.num,td.days{white-space:nowrap}table.sortable th{cursor:pointer;white-space:nowrap}
+table.sortable th[aria-sort=ascending]::after{content:" ▲"}table.sortable th[aria-sort=descending]::after{content:" ▼"}
+nav a{margin-right:1em}
+@media (max-width:700px){.tiles{grid-template-columns:repeat(2,minmax(0,1fr))}}
 """
-# Which way is better for a tile's change, from the metrics catalogue; spend is neither here.
+# Sorts a table.sortable by a clicked header (numbers by their data-v value, empty cells last) and, for
+# a link such as page.html#sort=channels:7:asc, on load.
+SCRIPT = """(function(){
+function val(td){var v=td.getAttribute('data-v');return v===null?td.textContent.trim():v;}
+function sortTable(table,col,dir){
+ var body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+ rows.sort(function(a,b){var x=val(a.cells[col]),y=val(b.cells[col]);
+  if(x===''||y===''){return x===y?0:(x===''?1:-1);}
+  var nx=Number(x),ny=Number(y),c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny;
+  return dir==='asc'?c:-c;});
+ rows.forEach(function(r){body.appendChild(r);});
+ Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
+  th.setAttribute('aria-sort',i===col?(dir==='asc'?'ascending':'descending'):'none');});}
+Array.prototype.forEach.call(document.querySelectorAll('table.sortable'),function(table){
+ Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
+  th.tabIndex=0;
+  function go(){sortTable(table,i,th.getAttribute('aria-sort')==='descending'?'asc':'desc');}
+  th.addEventListener('click',go);
+  th.addEventListener('keydown',function(ev){if(ev.key==='Enter'){go();}});});});
+var m=/^#sort=([a-z]+):([0-9]+):(asc|desc)$/.exec(location.hash);
+if(m){var t=document.getElementById(m[1]);if(t){sortTable(t,Number(m[2]),m[3]);}}
+})();"""
+# Which way is better for a change, from the metrics catalogue; spend is neither here.
 NEUTRAL = {"spend"}
-BETTER_LOWER = LOWER_IS_BETTER - NEUTRAL
 
 
 class Page:
-    def __init__(self, lang: str, currency: str):
-        self.lang, self.currency, self.t = lang, currency, DASHBOARD[lang]
+    def __init__(self, lang: str, periods: data.Periods, colors: dict[str, int]):
+        self.lang, self.periods, self.currency, self.t = lang, periods, periods.currency, DASHBOARD[lang]
+        self.colors = colors
 
-    def value(self, measure: str, value) -> str:
-        """Money with the currency, ratios with two decimals, counts whole; "—" for a rate of nothing."""
+    def value(self, measure: str, value, in_column: bool = False) -> str:
+        """Money with the currency (in a table column, whose header names it, without), percentages, ratios
+        with two decimals, counts whole; "—" for a rate of nothing (no spend recorded, nothing to divide by)."""
         if value is None:
             return "—"
-        if metrics.UNITS[measure] == MONEY:
-            return money(value, self.currency)
-        return number(value) if metrics.UNITS[measure] == NUMBER else f"{value:,.0f}"
+        unit = metrics.UNITS[measure]
+        if unit == MONEY:
+            return number(value) if in_column else money(value, self.currency)
+        if unit == PERCENT:
+            return percent(value, 2)
+        return number(value) if unit == NUMBER else f"{value:,.0f}"
+
+    def header(self, column: str) -> str:
+        """A table column's header; a money column names its currency once."""
+        money_column = column in metrics.UNITS and metrics.UNITS[column] == MONEY
+        return f"<th>{e(self.t[column])}" + (f" ({e(self.currency)})" if money_column else "") + "</th>"
 
     def axis(self, measure: str):
         """How a chart's axis writes a value of the measure."""
@@ -47,40 +87,75 @@ class Page:
         mart, columns = data.PANELS[panel]
         return f'<p class="source">{e(self.t["source"])} <span class="formula">{e(mart)} ({e(", ".join(columns))})</span></p>'
 
-    def series_name(self, name: str) -> str:
-        return self.t[name] if name == data.OTHER else name
+    def name(self, column: str, value: str) -> str:
+        """A channel, group or series name: our own words ((direct), channel groups) in the page's language,
+        the user's own names as data."""
+        shown = value_label(self.lang, column, value)
+        return e(shown) if column == "channel_group" or value.startswith("(") else d(value)
+
+    def name_text(self, column: str, value: str) -> str:
+        return value_label(self.lang, column, value)
+
+    def check_title(self, row: dict) -> str:
+        return row["check_title_zh" if self.lang == "zh" else "check_title"] or row["check_name"]
+
+    def color(self, name: str) -> str:
+        if name == data.OTHER or name not in self.colors:
+            return charts.OTHER_COLOR
+        return charts.PALETTE[self.colors[name] % len(charts.PALETTE)]
 
 
-def build_dashboard(con, month: str | None = None, lang: str = "en") -> str:
+def build_dashboard(con, month: str | None = None, lang: str = "en", links: dict[str, str] | None = None) -> str:
     periods = data.periods(con, month)
-    page = Page(lang, periods.currency)
+    page = Page(lang, periods, data.colors(con))
     t = page.t
     cur, prev = periods.current, periods.previous
-    html = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f"<title>{e(t['title'])} — {e(periods.month)}</title><style>{STYLE}{EXTRA_STYLE}</style></head><body>",
-            f"<h1>{e(t['title'])} — {e(periods.month)}</h1>",
+    title = f"{t['title']} — {periods.month}" + (f" ({t['to_date']})" if periods.partial else "")
+    html = [page_start(lang, title, EXTRA_STYLE), f"<h1>{e(title)}</h1>", _nav(t, links or {}),
             f'<p class="note">{e(t["compared"].format(start=cur.start, end=cur.end, p_start=prev.start, p_end=prev.end))}'
             f"; {e(t['as_of'])} {e(periods.as_of)}</p>"]
-    html += _tiles(page, data.totals(con, cur), data.totals(con, prev))
-    html += _trends(page, con, periods)
+    if periods.partial:
+        html.append(f'<p class="partial">{e(t["partial"].format(end=cur.end))}</p>')
+    markers = data.markers(con, cur)
+    html += _tiles(page, con)
+    html += _channels(page, data.channel_table(con, cur), data.channel_table(con, prev), (links or {}).get("csv"))
+    html += _trends(page, con, markers)
     html += _funnel(page, data.funnel(con, cur))
-    html += _retention(page, data.retention(con))
+    html += _retention(page, data.retention(con, cur.end))
     html += _campaigns(page, data.campaigns(con, cur))
-    html += _tracking(page, data.tracking(con))
-    return "".join(html) + "</body></html>"
+    html += _tracking(page, [r for r in data.tracking(con) if r["period_start"] <= cur.end and r["period_end"] >= cur.start])
+    return "".join(html) + f"<script>{SCRIPT}</script></body></html>"
 
 
-def _tiles(page: Page, now: dict, before: dict) -> list[str]:
-    t = page.t
+def _nav(t: dict, links: dict[str, str]) -> str:
+    shown = [(key, href) for key, href in links.items() if key in ("month", "to_date_page", "other_lang")]
+    if not shown:
+        return ""
+    return "<nav>" + "".join(f'<a href="{e(href)}"{_hreflang(key, t)}>{e(t["link_" + key])}</a>'
+                             for key, href in shown) + "</nav>"
+
+
+def _hreflang(key: str, t: dict) -> str:
+    """The other language's link is written in that language, and says so."""
+    return (' lang="zh-CN" hreflang="zh-CN"' if t is DASHBOARD["en"] else ' lang="en" hreflang="en"') \
+        if key == "other_lang" else ""
+
+
+def _tiles(page: Page, con) -> list[str]:
+    t, periods = page.t, page.periods
+    now, before = data.totals(con, periods.current), data.totals(con, periods.previous)
+    paid_now = data.totals(con, periods.current, paid_only=True)
     out = [f"<h2>{e(t['headline'])}</h2><div class=\"tiles\">"]
     for measure in data.TILES:
         value, last = now[measure], before[measure]
         change, mood = _change(measure, value, last)
+        paid = (f'<div class="kind">{e(t["blended"])}; {e(t["paid_only"])} {e(page.value(measure, paid_now[measure]))}</div>'
+                if measure in data.TILE_RATIOS else f'<div class="kind">{e(t["all_channels"])}</div>')
         out.append(f'<div class="tile" id="tile-{measure}"><div>{e(t[measure])}</div>'
                    f'<div class="value">{e(page.value(measure, value))}</div>'
                    f'<div class="{mood}">{e(change)}</div>'
-                   f'<div class="note">{e(t["previous"])} {e(page.value(measure, last))}</div></div>')
-    return out + ["</div>", page.source("tiles")]
+                   f'<div class="note">{e(t["previous"])} {e(page.value(measure, last))}</div>{paid}</div>')
+    return out + ["</div>", f'<p class="note">{e(t["tiles_note"])}</p>', page.source("tiles")]
 
 
 def _change(measure: str, value, last) -> tuple[str, str]:
@@ -97,28 +172,68 @@ def _change(measure: str, value, last) -> tuple[str, str]:
         text = f"{delta * 100:+.1f}%"
     if measure in NEUTRAL or delta == 0:
         return text, ""
-    better = delta < 0 if measure in BETTER_LOWER else delta > 0
+    better = delta < 0 if measure in LOWER_IS_BETTER else delta > 0
     return text, "better" if better else "worse"
 
 
-def _trends(page: Page, con, periods: data.Periods) -> list[str]:
+def _channels(page: Page, now: dict, before: dict, csv_name: str | None) -> list[str]:
+    """Every channel with activity: the table's measures, each with its change, sortable."""
     t = page.t
+    out = [f"<h2>{e(t['channels'])}</h2>"]
+    if not now:
+        return out + [f"<p>{e(t['no_data'])}</p>", page.source("channels")]
+    head = "".join(page.header(c) for c in ("channel", *data.CHANNEL_COLUMNS))
+    out.append(f'<div class="scroll"><table class="sortable" id="channels"><thead><tr>{head}</tr></thead><tbody>')
+    for channel in sorted(now, key=lambda c: (-now[c]["spend"], -now[c]["leads"], c)):
+        cells = [f'<td data-v="{e(page.name_text("channel", channel))}">{page.name("channel", channel)}</td>']
+        for column in data.CHANNEL_COLUMNS:
+            value = now[channel][column]
+            change, mood = _change(column, value, before.get(channel, {}).get(column))
+            cells.append(f'<td class="num" data-v="{"" if value is None else value}">{e(page.value(column, value, True))}'
+                         f'<span class="change {mood}">{e(change)}</span></td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table></div>")
+    note = t["channels_note"] + (f" {t['csv']}" if csv_name else "")
+    out.append(f'<p class="note">{e(note)}' + (f' <a class="formula" href="{e(csv_name)}">{e(csv_name)}</a>' if csv_name else "") + "</p>")
+    return out + [page.source("channels")]
+
+
+def _trends(page: Page, con, markers: list[dict]) -> list[str]:
+    t, periods = page.t, page.periods
     out = [f"<h2>{e(t['channel_trends'])}</h2><div class=\"charts\">"]
-    out += _trend_charts(page, data.channel_trends(con, periods), "spend")
+    out += _trend_charts(page, data.channel_trends(con, periods), data.weeks(periods), "spend", "channel", markers)
     out += ["</div>", page.source("channel_trends"), f"<h2>{e(t['group_trends'])}</h2><div class=\"charts\">"]
-    out += _trend_charts(page, data.group_trends(con, periods), "leads")
-    return out + ["</div>", page.source("group_trends")]
+    out += _trend_charts(page, data.group_trends(con, periods), data.days(periods.current), "leads", "channel_group",
+                         markers)
+    return out + ["</div>", f'<p class="note">{e(t["markers_note"])}</p>', page.source("group_trends")]
 
 
-def _trend_charts(page: Page, rows: list[dict], rank_by: str) -> list[str]:
-    """Spend, leads, CPL and ROI over time, one line per series (the largest by `rank_by`, the rest summed)."""
-    xs, by_series = data.series(rows, ("spend", "leads", "revenue"), rank_by, data.TREND_SERIES)
+def _trend_charts(page: Page, rows: list[dict], xs: list[dt.date], rank_by: str, column: str,
+                  markers: list[dict]) -> list[str]:
+    """Spend, leads, CPL and ROI at each of `xs` (days or weeks), one line per series (the largest by
+    `rank_by`, the rest summed)."""
+    by_series = data.series(rows, ("spend", "leads", "revenue"), rank_by, data.TREND_SERIES, xs)
+    marks = _marks(page, xs, markers)
     out = []
     for measure in ("spend", "leads", "cpl", "roi"):
-        lines = [(page.series_name(name), sums[measure] if measure in ("spend", "leads") else data.rate(sums, measure))
-                 for name, sums in by_series.items()]
-        out.append(_chart(page.t[measure], charts.lines([str(x) for x in xs], lines, page.axis(measure)), page.t))
+        lines = [(page.name_text(column, name), sums[measure] if measure in ("spend", "leads") else data.rate(sums, measure),
+                  page.color(name)) for name, sums in by_series.items()]
+        svg = charts.lines([str(x) for x in xs], lines, page.axis(measure), lambda v, m=measure: page.value(m, v), marks,
+                           short=lambda x: x[5:])  # MM-DD: the page's title names the year
+        out.append(_chart(page.t[measure], svg, page.t))
     return out
+
+
+def _marks(page: Page, xs: list, markers: list[dict]) -> list[tuple[int, str]]:
+    """Each x (a day, or a week starting that day) with the warn and error issues that fall on it."""
+    texts: dict[int, list[str]] = {}
+    for m in markers:
+        for i, x in enumerate(xs):
+            last = x + dt.timedelta(days=6) if len(xs) > 1 and (xs[1] - xs[0]).days == 7 else x
+            if m["first_day"] <= last and m["last_day"] >= x:
+                where = " / ".join(v for v in (m["channel"], m["campaign"]) if v)
+                texts.setdefault(i, []).append(f"{page.t[m['severity']]}: {page.check_title(m)} {where}")
+    return [(i, f"{xs[i]}: " + "; ".join(found)) for i, found in sorted(texts.items())]
 
 
 def _chart(title: str, svg: str, t: dict) -> str:
@@ -131,33 +246,38 @@ def _funnel(page: Page, rows: list[dict]) -> list[str]:
     if not rows:
         return out + [f"<p>{e(t['no_data'])}</p>", page.source("funnel")]
     stages = [t["sessions"], t["leads"], t["new_customers"]]
-    out.append(charts.stage_bars([(r["channel_group"], [float(r["sessions"]), float(r["leads"]), float(r["customers"])])
-                                  for r in rows], stages))
-    out.append(f"<table><tr><th>{e(t['channel_group'])}</th><th>{e(t['sessions'])}</th><th>{e(t['leads'])}</th>"
-               f"<th>{e(t['new_customers'])}</th><th>{e(t['session_to_lead'])}</th><th>{e(t['lead_to_customer'])}</th></tr>")
+    out.append(charts.stage_bars([(page.name_text("channel_group", r["channel_group"]),
+                                   [float(r["sessions"]), float(r["leads"]), float(r["customers"])]) for r in rows], stages))
+    out.append(f"<div class=\"scroll\"><table><tr><th>{e(t['channel_group'])}</th><th>{e(t['sessions'])}</th>"
+               f"<th>{e(t['leads'])}</th><th>{e(t['new_customers'])}</th><th>{e(t['session_to_lead'])}</th>"
+               f"<th>{e(t['lead_to_customer'])}</th></tr>")
     for r in rows:
         to_lead = r["leads"] / r["sessions"] if r["sessions"] else None
         to_customer = r["customers"] / r["leads"] if r["leads"] else None
-        out.append(f"<tr><td>{d(r['channel_group'])}</td><td class=\"num\">{r['sessions']:,.0f}</td>"
+        out.append(f"<tr><td>{page.name('channel_group', r['channel_group'])}</td><td class=\"num\">{r['sessions']:,.0f}</td>"
                    f"<td class=\"num\">{r['leads']:,.0f}</td><td class=\"num\">{r['customers']:,.0f}</td>"
                    f"<td class=\"num\">{e(percent(to_lead))}</td><td class=\"num\">{e(percent(to_customer))}</td></tr>")
-    return out + ["</table>", page.source("funnel")]
+    return out + ["</table></div>", page.source("funnel")]
 
 
 def _retention(page: Page, rows: list[dict]) -> list[str]:
-    t = page.t
+    t, periods = page.t, page.periods
     out = [f"<h2>{e(t['retention'])}</h2>"]
     if not rows:
         return out + [f"<p>{e(t['no_data'])}</p>", page.source("retention")]
     size = {r["cohort_month"]: r["cohort_customers"] for r in rows}
-    cohorts = [f"{c:%Y-%m} ({size[c]:,} {t['customers']})" for c in sorted(size)]
+    partial = periods.current.start if periods.partial else None
+    cohorts = [f"{c:%Y-%m} ({size[c]:,} {t['customers']}{', ' + t['to_date'] if c == partial else ''})"
+               for c in sorted(size)]
     names = dict(zip(sorted(size), cohorts))
     offsets = sorted({r["months_since_first_order"] for r in rows})
     columns = [t["month_n"].format(n=n) for n in offsets]
     cells = {(names[r["cohort_month"]], t["month_n"].format(n=r["months_since_first_order"])): float(r["retention"] or 0)
              for r in rows}
     svg = charts.heatmap(cohorts, columns, cells, lambda v: percent(v, 0), cell=(58, 24))
-    return out + [svg.replace('<svg class="chart"', '<svg class="chart heatmap"', 1), page.source("retention")]
+    note = t["retention_note"].format(end=periods.current.end) + (f" {t['retention_partial']}" if partial else "")
+    return out + [svg.replace('<svg class="chart"', '<svg class="chart heatmap"', 1), f'<p class="note">{e(note)}</p>',
+                  page.source("retention")]
 
 
 def _campaigns(page: Page, rows: list[dict]) -> list[str]:
@@ -165,42 +285,83 @@ def _campaigns(page: Page, rows: list[dict]) -> list[str]:
     out = [f"<h2>{e(t['campaigns'])}</h2>"]
     if not rows:
         return out + [f"<p>{e(t['no_data'])}</p>", page.source("campaigns")]
-    for key, measure, best in (("best_cpl", "cpl", True), ("worst_cpl", "cpl", False),
-                               ("best_roi", "roi", True), ("worst_roi", "roi", False)):
-        out.append(f"<h3>{e(t[key])}</h3><table><tr><th>{e(t['channel'])}</th><th>{e(t['campaign'])}</th>"
-                   f"<th>{e(t['spend'])}</th><th>{e(t['leads'])}</th><th>{e(t['revenue'])}</th>"
-                   f"<th>{e(t['cpl'])}</th><th>{e(t['roi'])}</th></tr>")
-        for r in data.ranked(rows, measure, best):
-            out.append(f"<tr><td>{d(r['channel'] + ' / ' + r['medium'])}</td><td class=\"data\">{e(r['campaign'])}</td>"
-                       + "".join(f"<td class=\"num\">{e(page.value(m, r[m]))}</td>"
-                                 for m in ("spend", "leads", "revenue", "cpl", "roi")) + "</tr>")
-        out.append("</table>")
-    return out + [page.source("campaigns")]
+    measures = ("spend", "leads", "revenue", "cpl", "roi")
+    head = "".join(page.header(c) for c in ("channel", "campaign", *measures))
+    out.append(f'<p class="note">{e(t["campaigns_note"].format(n=len(rows)))}</p>'
+               f'<div class="scroll"><table class="sortable" id="campaigns"><thead><tr>{head}</tr></thead><tbody>')
+    for r in rows:
+        out.append(f'<tr><td data-v="{e(r["channel"])} / {e(r["medium"])}">{d(r["channel"] + " / " + r["medium"])}</td>'
+                   f'<td class="data">{e(r["campaign"])}</td>'
+                   + "".join(f'<td class="num" data-v="{"" if r[m] is None else r[m]}">{e(page.value(m, r[m], True))}</td>'
+                             for m in measures) + "</tr>")
+    return out + ["</tbody></table></div>", page.source("campaigns")]
 
 
 def _tracking(page: Page, rows: list[dict]) -> list[str]:
-    t = page.t
-    out = [f"<h2>{e(t['tracking'])}</h2>"]
+    t, periods = page.t, page.periods
+    out = [f"<h2>{e(t['tracking'])}</h2>",
+           f'<p class="note">{e(t["tracking_note"].format(as_of=periods.as_of, start=periods.current.start, end=periods.current.end))}</p>']
     if not rows:
         return out + [f"<p>{e(t['no_issues'])}</p>", page.source("tracking")]
     counts = {s: sum(1 for r in rows if r["severity"] == s) for s in ("error", "warn", "info")}
     out.append("<p>" + " · ".join(f'<span class="sev-{s}">{e(t[s])}: {n}</span>' for s, n in counts.items()) + "</p>")
-    out.append(f"<table><tr><th>{e(t['severity'])}</th><th>{e(t['check'])}</th><th>{e(t['channel'])}</th>"
-               f"<th>{e(t['rows'])}</th><th>{e(t['fix'])}</th></tr>")
+    out.append(f"<div class=\"scroll\"><table><tr><th>{e(t['severity'])}</th><th>{e(t['check'])}</th>"
+               f"<th>{e(t['channel'])}</th><th>{e(t['days'])}</th><th>{e(t['rows'])}</th><th>{e(t['fix'])}</th></tr>")
     for r in rows:
         where = " / ".join(str(v) for v in (r["channel"], r["medium"], r["campaign"]) if v) or "—"
+        days = str(r["period_start"]) + ("" if r["period_end"] == r["period_start"] else f" – {r['period_end']}")
         out.append(f'<tr><td class="sev-{e(r["severity"])}">{e(t.get(r["severity"], r["severity"]))}</td>'
-                   f'<td class="formula">{e(r["check_name"])}</td><td>{d(where)}</td>'
+                   f'<td>{e(page.check_title(r))}</td><td>{d(where)}</td><td class="days">{e(days)}</td>'
                    f'<td class="num">{e(number(r["rows_affected"], 0))}</td><td class="data">{e(r["message"])}</td></tr>')
-    out.append(f'</table><p class="note">{e(t["checks_doc"])} <span class="formula">docs/tracking-checks.md</span></p>')
+    out.append(f'</table></div><p class="note">{e(t["checks_doc"])} <span class="formula">docs/tracking-checks.md</span></p>')
     return out + [page.source("tracking")]
 
 
+def write_channel_csv(con, month: str, path: Path) -> Path:
+    """The channel table of the month as CSV: each measure, its value in the month before and the change."""
+    periods = data.periods(con, month)
+    now, before = data.channel_table(con, periods.current), data.channel_table(con, periods.previous)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["month", "first_day", "last_day", "partial", "channel"]
+                   + [f"{c}{suffix}" for c in data.CHANNEL_COLUMNS for suffix in ("", "_previous", "_change")])
+        for channel in sorted(now, key=lambda c: (-now[c]["spend"], c)):
+            cells = []
+            for c in data.CHANNEL_COLUMNS:
+                value, last = now[channel][c], before.get(channel, {}).get(c)
+                cells += [_csv_number(value), _csv_number(last), _change(c, value, last)[0]]
+            w.writerow([month, periods.current.start, periods.current.end, "yes" if periods.partial else "no",
+                        channel, *cells])
+    return path
+
+
+def _csv_number(value) -> str:
+    return "" if value is None else str(round(value, 4))
+
+
 def write_dashboard(warehouse_path: Path, out_dir: Path, month: str | None = None, langs=("en", "zh")) -> list[Path]:
-    """The dashboard for `month` (default: the latest month with data) in each language."""
+    """The dashboard for `month` in each language with its channel CSV; without a month, the nightly pages:
+    the latest complete month and the month to date (dashboard_data.pages)."""
     con = warehouse.connect(warehouse_path, read_only=True)
     try:
-        month = month or data.periods(con).month
-        return write_languages(out_dir, f"dashboard-{month}", langs, lambda lang: build_dashboard(con, month, lang))
+        months = [month] if month else [m for m in data.pages(con) if m]
+        written = []
+        for shown in months:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            csv_path = write_channel_csv(con, shown, out_dir / f"dashboard-{shown}.channels.csv")
+            written += write_languages(out_dir, f"dashboard-{shown}", langs, lambda lang, m=shown: build_dashboard(
+                con, m, lang, _links(m, months, lang, csv_path.name)))
+            written.append(csv_path)
+        return written
     finally:
         con.close()
+
+
+def _links(month: str, months: list[str], lang: str, csv_name: str) -> dict[str, str]:
+    """The page's links: the other nightly page, the other language, its CSV."""
+    other = "zh" if lang == "en" else "en"
+    links = {"other_lang": f"dashboard-{month}.{other}.html", "csv": csv_name}
+    for m in months:
+        if m != month:
+            links["to_date_page" if m > month else "month"] = f"dashboard-{m}.{lang}.html"
+    return links

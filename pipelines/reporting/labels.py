@@ -41,9 +41,24 @@ LABELS = {
 for flag in FLAGS:
     LABELS["en"][flag.name], LABELS["zh"][flag.name] = flag.label_en, flag.label_zh
 
+# Channel groups (seeds/channel_group_rules.csv, GA4's default channel groups) in Chinese.
+CHANNEL_GROUPS_ZH = {
+    "Direct": "直接访问", "Cross-network": "跨网络", "Paid Shopping": "付费购物", "Paid Search": "付费搜索",
+    "Paid Social": "付费社交", "Paid Video": "付费视频", "Display": "展示广告", "Paid Other": "其他付费",
+    "Organic Shopping": "自然购物", "Organic Social": "自然社交", "Organic Video": "自然视频",
+    "Organic Search": "自然搜索", "Referral": "引荐", "Email": "电子邮件", "Affiliates": "联盟推广", "Audio": "音频",
+    "SMS": "短信", "Mobile Push Notifications": "移动推送", "Unassigned": "未归类", "(other)": "（其他）",
+}
+# The marts' own placeholder values for a channel (not a source's name).
+CHANNELS = {
+    "zh": {"(direct)": "（直接访问）", "(unattributed)": "（未归因）", "(not set)": "（未设置）", "(other)": "（其他）"},
+    "en": {},
+}
+
 # Values of the scoring tables, by column; a value without a translation is shown as it is.
 VALUES = {
     "zh": {
+        "channel_group": CHANNEL_GROUPS_ZH, "channel": CHANNELS["zh"],
         "category": {"result": "结果", "process": "过程", "behaviour": "行为", "behavior": "行为", "capability": "能力"},
         "data_status": {"scored": "已评分", "no_data": "无数据", "excused": "免考", "not_due": "非本期考核",
                         "blocked": "追踪数据有误"},
@@ -76,6 +91,22 @@ DASHBOARD = {
         "check": "Check", "rows": "Rows", "fix": "What is wrong and how to fix it",
         "checks_doc": "Each check is explained in", "source": "Source:", "no_data": "No data for this period.",
         "error": "Error", "warn": "Warning", "info": "Info", "(other)": "(other)",
+        "to_date": "month to date", "partial": "Partial month: the days up to {end} only, compared with the same days "
+        "of the month before. Figures will still change.", "link_month": "Last complete month",
+        "link_to_date_page": "This month to date", "link_other_lang": "中文", "blended": "blended: all channels",
+        "paid_only": "paid channels only:", "all_channels": "all channels", "roas": "ROAS", "impressions": "Impressions",
+        "clicks": "Clicks", "ctr": "CTR", "cpc": "CPC",
+        "tiles_note": "Blended ratios divide all spend by every channel's leads, customers or revenue (organic "
+        "included); \"paid channels only\" counts only the channels with spend in the period.",
+        "channels": "Channel performance", "channels_note": "Click a column to sort. A cost ratio is — where no "
+        "spend is recorded (not free, unknown). Changes compare with the same days of the month before.",
+        "csv": "The same table as CSV:", "markers_note": "A red mark on a chart is a tracking issue of at most 7 "
+        "days (a drop, an outlier) on that day or week; hover it for the check. Longer issues are listed below.",
+        "retention_note": "Cohorts and months up to {end}.",
+        "retention_partial": "The last month's cells count the month to date.",
+        "campaigns_note": "All {n} campaigns with spend in the period; click a column to sort.",
+        "tracking_note": "Issues found by the checks on the run of {as_of} that fall on {start} – {end}.",
+        "days": "Days",
     },
     "zh": {
         "title": "渠道看板", "as_of": "数据截至", "compared": "{start} 至 {end}，对比 {p_start} 至 {p_end}",
@@ -90,5 +121,17 @@ DASHBOARD = {
         "tracking": "追踪健康度", "no_issues": "没有未解决的追踪问题。", "severity": "级别", "check": "检查项",
         "rows": "影响行数", "fix": "问题与修复方法", "checks_doc": "各检查项的说明见", "source": "来源：",
         "no_data": "本期无数据。", "error": "错误", "warn": "警告", "info": "提示", "(other)": "（其他）",
+        "to_date": "月初至今", "partial": "未满月：仅含截至 {end} 的数据，对比上月同期天数。数字仍会变化。",
+        "link_month": "上一个完整月", "link_to_date_page": "本月至今", "link_other_lang": "English",
+        "blended": "综合：全部渠道", "paid_only": "仅付费渠道：", "all_channels": "全部渠道", "roas": "广告支出回报率 ROAS",
+        "impressions": "展示量", "clicks": "点击量", "ctr": "点击率 CTR", "cpc": "单次点击成本 CPC",
+        "tiles_note": "综合比率以全部花费除以所有渠道（含自然流量）的线索、客户或销售额；“仅付费渠道”只计本期有花费的渠道。",
+        "channels": "渠道表现", "channels_note": "点击列名排序。没有记录花费的行，成本类比率显示为 —（不是免费，而是未知）。"
+        "变化与上月同期天数相比。", "csv": "同一表格的 CSV：",
+        "markers_note": "图上的红色标记表示当天（或当周）有持续不超过 7 天的追踪问题（骤降、异常值）；鼠标悬停可查看检查项。"
+        "更长的问题见下方列表。",
+        "retention_note": "截至 {end} 的首单月份与月份。", "retention_partial": "最后一个月的格子只统计月初至今。",
+        "campaigns_note": "本期有花费的全部 {n} 个广告活动；点击列名排序。",
+        "tracking_note": "{as_of} 运行的检查所发现、落在 {start} 至 {end} 的问题。", "days": "日期",
     },
 }

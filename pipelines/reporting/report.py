@@ -21,7 +21,18 @@ table{border-collapse:collapse;margin:0.5em 0 1em;font-size:13px}th,td{border:1p
 th{background:#eef2f7}td.num{text-align:right}.grade-fail{color:#b00020;font-weight:bold}.grade-excellent{color:#1b7a33;font-weight:bold}
 .card{border:1px solid #ccd;border-radius:6px;padding:0.5em 1.2em;margin:1.5em 0}.note{color:#555;font-size:13px}
 .flags{color:#8a4b00}.formula{color:#555;font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:2em}.chart text{font-family:inherit}
+svg.chart{max-width:100%;height:auto}.scroll{max-width:100%;overflow-x:auto}
+@media (max-width:700px){body{margin:0.8em}.charts>div{max-width:100%}}
+@media print{body{margin:0;max-width:none}nav,.source{display:none}h2{break-after:avoid}
+.card,.tile,.charts>div,table,svg{break-inside:avoid}.scroll{overflow:visible}}
 """
+
+
+def page_start(lang: str, title: str, extra_style: str = "") -> str:
+    """A page's head: its language, a phone-sized viewport, the shared style sheet, and the body's start."""
+    return (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{e(title)}</title><style>{STYLE}{extra_style}</style></head><body>")
 
 
 def latest_period(con, period_type: str = "month") -> str | None:
@@ -59,8 +70,7 @@ def build_report(con, period: str, lang: str = "en") -> str:
     t = page.t
     cards = warehouse.records(con, """SELECT * FROM marts.employee_scorecards WHERE period = ?
                            ORDER BY team NULLS LAST, rank_in_team NULLS LAST, employee_id""", [period])
-    html = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f"<title>{e(t['title'])} — {e(period)}</title><style>{STYLE}</style></head><body>",
+    html = [page_start(lang, f"{t['title']} — {period}"),
             f"<h1>{e(t['title'])} — {e(period)}</h1><p class=\"note\">{e(t['generated'])} {e(as_of)}"
             f"{_period_status(con, t, period)}</p>"]
     if not cards:

@@ -2,7 +2,14 @@
   One row per tracking problem found in the checks' window, from the model int_tracking__<check> of
   every check in the registry (dbt_project.yml vars: mkpi_tracking.severity, check → default
   severity). issue_key identifies the same problem night after night, for alert de-duplication.
+  Each check's title in English and Chinese is its model's meta (models/tracking/_tracking__models.yml).
 #}
+{% set titles = {} %}
+{% if execute %}
+    {% for check in var('mkpi_tracking')['severity'] %}
+        {% do titles.update({check: graph.nodes['model.mkpi.int_tracking__' ~ check].config.meta.title}) %}
+    {% endfor %}
+{% endif %}
 
 with found as (
     {% for check in var('mkpi_tracking')['severity'] %}
@@ -19,6 +26,13 @@ select
         when '{{ name }}' then '{{ tracking_severity(name) }}'
         {% endfor %}
     end as severity,
+    {% for lang in ('en', 'zh') %}
+    case f.check_name
+        {% for name, title in titles.items() %}
+        when '{{ name }}' then '{{ title[lang] | replace("'", "''") }}'
+        {% endfor %}
+    end as check_title{{ '' if lang == 'en' else '_zh' }},
+    {% endfor %}
     f.channel,
     f.medium,
     f.campaign,

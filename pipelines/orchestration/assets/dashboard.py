@@ -11,7 +11,8 @@ from pipelines.step_timings import timed
 
 
 @dg.asset(deps=[PUBLISHED], group_name="publish",
-          description="The latest month's channel dashboard (HTML, English and Chinese) beside the published file.")
+          description="The channel dashboard (HTML, English and Chinese, with the channel table as CSV) of the "
+                      "last complete month and of the month to date, beside the published file.")
 def channel_dashboard(mkpi: MkpiResource) -> dg.MaterializeResult:
     with timed("report", "the channel dashboard"):
         written = write_dashboard(Path(mkpi.warehouse), Path(mkpi.reports_dir))
