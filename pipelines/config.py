@@ -36,6 +36,7 @@ class RunConfig:
     tracking_overrides: dict = field(default_factory=dict)
     alert_min_severity: str = "warn"
     alert_top: int = 5  # issues per severity in one message
+    alert_language: str = "en"  # en or zh: the alert's words and the issues' titles and messages
     alert_retries: int = 3
     alert_timeout_seconds: float = 10.0
     alert_backoff_seconds: float = 1.0
@@ -97,6 +98,12 @@ def _share(value):
 def _severity(value):
     if value not in SEVERITIES:
         raise ValueError(f"{value!r} is not a severity (one of {', '.join(SEVERITIES)})")
+    return value
+
+
+def _language(value):
+    if value not in ("en", "zh"):
+        raise ValueError(f"{value!r} is not a language mkpi writes (en for English, zh for Chinese)")
     return value
 
 
@@ -169,6 +176,7 @@ def _checked(kind, check):
 
 Days, Count, Share, Severity = _checked(int, _days), _checked(int, _count), _checked(float, _share), _checked(str, _severity)
 Number, TimeZone = _checked(float, non_negative_number), _checked(str, _timezone)
+Language = _checked(str, _language)
 
 
 class Reporting(Section):
@@ -192,6 +200,7 @@ class Schedule(Section):
 
 class Alerts(Section):
     min_severity: Severity = "warn"
+    language: Language = "en"
     top: Count = 5
     retries: Count = 3
     timeout_seconds: Number = 10.0
@@ -254,7 +263,7 @@ def load_config(path: Path | None) -> RunConfig:
         as_of_date=yml.reporting.as_of_date, fx_max_staleness_days=yml.fx.max_staleness_days,
         rebuild_lookback_days=yml.incremental.lookback_days, schedule_cron=yml.schedule.cron,
         schedule_timezone=yml.schedule.timezone, tracking_overrides=yml.tracking.model_dump(exclude_unset=True),
-        alert_min_severity=yml.alerts.min_severity, alert_top=yml.alerts.top, alert_retries=yml.alerts.retries,
+        alert_min_severity=yml.alerts.min_severity, alert_language=yml.alerts.language, alert_top=yml.alerts.top, alert_retries=yml.alerts.retries,
         alert_timeout_seconds=yml.alerts.timeout_seconds, alert_backoff_seconds=yml.alerts.backoff_seconds,
         alert_sinks=yml.alerts.sinks, file_encodings=tuple((r.pattern, r.encoding) for r in yml.files.encodings),
         max_days_after_as_of=yml.files.max_days_after_as_of,

@@ -107,6 +107,20 @@ def test_a_sink_that_is_down_is_retried_reported_and_costs_no_data(demo):
     assert demo.con.execute("SELECT count(*) FROM marts.fct_sessions").fetchall()[0][0] > 0  # published
 
 
+def test_issues_read_in_chinese_for_a_chinese_alert(demo):
+    from pipelines.alerting.dispatch import read_issues
+    from pipelines.alerting.messages import tracking_alert
+
+    issues, as_of = read_issues(demo.settings.warehouse, "warn", "zh")
+    drop = next(i for i in issues if i.check_name == "sessions_drop")
+    assert drop.label == "访问量骤降"
+    assert drop.message == ("facebook 的访问量有 2 天低于前 7 天中位数的 50.0%：请检查其落地页是否仍加载统计代码、"
+                            "链接是否保留 UTM 标记。")
+    text = tracking_alert(issues, as_of=as_of, warehouse="w.duckdb", language="zh").text()
+    assert text.startswith(f"mkpi：截至 {as_of}，有 {len(issues)} 个新出现或加重的追踪问题")
+    assert "\n错误 (1)\n- [访问量骤降] facebook: facebook 的访问量有 2 天" in text
+
+
 def test_the_same_issues_are_not_sent_twice_but_a_worse_one_is(demo, tmp_path):
     # The same night's issues again (what a second run over the same data finds): nothing is sent.
     again = send_tracking_alerts(demo.config, demo.settings.warehouse, demo.settings.state_dir)

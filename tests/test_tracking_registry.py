@@ -53,3 +53,25 @@ def test_each_tracking_check_is_an_asset_check_and_info_is_never_a_failure():
     error = finding("sessions_drop", {**row, "severity": "error", "channels": ["facebook", "google"]})
     assert not error.passed and error.severity == dg.AssetCheckSeverity.ERROR
     assert error.metadata["channels"].value == "facebook, google"
+
+
+# Words a Chinese message keeps as they are typed: tag and parameter names, file names, commands.
+TECHNICAL = re.compile(r"utm_\w+|seeds/\w+\.csv|\w+\.csv|mkpi sources check|UTM|CRM|ID|KPI|mkpi")
+
+
+def test_each_check_has_a_title_and_a_message_in_both_languages_naming_the_same_values():
+    from pipelines.registry import dbt_vars
+
+    texts = dbt_vars()["mkpi_tracking_texts"]
+    assert set(texts) == set(tracking_checks())
+    for check, text in texts.items():
+        assert text["title"]["en"] and text["title"]["zh"], check
+        names = {lang: set(re.findall(r"\{(\w+)\}", text["message"][lang])) for lang in ("en", "zh")}
+        assert names["en"] == names["zh"], check
+        for name, part in text.get("parts", {}).items():
+            assert name in names["en"] and part["when"], (check, name)
+            assert set(re.findall(r"\{(\w+)\}", part["en"])) == set(re.findall(r"\{(\w+)\}", part["zh"])), (check, name)
+        chinese = [text["title"]["zh"], text["message"]["zh"], *(p["zh"] for p in text.get("parts", {}).values())]
+        for words in chinese:
+            left = TECHNICAL.sub("", re.sub(r"\{\w+\}", "", words))
+            assert not re.findall(r"[A-Za-z]{2,}", left), (check, words)

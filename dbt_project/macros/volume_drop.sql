@@ -58,9 +58,8 @@ select
     count(*) as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     {{ distinct_list("cast(activity_date as " ~ dbt.type_string() ~ ") || ': ' || cast(value as " ~ dbt.type_string() ~ ") || ' vs median ' || cast(trailing_median as " ~ dbt.type_string() ~ ")") }} as example,
-    channel || ' ' || metric || ' fell below ' || cast(100 - 100 * {{ tracking_setting('drop_share') }} as {{ dbt.type_string() }})
-        || '% of their trailing 7-day median on ' || cast(count(*) as {{ dbt.type_string() }})
-        || ' day(s): check that its landing pages still load the analytics tag and that its links keep their utm tags.' as message,
+    {{ tracking_message_columns(metric ~ '_drop', {'channel': 'channel', 'days': 'count(*)',
+                                 'percent': 100 - 100 * tracking_setting('drop_share')}) }}
     cast(null as {{ dbt.type_string() }}) as subject
 from drops
 group by metric, channel

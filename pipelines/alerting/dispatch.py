@@ -11,7 +11,7 @@ from typing import Protocol
 from pipelines import landing_notes
 from pipelines import warehouse as wh
 from pipelines.alerting import ledger
-from pipelines.alerting.messages import SEVERITY_RANK, Alert, Issue, failure_alert, tracking_alert
+from pipelines.alerting.messages import SEVERITY_RANK, WORDS, Alert, Issue, failure_alert, tracking_alert
 from pipelines.alerting.sinks import Delivery, deliver
 
 LEDGER_FILE = "alert_ledger.json"
@@ -35,17 +35,20 @@ class AlertReport:
         return out
 
 
-def read_issues(warehouse: Path, min_severity: str) -> tuple[list[Issue], str]:
+def read_issues(warehouse: Path, min_severity: str, language: str = "en") -> tuple[list[Issue], str]:
+    """The night's issues at or above `min_severity`, titled and worded in `language`."""
+    suffix = "_zh" if language == "zh" else ""
     con = wh.connect(warehouse, read_only=True)
     try:
         rows = con.execute(
-            """SELECT issue_key, check_name, severity, channel, campaign, rows_affected,
-                      CAST(spend_affected AS DOUBLE), message FROM marts.fct_tracking_issues"""
+            f"""SELECT issue_key, check_name, severity, channel, campaign, rows_affected,
+                       CAST(spend_affected AS DOUBLE), message{suffix}, check_title{suffix}
+                FROM marts.fct_tracking_issues"""
         ).fetchall()
         as_of = con.execute("SELECT CAST(as_of_date AS VARCHAR) FROM marts.dim_run_settings").fetchall()[0][0]
     finally:
         con.close()
-    issues = [Issue(*row) for row in rows]
+    issues = [Issue(*row, everywhere=WORDS[language]["everywhere"]) for row in rows]
     return [i for i in issues if SEVERITY_RANK[i.severity] >= SEVERITY_RANK[min_severity]], as_of
 
 
@@ -57,6 +60,7 @@ class AlertSettings(Protocol):
     alert_backoff_seconds: float
     alert_min_severity: str
     alert_top: int
+    alert_language: str
 
 
 def broadcast(config: AlertSettings, alert: Alert) -> list[Delivery]:
@@ -69,14 +73,14 @@ def broadcast(config: AlertSettings, alert: Alert) -> list[Delivery]:
 
 def send_tracking_alerts(config: AlertSettings, warehouse: Path, state_dir: Path) -> AlertReport:
     """One message with the issues that are new or worse than when last sent; remember what was sent."""
-    issues, as_of = read_issues(warehouse, config.alert_min_severity)
+    issues, as_of = read_issues(warehouse, config.alert_min_severity, config.alert_language)
     ledger_path = state_dir / LEDGER_FILE
     seen = ledger.load(ledger_path)
     news = [i for i in issues if ledger.is_news(i, seen)]
     report = AlertReport(len(issues), len(news))
     if news and config.alert_sinks:
         alert = tracking_alert(news, as_of=as_of, warehouse=str(warehouse), top=config.alert_top,
-                               landing=landing_line(warehouse, state_dir))
+                               landing=landing_line(warehouse, state_dir), language=config.alert_language)
         report.deliveries = broadcast(config, alert)
         if any(d.ok for d in report.deliveries):  # nobody heard it: try again tomorrow
             ledger.save(ledger_path, ledger.record(news, seen, dt.date.today().isoformat()))
@@ -101,7 +105,7 @@ def landing_line(warehouse: Path, state_dir: Path) -> str:
 
 
 def send_failure_alert(config: AlertSettings, job: str, error: str, where: str) -> list[Delivery]:
-    return broadcast(config, failure_alert(job, error, where=where))
+    return broadcast(config, failure_alert(job, error, where=where, language=config.alert_language))
 
 
 def save_report(state_dir: Path, report: AlertReport) -> None:

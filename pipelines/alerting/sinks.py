@@ -70,9 +70,10 @@ def slack_body(alert: Alert, sink: Sink):
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": defang(alert.title)[:150]}},
               {"type": "section", "text": {"type": "mrkdwn", "text": esc(alert.intro)[:SLACK_MAX_SECTION]}}]
     for severity, issues in alert.groups.items():
-        lines = [f"*{severity.upper()}* ({len(issues)})"] + [f"• `{i.check_name}` {esc(i.where)}: {esc(i.message)}" for i in issues]
+        lines = [f"*{alert.severity(severity)}* ({len(issues)})"] + [f"• `{esc(i.label)}` {esc(i.where)}: {esc(i.message)}"
+                                                                  for i in issues]
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:SLACK_MAX_SECTION]}})
-    context = ([f"… and {alert.hidden} more"] if alert.hidden else []) + ([esc(alert.pointer)] if alert.pointer else [])
+    context = ([alert.more] if alert.hidden else []) + ([esc(alert.pointer)] if alert.pointer else [])
     if context:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": c} for c in context]})
     return {}, {"text": alert.title, "blocks": blocks}

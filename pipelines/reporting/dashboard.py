@@ -97,6 +97,7 @@ class Page:
         return value_label(self.lang, column, value)
 
     def check_title(self, row: dict) -> str:
+        """The check's title in the page's language (dbt_project.yml, vars: mkpi_tracking_texts)."""
         return row["check_title_zh" if self.lang == "zh" else "check_title"] or row["check_name"]
 
     def color(self, name: str) -> str:
@@ -312,7 +313,8 @@ def _tracking(page: Page, rows: list[dict]) -> list[str]:
         days = str(r["period_start"]) + ("" if r["period_end"] == r["period_start"] else f" – {r['period_end']}")
         out.append(f'<tr><td class="sev-{e(r["severity"])}">{e(t.get(r["severity"], r["severity"]))}</td>'
                    f'<td>{e(page.check_title(r))}</td><td>{d(where)}</td><td class="days">{e(days)}</td>'
-                   f'<td class="num">{e(number(r["rows_affected"], 0))}</td><td class="data">{e(r["message"])}</td></tr>')
+                   f'<td class="num">{e(number(r["rows_affected"], 0))}</td>'
+                   f'<td class="data">{e(r["message_zh" if page.lang == "zh" else "message"])}</td></tr>')
     out.append(f'</table></div><p class="note">{e(t["checks_doc"])} <span class="formula">docs/tracking-checks.md</span></p>')
     return out + [page.source("tracking")]
 

@@ -31,7 +31,8 @@ PANELS = {
                                                     "cohort_customers")),
     "campaigns": ("marts.fct_channel_daily", ("date", "channel", "medium", "campaign", "spend", "leads", "revenue")),
     "tracking": ("marts.fct_tracking_issues", ("severity", "check_title", "check_title_zh", "channel", "medium",
-                                               "campaign", "period_start", "period_end", "rows_affected", "message")),
+                                               "campaign", "period_start", "period_end", "rows_affected", "message",
+                                               "message_zh")),
 }
 TILES = ("spend", "leads", "new_customers", "revenue", "cpl", "cac", "roas", "roi")
 TILE_RATIOS = ("cpl", "cac", "roas", "roi")
@@ -244,6 +245,6 @@ def campaigns(con, window: Window) -> list[dict]:
 def tracking(con) -> list[dict]:
     return warehouse.records(con, """
         SELECT severity, check_name, check_title, check_title_zh, channel, medium, campaign, period_start, period_end,
-               rows_affected, message
+               rows_affected, message, message_zh
         FROM marts.fct_tracking_issues
         ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, check_name, channel, campaign""")

@@ -2,14 +2,8 @@
   One row per tracking problem found in the checks' window, from the model int_tracking__<check> of
   every check in the registry (dbt_project.yml vars: mkpi_tracking.severity, check → default
   severity). issue_key identifies the same problem night after night, for alert de-duplication.
-  Each check's title in English and Chinese is its model's meta (models/tracking/_tracking__models.yml).
+  Each check's title in English and Chinese: dbt_project.yml, vars: mkpi_tracking_texts.
 #}
-{% set titles = {} %}
-{% if execute %}
-    {% for check in var('mkpi_tracking')['severity'] %}
-        {% do titles.update({check: graph.nodes['model.mkpi.int_tracking__' ~ check].config.meta.title}) %}
-    {% endfor %}
-{% endif %}
 
 with found as (
     {% for check in var('mkpi_tracking')['severity'] %}
@@ -28,8 +22,8 @@ select
     end as severity,
     {% for lang in ('en', 'zh') %}
     case f.check_name
-        {% for name, title in titles.items() %}
-        when '{{ name }}' then '{{ title[lang] | replace("'", "''") }}'
+        {% for name in var('mkpi_tracking')['severity'] %}
+        when '{{ name }}' then '{{ var('mkpi_tracking_texts')[name].title[lang] | replace("'", "''") }}'
         {% endfor %}
     end as check_title{{ '' if lang == 'en' else '_zh' }},
     {% endfor %}
@@ -42,6 +36,7 @@ select
     f.spend_affected,
     f.example,
     f.message,
+    f.message_zh,
     f.check_name || '|' || coalesce(f.channel, '') || '|' || coalesce(f.medium, '') || '|' || coalesce(f.campaign, '')
         || '|' || coalesce(f.subject, '') as issue_key
 from found as f

@@ -20,10 +20,10 @@ select
     count(*) as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     min(landing_url) as example,
-    cast(count(*) as {{ dbt.type_string() }}) || ' session(s) landed with a ' || click_id
-        || ' but no utm tags, so their campaign is unknown'
-        || case when click_id = 'fbclid' then ' and they count as direct or referral traffic' else '' end
-        || ': add utm_source, utm_medium and utm_campaign to the ads'' URL parameters (tracking template).' as message,
+    {{ tracking_message_columns('click_id_without_utm', {
+        'sessions': "count(*)",
+        'click_id': "click_id",
+        'is_fbclid': "click_id = 'fbclid'"}) }}
     cast(null as {{ dbt.type_string() }}) as subject
 from clicks
 where {{ in_tracking_window('session_date') }}

@@ -31,7 +31,10 @@ select
     rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     spellings as example,
-    field || ' ''' || normalized || ''' is also spelled ' || spellings || ' in ' || cast(rows_affected as {{ dbt.type_string() }})
-        || ' session(s). mkpi folds them together; tag in lower case without spaces so every tool agrees.' as message,
+    {{ tracking_message_columns('inconsistent_spelling', {
+        'field': "field",
+        'normalized': "normalized",
+        'spellings': "spellings",
+        'rows': "rows_affected"}) }}
     field || '=' || normalized as subject
 from variants

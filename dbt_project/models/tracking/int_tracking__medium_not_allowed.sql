@@ -15,9 +15,10 @@ select
     count(*) as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     u.medium as example,
-    'utm_medium ''' || u.medium || ''' on ' || u.channel || ' is not an allowed medium ('
-        || cast(count(*) as {{ dbt.type_string() }}) || ' sessions and leads): use one of seeds/allowed_mediums.csv, '
-        || 'or add it there if it is intended.' as message,
+    {{ tracking_message_columns('medium_not_allowed', {
+        'medium': "u.medium",
+        'channel': "u.channel",
+        'rows': "count(*)"}) }}
     cast(null as {{ dbt.type_string() }}) as subject
 from used as u
 left join {{ ref('allowed_mediums') }} as a on lower(a.medium) = u.medium

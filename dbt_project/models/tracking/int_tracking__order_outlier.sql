@@ -47,13 +47,16 @@ select
     1 as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     o._file || ' line ' || cast(o._line as {{ text }}) as example,
-    'Order ' || o.order_id || ' of ' || cast(o.ordered_date as {{ text }}) || ' is '
-        || cast(o.amount_reporting as {{ text }}) || ' ' || s.reporting_currency || ', '
-        || cast(cast(round(o.amount_reporting / b.median_amount, 0) as bigint) as {{ text }})
-        || ' times the median order (' || cast(cast(b.median_amount as {{ money_type() }}) as {{ text }})
-        || ') of the ' || cast({{ tracking_setting('order_outlier_history_days') }} as {{ text }})
-        || ' days before: check it in ' || o._file || ' line ' || cast(o._line as {{ text }})
-        || ' (amount in cents or in another currency, a test order); if it is real, confirm it before revenue KPIs are read.' as message,
+    {{ tracking_message_columns('order_outlier', {
+        'order_id': "o.order_id",
+        'day': "o.ordered_date",
+        'amount': "o.amount_reporting",
+        'currency': "s.reporting_currency",
+        'ratio': "cast(round(o.amount_reporting / b.median_amount, 0) as bigint)",
+        'median': "cast(b.median_amount as " ~ money_type() ~ ")",
+        'history_days': tracking_setting('order_outlier_history_days'),
+        'file': "o._file",
+        'line': "o._line"}) }}
     o.order_id as subject
 from orders as o
 cross join settings as s

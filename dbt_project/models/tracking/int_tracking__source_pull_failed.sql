@@ -9,10 +9,13 @@ select
     1 as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     table_name as example,
-    'The last pull of ' || table_name || ' from ' || source || ' (' || platform || ') failed: ' || message
-        || '. Its figures are those of the last good pull'
-        || coalesce(' (up to ' || cast(last_day as {{ dbt.type_string() }}) || ')', '')
-        || '; fix the cause and run again (mkpi sources check).' as message,
+    {{ tracking_message_columns('source_pull_failed', {
+        'table': "table_name",
+        'source': "source",
+        'platform': "platform",
+        'error': "message",
+        'last_day': "last_day",
+        'has_last_day': "last_day is not null"}) }}
     table_name as subject
 from {{ ref('stg_landing__connector_states') }}
 where status = 'failed'

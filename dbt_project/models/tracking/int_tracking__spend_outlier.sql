@@ -67,15 +67,20 @@ select
     1 as rows_affected,
     cast(o.spend as {{ money_type() }}) as spend_affected,
     o.file_name || ' line ' || cast(o.line_number as {{ text }}) as example,
-    o.channel || ' / ' || o.medium || ' / ' || o.campaign
-        || case when o.account_id = '' then '' else ' (account ' || o.account_id || ')' end
-        || ' spent ' || cast(cast(o.spend as {{ money_type() }}) as {{ text }}) || ' ' || s.reporting_currency
-        || ' on ' || cast(o.spend_date as {{ text }}) || ', '
-        || cast(cast(round(o.spend / o.median_spend, 0) as bigint) as {{ text }}) || ' times its median day ('
-        || cast(cast(o.median_spend as {{ money_type() }}) as {{ text }}) || ') of the '
-        || cast({{ tracking_setting('spend_outlier_history_days') }} as {{ text }}) || ' days before: check that row in '
-        || o.file_name || ' line ' || cast(o.line_number as {{ text }})
-        || ' (decimal separator, currency, a day exported twice); if the spend is real, confirm it with the channel owner.' as message,
+    {{ tracking_message_columns('spend_outlier', {
+        'channel': "o.channel",
+        'medium': "o.medium",
+        'campaign': "o.campaign",
+        'account': "o.account_id",
+        'has_account': "o.account_id <> ''",
+        'spend': "cast(o.spend as " ~ money_type() ~ ")",
+        'currency': "s.reporting_currency",
+        'day': "o.spend_date",
+        'ratio': "cast(round(o.spend / o.median_spend, 0) as bigint)",
+        'median': "cast(o.median_spend as " ~ money_type() ~ ")",
+        'history_days': tracking_setting('spend_outlier_history_days'),
+        'file': "o.file_name",
+        'line': "o.line_number"}) }}
     o.account_id || '|' || cast(o.spend_date as {{ text }}) as subject
 from outliers as o
 cross join settings as s

@@ -17,10 +17,12 @@ select
     count(*) as rows_affected,
     sum(spend) as spend_affected,
     campaign as example,
-    'Campaign ' || campaign || ' spent ' || cast(sum(spend) as {{ dbt.type_string() }}) || ' on '
-        || cast(count(*) as {{ dbt.type_string() }}) || ' day(s) with no tracked session for ' || channel || ' / '
-        || medium || ': check that its ads'' final URLs carry utm_source=' || channel || '&utm_medium=' || medium
-        || '&utm_campaign=' || campaign || ' and that the landing page loads the analytics tag.' as message,
+    {{ tracking_message_columns('spend_without_sessions', {
+        'campaign': "campaign",
+        'spend': "sum(spend)",
+        'days': "count(*)",
+        'channel': "channel",
+        'medium': "medium"}) }}
     cast(null as {{ dbt.type_string() }}) as subject
 from days
 group by channel, medium, campaign

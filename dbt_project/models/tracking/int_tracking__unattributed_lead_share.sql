@@ -20,9 +20,10 @@ select
     unattributed as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     cast(round(100.0 * unattributed / leads, 1) as {{ dbt.type_string() }}) || '%' as example,
-    cast(unattributed as {{ dbt.type_string() }}) || ' of ' || cast(leads as {{ dbt.type_string() }})
-        || ' leads in the last 7 days have no source (above the ' || cast(100 * {{ tracking_setting('max_unattributed_lead_share') }} as {{ dbt.type_string() }})
-        || '% limit): check that forms pass utm fields and the visitor id to the CRM.' as message,
+    {{ tracking_message_columns('unattributed_lead_share', {
+        'unattributed': "unattributed",
+        'leads': "leads",
+        'limit': "100 * " ~ tracking_setting('max_unattributed_lead_share')}) }}
     cast(null as {{ dbt.type_string() }}) as subject
 from recent
 where leads >= {{ tracking_setting('min_leads_for_share') }}

@@ -48,11 +48,14 @@ select
     o.sessions + o.leads as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     o.campaign as example,
-    'utm_campaign ''' || o.campaign || ''' on ' || o.channel || ' / ' || o.medium
-        || ' is not a campaign any ad platform reports for ' || o.channel
-        || coalesce(' (did you mean ''' || c.suggestion || '''?)', '') || ': '
-        || cast(o.sessions as {{ dbt.type_string() }}) || ' session(s) and ' || cast(o.leads as {{ dbt.type_string() }})
-        || ' lead(s) are not joined to any spend. Fix the tracking template of the ad.' as message,
+    {{ tracking_message_columns('unknown_campaign', {
+        'campaign': "o.campaign",
+        'channel': "o.channel",
+        'medium': "o.medium",
+        'suggestion': "c.suggestion",
+        'has_suggestion': "c.suggestion is not null",
+        'sessions': "o.sessions",
+        'leads': "o.leads"}) }}
     cast(null as {{ dbt.type_string() }}) as subject
 from orphans as o
 left join closest as c on c.channel = o.channel and c.campaign = o.campaign and c.closeness = 1

@@ -22,9 +22,9 @@ select
     count(*) as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     {{ distinct_list('t.tagged_source_raw') }} as example,
-    'utm_source ''' || t.source || ''' is not a known source (' || cast(count(*) as {{ dbt.type_string() }})
-        || ' session(s)): if it is a spelling of a known one, add it to seeds/source_aliases.csv; if it is a new '
-        || 'source, add it to seeds/known_sources.csv (and source_categories.csv for its channel group).' as message,
+    {{ tracking_message_columns('unknown_source', {
+        'source': "t.source",
+        'sessions': "count(*)"}) }}
     cast(null as {{ dbt.type_string() }}) as subject
 from tagged as t
 left join known as k on k.source = t.source

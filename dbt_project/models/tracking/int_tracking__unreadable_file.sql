@@ -9,8 +9,10 @@ select
     1 as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     q.file as example,
-    'The ' || q.kind || ' file ' || q.file || ' was not read (' || q.reason || '), so none of its rows are in '
-        || 'the figures; fix or re-export it and run again.' as message,
+    {{ tracking_message_columns('unreadable_file', {
+        'kind': "q.kind",
+        'file': "q.file",
+        'reason': "q.reason"}) }}
     q.file as subject
 from {{ ref('stg_landing__quarantined_rows') }} as q
 cross join {{ ref('stg_landing__run_settings') }} as s

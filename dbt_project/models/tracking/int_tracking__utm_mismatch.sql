@@ -20,9 +20,11 @@ select
     count(*) as rows_affected,
     cast(null as {{ money_type() }}) as spend_affected,
     field || ': ''' || in_columns || ''' vs ''' || in_url || '''' as example,
-    cast(count(*) as {{ dbt.type_string() }}) || ' session(s) have ' || field || ' ''' || in_columns
-        || ''' in the export''s columns but ''' || in_url || ''' in their landing URL: mkpi uses the columns; '
-        || 'find which system rewrites the tags.' as message,
+    {{ tracking_message_columns('utm_mismatch', {
+        'sessions': "count(*)",
+        'field': "field",
+        'in_columns': "in_columns",
+        'in_url': "in_url"}) }}
     field || ':' || in_columns || '>' || in_url as subject
 from pairs
 where in_columns is not null and in_url is not null and in_columns <> in_url
