@@ -215,6 +215,42 @@ def _explain(args) -> int:
     return 0 if not text.startswith("No scorecard") else 1
 
 
+def _waive(args) -> int:
+    """`mkpi waive`: record that a tracking issue does not stop a period's KPIs."""
+    from pipelines import run_lock, warehouse
+    from pipelines.config import tracking_checks
+    from pipelines.scoring import closing
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env(warehouse=args.warehouse)
+    if not _published(settings):
+        return 2
+    reason = (args.reason or "").strip()
+    if not reason:
+        print("error: a waiver needs a reason that stays on record: --reason \"...\"", file=sys.stderr)
+        return 2
+    if args.check not in tracking_checks():
+        print(f"error: {args.check!r} is not a tracking check (one of {', '.join(tracking_checks())})", file=sys.stderr)
+        return 2
+    waiver = closing.Waiver(args.check, args.channel, args.campaign, reason)
+    found = warehouse.read_if_readable(settings.warehouse, lambda con: [
+        i for i in warehouse.records(con, "SELECT check_name, channel, campaign FROM marts.fct_tracking_issues")
+        if waiver.covers(i)], [])
+    try:
+        with run_lock.hold(settings.warehouse), closing.Store(closing.store_path(settings.state_dir)) as store:
+            store.waive(args.period, waiver)
+    except (closing.ClosingError, run_lock.RunInProgress) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    where = " / ".join(v for v in (args.channel, args.campaign) if v) or "every channel"
+    print(f"{args.period}: {args.check} on {where} no longer stops KPIs from the next run ({reason}); on record in "
+          f"marts.scoring_period_events.")
+    if not found:
+        print(f"note: last night's file has no {args.check} issue on {where}; the waiver applies if one appears.",
+              file=sys.stderr)
+    return 0
+
+
 def _close(args) -> int:
     """`mkpi close` and `mkpi reopen`: change a period's status in the state folder's ledger."""
     from pipelines import run_lock, state_folder, warehouse
@@ -500,6 +536,20 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--reason", required=name == "reopen", metavar="TEXT", help=reason)
         _warehouse_option(command)
         command.set_defaults(handler=_close)
+
+    waive = commands.add_parser(
+        "waive", help="let a period's KPIs be scored despite a tracking issue, with a reason on record",
+        description="Waive an error-level tracking issue for a provisional period's scoring: from the next run its "
+        "KPIs are scored even where the issue touches their numbers, with a note on each. The waiver covers every "
+        "issue of the check, or only those on --channel and/or --campaign. The reason is kept in "
+        "marts.scoring_period_events. A final period must be reopened first.")
+    waive.add_argument("period", metavar="PERIOD", type=_period, help="a month like 2026-10 or a quarter like 2026-Q4")
+    waive.add_argument("--check", required=True, metavar="CHECK", help="the tracking check, like sessions_drop")
+    waive.add_argument("--channel", metavar="CHANNEL", help="only the issues on this channel")
+    waive.add_argument("--campaign", metavar="CAMPAIGN", help="only the issues on this campaign")
+    waive.add_argument("--reason", required=True, metavar="TEXT", help="why the numbers can be used (kept on record)")
+    _warehouse_option(waive)
+    waive.set_defaults(handler=_waive)
 
     report = commands.add_parser(
         "report", help="write the HTML KPI report and the scorecards CSV for a period",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines import warehouse
+from pipelines.reporting.labels import VALUES
 from pipelines.scoring.flags import FLAGS
 
 TOP_N = 5
@@ -109,7 +110,8 @@ def _scoring_section(con):
     grades = con.execute(
         """SELECT coalesce(grade, status), count(*) FROM marts.employee_scorecards
            WHERE period = ? GROUP BY 1 ORDER BY min(coalesce(-total, 1e9))""", [latest]).fetchall()
-    yield f"\nKPI scorecards for {latest}: " + ", ".join(f"{n} {g}" for g, n in grades)
+    names = {**VALUES["en"]["data_status"], **VALUES["en"].get("grade", {})}  # the report's words for each state
+    yield f"\nKPI scorecards for {latest}: " + ", ".join(f"{n} {names.get(g, g)}" for g, n in grades)
     flagged = con.execute(
         """SELECT employee_id || ' ' || name, list(flag ORDER BY flag) FROM marts.scorecard_flags
            WHERE period = ? GROUP BY 1 ORDER BY 1""", [latest]).fetchall()

@@ -176,6 +176,22 @@ def test_only_a_final_period_can_be_reopened(night):
         store.reopen("2026-01", "why not")
 
 
+def test_a_waiver_is_on_record_and_changes_neither_closing_nor_a_final_period(night):
+    waiver = closing.Waiver("sessions_drop", "facebook", None, "tags restored within the day")
+    night(dt.date(2026, 2, 2), JANUARY)
+    with closing.Store(night.store_file) as store:
+        store.waive("2026-01", waiver)
+    # Waived while provisional: January still closes on the 5th like any month, and the waiver stays on record.
+    tables = night(dt.date(2026, 2, 5), JANUARY)
+    assert status(tables, "2026-01")["status"] == "final"
+    assert [(e["action"], e["subject"], e["reason"]) for e in tables["scoring_period_events"]] == [
+        ("waive", "sessions_drop|facebook|", "tags restored within the day"), ("close", None, None)]
+    with closing.Store(night.store_file) as store:
+        assert closing.waivers(store.events()) == {"2026-01": [waiver]}
+        with pytest.raises(closing.ClosingError, match=r"2026-01 is final; reopen it first"):
+            store.waive("2026-01", waiver)
+
+
 @pytest.mark.parametrize("value", ["0", "31", "fifth"])
 def test_a_close_day_outside_the_month_is_refused_with_its_line(tmp_path, value):
     path = tmp_path / "kpi.yml"

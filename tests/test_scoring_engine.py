@@ -21,6 +21,7 @@ over_time: {warning_after_months_below_pass: 2, bonus_lost_after_months_below_pa
             outstanding_top_n: 1, outstanding_months: 3, promotion_top_share: 0.5, promotion_quarters: 2,
             promotion_min_team_size: 2}
 team_coefficient: true
+tracking_block_share: 0  # any day of an issue stops a KPI it touches: the tests below see which it touches
 roles:
   sem:
     versions:
@@ -205,6 +206,53 @@ def test_an_issue_without_a_channel_touches_every_channel_kpi(tmp_path):
     assert blocked == {("A", "cpl"), ("A", "leads"), ("B", "cpl")}  # B's leads KPI is excused in February
     # B's February: report late (0 points) is all that is left → 0; a card is blocked only when every KPI is.
     assert cards[("2026-02", "B")]["total"] == approx(0.0)
+
+
+MATERIAL = CONFIG.replace("tracking_block_share: 0 ", "tracking_block_share: 0.1 ") + EXCUSAL
+
+
+def test_an_issue_stops_a_kpi_only_over_a_material_share_of_the_period(tmp_path):
+    data = owning(inputs(), {"A": "google", "B": "bing"})
+    three_days = {**GOOGLE_DROP, "period_end": dt.date(2026, 2, 12)}
+    data.error_issues = [GOOGLE_DROP, {**three_days, "campaign": "brand", "check_name": "leads_drop"}]
+    cards, rows = scored(tmp_path, text=MATERIAL, data=data)
+    kpi = {(r["period"], r["employee_id"], r["kpi"]): r for r in rows}
+    # February has 28 days; 10% is 2.8. The two-day sessions drop (2 < 2.8) does not stop A's CPL; the three-day
+    # leads drop on A's brand campaign (3 ≥ 2.8) does.
+    feb = kpi[("2026-02", "A", "cpl")]
+    assert feb["data_status"] == "blocked" and feb["formula"].startswith("not scored: leads_drop on google/brand")
+    # Q1 has 90 days (10% = 9): neither stops it; each is a note on how it was computed.
+    q1 = kpi[("2026-Q1", "A", "cpl")]
+    assert q1["data_status"] == "scored"
+    assert q1["formula"].endswith("; sessions_drop on google touches 2 of 90 days, under the 10% that stops a KPI "
+                                  "(kpi.yml tracking_block_share); leads_drop on google/brand touches 3 of 90 days, "
+                                  "under the 10% that stops a KPI (kpi.yml tracking_block_share)")
+    # With only the two-day drop, A's February CPL scores: 1,800 / 120 = 15 against 20 → 50 × 20 / 15, capped.
+    data.error_issues = [GOOGLE_DROP]
+    _, rows = scored(tmp_path, text=MATERIAL, data=data)
+    feb = next(r for r in rows if (r["period"], r["employee_id"], r["kpi"]) == ("2026-02", "A", "cpl"))
+    assert feb["data_status"] == "scored" and feb["actual"] == approx(15.0)
+    assert "touches 2 of 28 days, under the 10% that stops a KPI" in feb["formula"]
+
+
+def test_a_waived_issue_no_longer_stops_the_periods_kpis(tmp_path):
+    from pipelines.scoring.closing import Waiver
+
+    data = owning(inputs(), {"A": "google", "B": "bing"})
+    data.error_issues = [GOOGLE_DROP]
+    path = tmp_path / "kpi.yml"
+    path.write_text(ANY_SHARE)
+    waived = {"2026-02": [Waiver("sessions_drop", "google", None, "tags fixed the same day; the lead checked CRM")]}
+    kpi_rows, _, _ = score(data, load_kpi_config(path), waivers=waived)
+    status = {(r["period"], r["employee_id"], r["kpi"]): r for r in kpi_rows}
+    feb = status[("2026-02", "A", "cpl")]
+    assert feb["data_status"] == "scored" and feb["formula"].endswith(
+        "; sessions_drop on google waived for 2026-02: tags fixed the same day; the lead checked CRM")
+    assert status[("2026-Q1", "A", "cpl")]["data_status"] == "blocked"  # a waiver is for its period only
+    other = {"2026-02": [Waiver("sessions_drop", "bing", None, "bing only")]}
+    kpi_rows, _, _ = score(data, load_kpi_config(path), waivers=other)
+    assert next(r for r in kpi_rows if (r["period"], r["employee_id"], r["kpi"]) == ("2026-02", "A", "cpl"))[
+        "data_status"] == "blocked"
 
 
 def test_a_card_with_less_than_half_its_due_weight_scored_is_not_graded(tmp_path):

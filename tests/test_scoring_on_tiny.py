@@ -103,6 +103,25 @@ def test_close_and_reopen_from_the_command_line(tiny_warehouse):
     assert unknown.returncode == 1 and "2027-01 has no scorecards in the published file" in unknown.stderr
 
 
+def test_waive_from_the_command_line(tiny_warehouse):
+    # This test's own state folder (MKPI_STATE_DIR): the waiver is on record there, for the next night.
+    def mkpi(*args):
+        return run_mkpi("waive", *args, "--warehouse", str(tiny_warehouse))
+
+    waived = mkpi("2026-11", "--check", "sessions_drop", "--channel", "facebook", "--reason", "tags back the same day")
+    assert waived.returncode == 0, waived.stderr
+    assert waived.stdout.strip() == ("2026-11: sessions_drop on facebook no longer stops KPIs from the next run (tags "
+                                     "back the same day); on record in marts.scoring_period_events.")
+    assert "last night's file has no sessions_drop issue on facebook" in waived.stderr
+    unknown = mkpi("2026-11", "--check", "session_drop", "--reason", "typo")
+    assert unknown.returncode == 2 and unknown.stderr.startswith("error: 'session_drop' is not a tracking check (one of")
+    blank = mkpi("2026-11", "--check", "sessions_drop", "--reason", " ")
+    assert blank.returncode == 2 and "a waiver needs a reason that stays on record" in blank.stderr
+    assert run_mkpi("close", "2026-10", "--warehouse", str(tiny_warehouse)).returncode == 0
+    final = mkpi("2026-10", "--check", "sessions_drop", "--reason", "x")
+    assert final.returncode == 1 and "2026-10 is final; reopen it first" in final.stderr
+
+
 def test_scoring_reads_only_the_marts_its_asset_depends_on(tiny, tiny_warehouse, tmp_path):
     from pipelines.scoring.kpi_yml import load_kpi_config
     from pipelines.scoring.engine import score

@@ -18,7 +18,14 @@ LABELS = {
         "final": "final: closed on {date}, later data does not change it",
         "renormalized": "weights re-normalized over the {weight:g}% scored; left out: ",
         "extra": "extra points ", "swapped": "swapped in", "own_weights": "own weights",
-        "card_blocked": "Not graded: broken tracking leaves too little of this card scored",
+        "card_blocked": "Not graded: tracking issues leave too little of this card scored",
+        "next_blocked": "What to do: an error-level tracking issue stops too much of this card's weight (see the KPIs "
+        "marked blocked and how each was computed). If the numbers are usable after all, the team lead can waive the "
+        "issue for {period} ({waive}); otherwise the tracking is fixed and the "
+        "card is scored again every night while {period} is provisional. A final period is reopened first ({reopen}).",
+        "next_no_data": "What to do: too few of this card's KPIs have data for {period}. Check that the person's "
+        "ownership ({ownership}) and manual scores ({manual}) are entered; the card is scored again every "
+        "night while {period} is provisional.",
         "not_graded": "only {weight:g}% of the weight scored, too little to grade; left out: ",
         "card_no_data": "Not graded: too few KPIs have data for this period",
     },
@@ -34,7 +41,12 @@ LABELS = {
         "provisional": "暂定：{date} 前每晚重新计算", "final": "已定稿：{date} 关闭，之后的数据不再改变",
         "renormalized": "权重按已评分的 {weight:g}% 重新归一；未计入：", "extra": "加分 ",
         "swapped": "替换指标", "own_weights": "个人权重",
-        "card_blocked": "未评级：追踪数据有误，可评分的指标过少", "card_no_data": "未评级：本期可评分的指标数据过少",
+        "card_blocked": "未评级：追踪问题导致可评分的指标过少", "card_no_data": "未评级：本期可评分的指标数据过少",
+        "next_blocked": "处理建议：错误级追踪问题阻断了本绩效卡过多的权重（见标记为“追踪问题阻断”的指标及其计算方法）。"
+        "如果数据实际可用，团队负责人可为 {period} 豁免该问题（{waive}）；"
+        "否则请修复追踪，{period} 在暂定期间每晚都会重新评分。已定稿的周期需先重新打开（{reopen}）。",
+        "next_no_data": "处理建议：本绩效卡在 {period} 有数据的指标过少。请检查此人的负责范围（{ownership}）和人工评分"
+        "（{manual}）是否已录入；{period} 在暂定期间每晚都会重新评分。",
         "not_graded": "仅 {weight:g}% 的权重得以评分，不足以评级；未计入：",
     },
 }
@@ -61,12 +73,12 @@ VALUES = {
         "channel_group": CHANNEL_GROUPS_ZH, "channel": CHANNELS["zh"],
         "category": {"result": "结果", "process": "过程", "behaviour": "行为", "behavior": "行为", "capability": "能力"},
         "data_status": {"scored": "已评分", "no_data": "无数据", "excused": "免考", "not_due": "非本期考核",
-                        "blocked": "追踪数据有误"},
+                        "blocked": "追踪问题阻断"},
         "grade": {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"},
     },
     "en": {
         "data_status": {"scored": "scored", "no_data": "no data", "excused": "excused", "not_due": "not due",
-                        "blocked": "broken tracking"},
+                        "blocked": "blocked by tracking"},
     },
 }
 

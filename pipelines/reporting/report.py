@@ -20,7 +20,7 @@ h1{margin-bottom:0}h2{border-bottom:2px solid #2f5d8c;padding-bottom:4px;margin-
 table{border-collapse:collapse;margin:0.5em 0 1em;font-size:13px}th,td{border:1px solid #ccd;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#eef2f7}td.num{text-align:right}.grade-fail{color:#b00020;font-weight:bold}.grade-excellent{color:#1b7a33;font-weight:bold}
 .card{border:1px solid #ccd;border-radius:6px;padding:0.5em 1.2em;margin:1.5em 0}.note{color:#555;font-size:13px}
-.flags{color:#8a4b00}.formula{color:#555;font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:2em}.chart text{font-family:inherit}
+.flags{color:#8a4b00}.next{background:#fff4d6;border-left:4px solid #e8c15a;padding:0.4em 0.8em}.formula{color:#555;font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:2em}.chart text{font-family:inherit}
 svg.chart{max-width:100%;height:auto}.scroll{max-width:100%;overflow-x:auto}
 @media (max-width:700px){body{margin:0.8em}.charts>div{max-width:100%}}
 @media print{body{margin:0;max-width:none}nav,.source{display:none}h2{break-after:avoid}
@@ -174,6 +174,8 @@ def _person(page: Page, card, kpis, trend) -> list[str]:
     note = _note(page, card, kpis)
     if note:
         out.append(f"<p class=\"note\">{e(t['note'])}: {note}</p>")
+    if card["status"] in ("blocked", "no_data"):
+        out.append(f"<p class=\"next\">{_next_step(t, card)}</p>")
     out.append("<table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
                ("kpi", "category", "weight", "target", "actual", "achievement", "points", "status", "how")) + "</tr>")
     for k in kpis:
@@ -190,6 +192,17 @@ def _person(page: Page, card, kpis, trend) -> list[str]:
             [(page.kpi(card["role"], k["kpi"])[0], k["weighted_points"], k["weight"]) for k in scored]) + "</div>")
     out.append(f"<div><h3>{e(t['own_trend'])}</h3>{charts.line(trend)}</div></div></div>")
     return out
+
+
+def _next_step(t: dict, card) -> str:
+    """What HR and the lead do with a card that could not be graded; commands and files as typed."""
+    period = card["period"]
+    code = {"waive": f"mkpi waive {period} --check CHECK --reason ...", "reopen": f"mkpi reopen {period} --reason ...",
+            "ownership": "ownership.csv", "manual": "manual_scores.csv"}
+    text = e(t["next_" + card["status"]]).replace("{period}", e(period))
+    for key, typed in code.items():
+        text = text.replace("{" + key + "}", f'<code class="formula">{e(typed)}</code>')
+    return text
 
 
 def _status(page: Page, k) -> str:

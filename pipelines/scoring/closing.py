@@ -1,7 +1,8 @@
 """Closing scoring periods: a period is `provisional` until its close date, then `final`, and a final
 period's rows are frozen in the state folder, so later nights, late data and full rebuilds never
 change what HR acted on. A lead may close a period early (`mkpi close`) or reopen a final one with
-a reason (`mkpi reopen`); every close and reopen stays in the ledger.
+a reason (`mkpi reopen`); every close and reopen stays in the ledger. A lead may also waive a tracking
+issue for a provisional period's scoring (`mkpi waive`), with a reason that stays in the same ledger.
 
 A reopened period stays provisional until it is closed again with `mkpi close`: its close date has
 passed, and closing it again the same night would undo the reopening.
@@ -22,7 +23,7 @@ from pipelines.warehouse import records
 
 FROZEN = ("kpi_scores", "employee_scorecards", "scorecard_flags")  # what a final period keeps
 PROVISIONAL, FINAL = "provisional", "final"
-CLOSE, REOPEN = "close", "reopen"
+CLOSE, REOPEN, WAIVE = "close", "reopen", "waive"
 BY_CLOSE_DATE, BY_COMMAND = "close date", "mkpi close"
 
 
@@ -35,6 +36,38 @@ class Frozen:
     """The final periods and their rows, as closed."""
     periods: set[str] = field(default_factory=set)
     rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in FROZEN})
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A lead's decision that a tracking issue does not stop a period's KPIs: every issue of the check, or
+    only those on one channel and/or campaign."""
+    check_name: str
+    channel: str | None = None
+    campaign: str | None = None
+    reason: str = ""
+
+    @property
+    def subject(self) -> str:
+        return "|".join([self.check_name, self.channel or "", self.campaign or ""])
+
+    @classmethod
+    def of(cls, subject: str, reason: str) -> "Waiver":
+        check, channel, campaign = (subject.split("|") + ["", ""])[:3]
+        return cls(check, channel or None, campaign or None, reason)
+
+    def covers(self, issue: dict) -> bool:
+        return (issue["check_name"] == self.check_name and self.channel in (None, issue["channel"])
+                and self.campaign in (None, issue["campaign"]))
+
+
+def waivers(events: list[dict]) -> dict[str, list[Waiver]]:
+    """The ledger's waivers, per period."""
+    out: dict[str, list[Waiver]] = {}
+    for e in events:
+        if e["action"] == WAIVE:
+            out.setdefault(e["period"], []).append(Waiver.of(e["subject"], e["reason"]))
+    return out
 
 
 def store_path(state_dir: Path) -> Path:
@@ -99,17 +132,28 @@ class Store:
         self._record(period, REOPEN, "mkpi reopen", reason)
         self.con.execute("COMMIT")
 
+    def waive(self, period: str, waiver: Waiver) -> None:
+        """From the next night, score `period` as if the issues the waiver covers did not stop its KPIs."""
+        if period in self.final_periods():
+            raise ClosingError(f"{period} is final; reopen it first (mkpi reopen {period} --reason ...), then waive")
+        self._record(period, WAIVE, "mkpi waive", waiver.reason, subject=waiver.subject)
+
     def _record(self, period: str, action: str, by: str, reason: str | None, as_of: dt.date | None = None,
-                data_through: dt.date | None = None) -> None:
+                data_through: dt.date | None = None, subject: str | None = None) -> None:
         self.con.execute("""INSERT INTO period_events BY NAME SELECT ? AS period, ? AS action,
                                    current_timestamp AS recorded_at, ? AS recorded_by, ? AS reason,
-                                   ?::DATE AS as_of_date, ?::DATE AS data_through""",
-                         [period, action, by, reason, as_of, data_through])
+                                   ?::DATE AS as_of_date, ?::DATE AS data_through, ? AS subject""",
+                         [period, action, by, reason, as_of, data_through, subject])
+
+
+def lifecycle(events: list[dict]) -> list[dict]:
+    """The closes and reopens: a waiver changes what is scored, not whether a period is final."""
+    return [e for e in events if e["action"] in (CLOSE, REOPEN)]
 
 
 def final_of(events: list[dict]) -> set[str]:
-    """The periods whose last event (oldest first) is a close."""
-    latest = {e["period"]: e["action"] for e in events}
+    """The periods whose last close or reopen (oldest first) is a close."""
+    latest = {e["period"]: e["action"] for e in lifecycle(events)}
     return {p for p, action in latest.items() if action == CLOSE}
 
 
@@ -117,7 +161,7 @@ def due_tonight(periods: list[Period], as_of: dt.date, close_day: int, events: l
                 data_through: dt.date | None) -> list[Period]:
     """Ended periods whose close date has come, that the data reaches to their last day, and that were never
     closed or reopened. A period the data stops short of stays provisional: late data is still due."""
-    touched = {e["period"] for e in events}
+    touched = {e["period"] for e in lifecycle(events)}
     return [p for p in periods if p.label not in touched and as_of >= close_date(p, close_day)
             and data_through is not None and data_through >= p.end]
 
@@ -126,7 +170,7 @@ def period_rows(periods: list[Period], close_day: int, events: list[dict]) -> li
     """One row per scored period for `scoring_periods`: its status and its last close and reopen."""
     out = []
     for p in periods:
-        mine = [e for e in events if e["period"] == p.label]
+        mine = [e for e in lifecycle(events) if e["period"] == p.label]
         closes = [e for e in mine if e["action"] == CLOSE]
         reopens = [e for e in mine if e["action"] == REOPEN]
         out.append({

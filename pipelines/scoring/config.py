@@ -145,6 +145,7 @@ class KpiConfig:
     incentives: Incentives = Incentives()
     close_day: int = 5  # a period is final from this day of the month after it ends
     min_scored_share: float = 0.5  # of the due weight a card must score to be graded
+    tracking_block_share: float = 0.1  # of a period's days an error-level issue must cover to stop a KPI
     swaps: tuple[Swap, ...] = ()
     weight_overrides: tuple[WeightOverride, ...] = ()
 

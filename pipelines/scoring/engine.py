@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from pipelines.scoring import flags, rules
-from pipelines.scoring.closing import PROVISIONAL, Frozen
+from pipelines.scoring.closing import PROVISIONAL, Frozen, Waiver
 from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
 from pipelines.scoring.inputs import Employee, Inputs
 from pipelines.scoring import metrics
@@ -55,10 +55,12 @@ def unknown_role(e: Employee, config: KpiConfig) -> str:
             f"(roles: {', '.join(config.roles)})")
 
 
-def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None,
+          waivers: dict[str, list[Waiver]] | None = None) -> tuple[list[dict], list[dict], list[dict]]:
     """(kpi_scores rows, employee_scorecards rows, scorecard_flags rows). Final periods (`frozen`) are
-    not recomputed: their rows come back as they were closed, and later periods' streaks count them."""
-    frozen = frozen or Frozen()
+    not recomputed: their rows come back as they were closed, and later periods' streaks count them.
+    `waivers`: per period, the tracking issues a lead waived for scoring (mkpi waive)."""
+    frozen, waivers = frozen or Frozen(), waivers or {}
     check_roster(inputs, config)
     kpi_rows, cards = [], []
     for period in (p for p in inputs.periods() if p.label not in frozen.periods):
@@ -68,7 +70,8 @@ def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None) -> tu
             if version is None:
                 continue
             kpis = config.kpis_for(version.kpis, employee.employee_id, period.label, period.start)
-            rows = [_kpi_row(inputs, config, employee, period, kpi, issues) for kpi in kpis]
+            rows = [_kpi_row(inputs, config, employee, period, kpi, issues, waivers.get(period.label, []))
+                    for kpi in kpis]
             _apply_renormalization(rows)
             kpi_rows += rows
             cards.append(_card(inputs, config, employee, period, version.effective_from, rows))
@@ -82,7 +85,8 @@ def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None) -> tu
             raised + frozen.rows["scorecard_flags"])
 
 
-def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issues: list[dict]) -> dict:
+def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issues: list[dict],
+             waivers: list[Waiver]) -> dict:
     target = config.target_for(kpi, employee.employee_id, period.start, inputs.targets)
     row = {
         "period": period.label, "period_type": period.type, "period_start": period.start,
@@ -93,18 +97,17 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issue
         "calibration": kpi.calibration, "calibration_reason": kpi.calibration_reason, "formula": "",
     }
     excusal = config.excusal_for(kpi.id, employee.employee_id, employee.team, period.label)
-    issue = _blocking_issue(inputs, employee, kpi, issues)
+    issue, notes = _blocking_issue(inputs, employee, kpi, issues, period, config.tracking_block_share, waivers)
     if PERIOD_TYPES.index(kpi.period) > PERIOD_TYPES.index(period.type):
         row.update(data_status=NOT_DUE, formula=f"scored per {kpi.period}")
     elif excusal:
         row.update(data_status=EXCUSED, excused=True, excuse_reason=excusal.reason, formula=f"excused: {excusal.reason}")
     elif issue:
-        where = "/".join(issue[k] for k in ("channel", "medium", "campaign") if issue[k]) or "every channel"
-        row.update(data_status=BLOCKED, formula=f"not scored: {issue['check_name']} on {where}, "
+        row.update(data_status=BLOCKED, formula=f"not scored: {issue['check_name']} on {_where(issue)}, "
                                                 f"{issue['period_start']}..{issue['period_end']} ({issue['message']})")
     else:
         actual = resolve(inputs, employee, period, kpi)
-        row["formula"] = actual.formula
+        row["formula"] = "; ".join([actual.formula, *notes])
         if actual.value is None:
             row["data_status"] = NO_DATA
         elif kpi.parts:
@@ -116,16 +119,33 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issue
     return row
 
 
-def _blocking_issue(inputs: Inputs, employee: Employee, kpi: Kpi, issues: list[dict]) -> dict | None:
-    """The first error-level tracking issue touching this KPI's numbers: a channel metric over the team, or
-    over a marketing row the person owns in a month the issue's days fall in (an issue without a channel,
-    medium or campaign touches every one). Content, social and manual KPIs do not read tracked traffic."""
+def _blocking_issue(inputs: Inputs, employee: Employee, kpi: Kpi, issues: list[dict], period: Period,
+                    block_share: float, waivers: list[Waiver]) -> tuple[dict | None, list[str]]:
+    """The first error-level tracking issue that stops this KPI, and notes on those that touch it without
+    stopping it. An issue touches a channel metric over the team, or over a marketing row the person owns
+    in a month the issue's days fall in (an issue without a channel, medium or campaign touches every one);
+    content, social and manual KPIs do not read tracked traffic. It stops the KPI when its days (first to
+    last) cover at least `block_share` of the period's, unless a lead waived it for the period."""
     if CHANNEL not in {metric(m).source for m in kpi.metric.split(" + ")}:
-        return None
+        return None, []
+    notes = []
     for issue in issues:
-        if kpi.scope == "team" or any(_touches(issue, row) for row in inputs.owned_keys.get(employee.employee_id, ())):
-            return issue
-    return None
+        if not (kpi.scope == "team" or any(_touches(issue, row) for row in inputs.owned_keys.get(employee.employee_id, ()))):
+            continue
+        waiver = next((w for w in waivers if w.covers(issue)), None)
+        days = (min(issue["period_end"], period.end) - max(issue["period_start"], period.start)).days + 1
+        if waiver:
+            notes.append(f"{issue['check_name']} on {_where(issue)} waived for {period.label}: {waiver.reason}")
+        elif days >= block_share * period.days:
+            return issue, notes
+        else:
+            notes.append(f"{issue['check_name']} on {_where(issue)} touches {days} of {period.days} days, under the "
+                         f"{block_share:.0%} that stops a KPI (kpi.yml tracking_block_share)")
+    return None, notes
+
+
+def _where(issue: dict) -> str:
+    return "/".join(issue[k] for k in ("channel", "medium", "campaign") if issue[k]) or "every channel"
 
 
 def _touches(issue: dict, owned: dict) -> bool:

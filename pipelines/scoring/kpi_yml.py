@@ -339,6 +339,8 @@ class KpiYml(Section):
     weight_overrides: list[WeightOverrideSpec] = []
     min_scored_share: Annotated[float, PlainValidator(
         _between(0, 1, "is not a share between 0 and 1 (0.5 = 50%)"))] = 0.5
+    tracking_block_share: Annotated[float, PlainValidator(
+        _between(0, 1, "is not a share between 0 and 1 (0.1 = 10%)"))] = 0.1
 
     @model_validator(mode="after")
     def _across_sections(self):
@@ -382,6 +384,7 @@ class KpiYml(Section):
             incentives=self.incentives.build(),
             close_day=self.closing.close_day,
             min_scored_share=self.min_scored_share,
+            tracking_block_share=self.tracking_block_share,
             swaps=tuple(Swap(s.employee_id, s.period, s.replace, s.with_.build(cap, weight=1), Entry.reason_of(s.reason))
                         for s in self.kpi_swaps),
             weight_overrides=tuple(WeightOverride(o.employee_id, o.effective_from, dict(o.weights),

@@ -23,8 +23,12 @@ class Period:
         return out
 
     @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
     def weeks(self) -> float:
-        return ((self.end - self.start).days + 1) / 7
+        return self.days / 7
 
 
 def add_months(day: dt.date, n: int) -> dt.date:

@@ -33,7 +33,7 @@ SCORING_PERIODS = {
     "reopen_reason": "VARCHAR",
 }
 PERIOD_EVENTS = {"period": "VARCHAR", "action": "VARCHAR", "recorded_at": "TIMESTAMPTZ", "recorded_by": "VARCHAR",
-                 "reason": "VARCHAR", "as_of_date": "DATE", "data_through": "DATE"}
+                 "reason": "VARCHAR", "as_of_date": "DATE", "data_through": "DATE", "subject": "VARCHAR"}
 KPI_LABELS = {"role": "VARCHAR", "kpi": "VARCHAR", "label_en": "VARCHAR", "label_zh": "VARCHAR", "unit": "VARCHAR"}
 SCORING_STATUS = {"as_of_date": "DATE", "status": "VARCHAR", "message": "VARCHAR"}
 SCORED, FAILED = "scored", "failed"
@@ -51,8 +51,8 @@ TABLES = {
     "budget_suggestions": (BUDGET, "Suggested budget share per channel, proportional to 1 / CPL."),
     "scoring_periods": (SCORING_PERIODS, "One row per scored period: provisional or final, its close date, who closed "
                                          "it and the last reopening's reason."),
-    "scoring_period_events": (PERIOD_EVENTS, "Every close and reopen of a period, with who and why: the record HR "
-                                             "keeps."),
+    "scoring_period_events": (PERIOD_EVENTS, "Every close, reopen and waiver of a period, with who and why: the "
+                                             "record HR keeps."),
     "kpi_labels": (KPI_LABELS, "The report's names of roles and KPIs in English and Chinese, and how a KPI's values "
                                "read (money, percent, count, number), from kpi.yml."),
     "scoring_status": (SCORING_STATUS, "Whether tonight's scoring ran: when it failed, the other scoring tables are "

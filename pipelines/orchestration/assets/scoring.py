@@ -54,7 +54,7 @@ def _score_into(build_path: Path, kpi_config: Path, state_dir: Path, published: 
         try:
             config = load_kpi_config(kpi_config)
             with closing.Store(closing.store_path(state_dir)) as store:
-                kpi_rows, cards, raised = score(inputs, config, store.frozen())
+                kpi_rows, cards, raised = score(inputs, config, store.frozen(), closing.waivers(store.events()))
                 tables = {"kpi_scores": kpi_rows, "employee_scorecards": cards, "scorecard_flags": raised,
                           "incentive_bonus_pool": bonus_pool(inputs, config.incentives),
                           "incentive_profit_share": profit_share(inputs, config.incentives),
