@@ -124,8 +124,13 @@ def build_dashboard(con, month: str | None = None, lang: str = "en", links: dict
     html += _funnel(page, data.funnel(con, cur))
     html += _retention(page, data.retention(con, cur.end))
     html += _campaigns(page, data.campaigns(con, cur))
-    html += _tracking(page, [r for r in data.tracking(con) if r["period_start"] <= cur.end and r["period_end"] >= cur.start])
+    html += _tracking(page, [r for r in data.tracking(con) if _falls_in(r, cur)])
     return "".join(html) + f"<script>{SCRIPT}</script></body></html>"
+
+
+def _falls_in(issue: dict, window: data.Window) -> bool:
+    """An issue on days of the window; one without days (a source that never pulled) falls on every page."""
+    return (issue["period_start"] or window.start) <= window.end and (issue["period_end"] or window.end) >= window.start
 
 
 def _nav(t: dict, links: dict[str, str]) -> str:
@@ -310,7 +315,8 @@ def _tracking(page: Page, rows: list[dict]) -> list[str]:
                f"<th>{e(t['channel'])}</th><th>{e(t['days'])}</th><th>{e(t['rows'])}</th><th>{e(t['fix'])}</th></tr>")
     for r in rows:
         where = " / ".join(str(v) for v in (r["channel"], r["medium"], r["campaign"]) if v) or "—"
-        days = str(r["period_start"]) + ("" if r["period_end"] == r["period_start"] else f" – {r['period_end']}")
+        days = "—" if r["period_start"] is None else str(r["period_start"]) + (
+            "" if r["period_end"] == r["period_start"] else f" – {r['period_end']}")
         out.append(f'<tr><td class="sev-{e(r["severity"])}">{e(t.get(r["severity"], r["severity"]))}</td>'
                    f'<td>{e(page.check_title(r))}</td><td>{d(where)}</td><td class="days">{e(days)}</td>'
                    f'<td class="num">{e(number(r["rows_affected"], 0))}</td>'
