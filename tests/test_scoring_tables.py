@@ -18,11 +18,14 @@ def documented() -> dict[str, dict[str, str]]:
     return {t["name"]: {c["name"]: c["description"] for c in t["columns"]} for t in source["tables"]}
 
 
-def test_every_scoring_table_and_column_is_documented_in_order():
+def test_every_scoring_table_and_column_is_documented_in_order_with_its_type():
     docs = documented()
     assert list(docs) == list(TABLES)
+    source = next(s for s in yaml.safe_load(YML.read_text())["sources"] if s["name"] == "scoring")
+    types = {t["name"]: {c["name"]: c.get("data_type") for c in t["columns"]} for t in source["tables"]}
     for name, (columns, _) in TABLES.items():
         assert list(docs[name]) == list(columns), name
+        assert types[name] == columns, name  # dbt docs show the type the writer casts to
 
 
 def test_flag_columns_are_described_by_the_flag_registry():
