@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import build_parser
-from pipelines.reporting.report import write_csv
+from pipelines.reporting.spreadsheets import write_csv, write_spreadsheets
 
 from tests.browser import ink_share, render, screenshot
 from tests.page_text import ACRONYMS, LabelText
@@ -140,6 +140,33 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralized(tmp_path):
     assert rows[1][4] == "-3.50"  # a negative number is a number, not a formula (to 2 decimals)
 
 
+def test_the_workbook_has_the_scorecards_kpis_and_approvals_and_runs_no_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("""CREATE TABLE marts.employee_scorecards AS SELECT * FROM (VALUES
+        ('2026-10', 1, 'E1', '=HYPERLINK("http://evil.example","x")', 103.93670617297252::DOUBLE, true),
+        ('2026-10', 2, 'E2', 'Li Na', NULL, false)) AS t(period, rank_in_team, employee_id, name, total, reward)""")
+    con.execute("""CREATE TABLE marts.kpi_scores AS SELECT 'E1' AS employee_id, 'x' AS name, 'sem' AS role, 't' AS team,
+        'cpl' AS kpi, 'result' AS category, 50.0 AS weight, 20.0 AS target, 15.0 AS actual, 1.3333333 AS achievement,
+        66.666666 AS weighted_points, 'scored' AS data_status, 'cpl = 1,800 / 120' AS formula, '2026-10' AS period""")
+    con.execute("""CREATE TABLE marts.scorecard_flags AS SELECT 'E1' AS employee_id, 'x' AS name, 't' AS team,
+        'reward' AS flag, '2026-10' AS earned_in, 100.0 AS amount, '2026-10' AS period""")
+    written = write_spreadsheets(con, "2026-10", tmp_path)
+    con.close()
+    assert [p.name for p in written] == ["scorecards-2026-10.csv", "scorecards-2026-10.xlsx"]
+    book = load_workbook(written[1])
+    assert book.sheetnames == ["scorecards", "kpi_scores", "to_approve"]
+    cards = list(book["scorecards"].iter_rows(values_only=True))
+    assert cards == [("period", "rank_in_team", "employee_id", "name", "total", "reward"),
+                     ("2026-10", 1, "E1", '=HYPERLINK("http://evil.example","x")', 103.94, "yes"),
+                     ("2026-10", 2, "E2", "Li Na", None, "no")]
+    assert book["scorecards"]["D2"].data_type == "s"  # shown as text, never run as a formula
+    assert list(book["kpi_scores"].iter_rows(values_only=True))[1][9:11] == (1.33, 66.67)
+    assert list(book["to_approve"].iter_rows(values_only=True))[1] == ("E1", "x", "t", "reward", "2026-10", 100)
+
+
 def test_the_csv_rounds_scores_and_writes_flags_as_yes_or_no(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     con.execute("CREATE SCHEMA marts")
@@ -164,3 +191,18 @@ def test_grade_counts_run_from_the_best_grade_down_then_the_cards_not_graded():
         (page.value("grade", "excellent"), 1), (page.value("grade", "good"), 1), (page.value("grade", "pass"), 2),
         (page.value("grade", "fail"), 1), (page.value("data_status", "blocked"), 1),
         (page.value("data_status", "no_data"), 1)]
+
+
+def test_the_approvals_section_shows_each_amount_and_what_earned_it(reports):
+    html = (reports / "kpi-report-2026-10.en.html").read_text(encoding="utf-8")
+    section = html[html.index("<h2>To approve</h2>"):html.index('<div class="card"')]
+    # October, the whole team: revenue 940 − spend 486 = net profit 454; 5% of it = 22.70, nothing above the
+    # 5,000 profit target; half paid with the month, half held for the year end (kpi.yml incentives).
+    assert ("<tr><td>Team commission</td><td>5% of the net profit USD 454.00 plus USD 0.00 above the profit target; "
+            "USD 11.35 paid with the month, USD 11.35 held for the year end</td><td class=\"num\">USD 22.70</td>"
+            "<td>to approve</td></tr>") in section
+    # 2026 so far: (940 + 100) − (486 + 5) = 549 against the 50,000 target: nothing to share, the year runs on.
+    assert ("<td>2026: profit USD 549.00 against the target USD 50,000.00; 10% of what is above it</td>"
+            "<td class=\"num\">USD 0.00</td><td>year in progress</td>") in section
+    chinese = (reports / "kpi-report-2026-10.zh.html").read_text(encoding="utf-8")
+    assert "<h2>待审批</h2>" in chinese and "<td>团队提成</td>" in chinese and "<td>年度进行中</td>" in chinese

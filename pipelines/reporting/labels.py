@@ -2,6 +2,7 @@
 Role and KPI names come from kpi.yml through marts.kpi_labels."""
 
 from pipelines.scoring.flags import FLAGS
+from pipelines.scoring.metrics import NAMES_ZH
 
 LABELS = {
     "en": {
@@ -28,6 +29,15 @@ LABELS = {
         "night while {period} is provisional.",
         "not_graded": "only {weight:g}% of the weight scored, too little to grade; left out: ",
         "card_no_data": "Not graded: too few KPIs have data for this period",
+        "approvals": "To approve", "approvals_note": "What HR and the team lead decide for this period, with the amounts "
+        "and what earned them ({kpi_yml} sets the rules and amounts).",
+        "approvals_people": "People", "approvals_team": "Team incentives", "approvals_none": "Nothing this period.",
+        "decision": "Decision", "earned_in": "Earned in", "amount": "Amount", "item": "Item", "basis": "Basis",
+        "bonus_pool": "Team bonus pool", "team_commission": "Team commission", "profit_share": "Profit share",
+        "basis_pool": "CPL {cpl} against the target {target} on {leads} leads: savings {savings} × {share}",
+        "basis_commission": "{share} of the net profit {net} plus {tier} above the profit target; {paid} paid with "
+        "the month, {held} held for the year end",
+        "basis_profit_share": "{year}: profit {profit} against the target {target}; {share} of what is above it",
     },
     "zh": {
         "title": "团队绩效报告", "generated": "数据截至", "overview": "团队概览", "grades": "等级分布",
@@ -48,6 +58,13 @@ LABELS = {
         "next_no_data": "处理建议：本绩效卡在 {period} 有数据的指标过少。请检查此人的负责范围（{ownership}）和人工评分"
         "（{manual}）是否已录入；{period} 在暂定期间每晚都会重新评分。",
         "not_graded": "仅 {weight:g}% 的权重得以评分，不足以评级；未计入：",
+        "approvals": "待审批", "approvals_note": "人力资源与团队负责人本期需决定的事项，附金额及依据（规则与金额见 {kpi_yml}）。",
+        "approvals_people": "个人", "approvals_team": "团队激励", "approvals_none": "本期无。",
+        "decision": "事项", "earned_in": "依据月份", "amount": "金额", "item": "项目", "basis": "计算依据",
+        "bonus_pool": "团队奖金池", "team_commission": "团队提成", "profit_share": "利润分成",
+        "basis_pool": "线索成本 {cpl}，目标 {target}，线索 {leads} 条：节省 {savings} × {share}",
+        "basis_commission": "净利润 {net} 的 {share}，加超出利润目标部分 {tier}；随当月发放 {paid}，留存至年终 {held}",
+        "basis_profit_share": "{year} 年：利润 {profit}，目标 {target}；超出部分的 {share}",
     },
 }
 for flag in FLAGS:
@@ -75,12 +92,21 @@ VALUES = {
         "data_status": {"scored": "已评分", "no_data": "无数据", "excused": "免考", "not_due": "非本期考核",
                         "blocked": "追踪问题阻断"},
         "grade": {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"},
+        "approval_status": {"to approve": "待审批", "year in progress": "年度进行中",
+                            "to approve: pay out held_for_year_end": "待审批：发放年终留存部分"},
     },
     "en": {
         "data_status": {"scored": "scored", "no_data": "no data", "excused": "excused", "not_due": "not due",
                         "blocked": "blocked by tracking"},
     },
 }
+
+
+def metric_label(lang: str, name: str) -> str:
+    """A metric's name as a report reads it: the catalogue's Chinese name, or the id in words (CTR, ROI)."""
+    if lang == "zh":
+        return NAMES_ZH.get(name, name)
+    return name.upper() if name in ("ctr", "cpc", "cpl", "cac", "roas", "roi") else name.replace("_", " ")
 
 
 def value_label(lang: str, column: str, value) -> str:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from pipelines import warehouse
 from pipelines.reporting import charts
+from pipelines.reporting.approvals import approvals
 from pipelines.reporting.formatting import d, e, in_unit, money, number, percent
-from pipelines.reporting.labels import LABELS, value_label
+from pipelines.reporting.labels import LABELS, metric_label, value_label
+from pipelines.reporting.spreadsheets import write_spreadsheets
+from pipelines.scoring import metrics
 from pipelines.scoring import flags
 from pipelines.scoring.periods import parse
 
@@ -78,6 +81,7 @@ def build_report(con, period: str, lang: str = "en") -> str:
         return "".join(html)
     period_type = cards[0]["period_type"]
     html += _overview(con, page, period, period_type, cards)
+    html += approvals(con, page, period)
     kpis = warehouse.records(con, "SELECT * FROM marts.kpi_scores WHERE period = ? ORDER BY employee_id, weight DESC, kpi", [period])
     trends = warehouse.records(con, """SELECT employee_id, period, total FROM marts.employee_scorecards
                             WHERE period_type = ? AND period <= ? AND total IS NOT NULL ORDER BY period""",
@@ -180,9 +184,11 @@ def _person(page: Page, card, kpis, trend) -> list[str]:
                ("kpi", "category", "weight", "target", "actual", "achievement", "points", "status", "how")) + "</tr>")
     for k in kpis:
         label, unit = page.kpi(card["role"], k["kpi"])
+        target, actual = (_parts(page, k["parts"]) if k.get("parts") else
+                          (e(in_unit(k["target"], unit, page.currency)), e(in_unit(k["actual"], unit, page.currency))))
         out.append(f"<tr><td>{e(label)}</td><td>{e(page.value('category', k['category']))}</td>"
-                   f"<td class=\"num\">{k['weight']:g}%</td><td class=\"num\">{e(in_unit(k['target'], unit, page.currency))}</td>"
-                   f"<td class=\"num\">{e(in_unit(k['actual'], unit, page.currency))}</td>"
+                   f"<td class=\"num\">{k['weight']:g}%</td><td class=\"num\">{target}</td>"
+                   f"<td class=\"num\">{actual}</td>"
                    f"<td class=\"num\">{percent(k['achievement'])}</td><td class=\"num\">{number(k['weighted_points'], 1)}</td>"
                    f"<td>{_status(page, k)}</td><td class=\"formula\" lang=\"en\">{e(k['formula'])}</td></tr>")
     scored = [k for k in kpis if k["data_status"] == "scored"]  # an excused KPI is not a zero bar
@@ -192,6 +198,21 @@ def _person(page: Page, card, kpis, trend) -> list[str]:
             [(page.kpi(card["role"], k["kpi"])[0], k["weighted_points"], k["weight"]) for k in scored]) + "</div>")
     out.append(f"<div><h3>{e(t['own_trend'])}</h3>{charts.line(trend)}</div></div></div>")
     return out
+
+
+def _parts(page: Page, parts_json: str) -> tuple[str, str]:
+    """A mixed KPI's target and actual cells: one line per part, its metric named, in its unit; the actual
+    with the part's achievement."""
+    targets, actuals = [], []
+    for part in json.loads(parts_json):
+        name = metric_label(page.lang, part["metric"])
+        unit = metrics.UNITS.get(part["metric"])
+        sign = "≤ " if part["direction"] == "lower" else "≥ "
+        targets.append(f"{e(name)} {sign}{e(in_unit(part['target'], unit, page.currency))}")
+        shown = "—" if part["actual"] is None else in_unit(part["actual"], unit, page.currency)
+        done = "" if part["achievement"] is None else f" ({percent(part['achievement'], 0)})"
+        actuals.append(f"{e(name)} {e(shown)}{e(done)}")
+    return "<br>".join(targets), "<br>".join(actuals)
 
 
 def _next_step(t: dict, card) -> str:
@@ -228,35 +249,6 @@ def _note(page: Page, card, kpis) -> str:
     return "; ".join(parts)
 
 
-def write_csv(con, period: str, path: Path) -> None:
-    result = con.execute("SELECT * FROM marts.employee_scorecards WHERE period = ? ORDER BY rank_in_team, employee_id",
-                         [period])
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens Chinese names correctly
-        writer = csv.writer(fh)
-        writer.writerow([d[0] for d in result.description])
-        writer.writerows([spreadsheet_safe(_cell(v)) for v in row] for row in result.fetchall())
-
-
-def _cell(value):
-    """A value as a spreadsheet reader wants it: a flag as yes/no, a score to 2 decimals (the report shows 1)."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (float, Decimal)):
-        return round(value, 2)
-    return value
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Text a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, @SUM) gets a leading apostrophe,
-    which Excel, LibreOffice and Google Sheets show as plain text. Numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def write_languages(out_dir: Path, stem: str, langs, render) -> list[Path]:
     """One page per language, `<stem>.<lang>.html`, each from `render(lang)` (the report and the dashboard)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -269,7 +261,7 @@ def write_languages(out_dir: Path, stem: str, langs, render) -> list[Path]:
 
 
 def write_report(warehouse_path: Path, out_dir: Path, period: str | None = None, langs=("en", "zh")) -> list[Path]:
-    """The report in each language and the scorecards CSV for `period` (default: the latest month)."""
+    """The report in each language, the scorecards CSV and the workbook for `period` (default: the latest month)."""
     con = warehouse.connect(warehouse_path, read_only=True)
     try:
         period = period or latest_period(con)
@@ -277,8 +269,6 @@ def write_report(warehouse_path: Path, out_dir: Path, period: str | None = None,
         if period is None or not scored[0][0]:
             return []
         written = write_languages(out_dir, f"kpi-report-{period}", langs, lambda lang: build_report(con, period, lang))
-        csv_path = out_dir / f"scorecards-{period}.csv"
-        write_csv(con, period, csv_path)
-        return written + [csv_path]
+        return written + write_spreadsheets(con, period, out_dir)
     finally:
         con.close()

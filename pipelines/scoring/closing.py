@@ -92,6 +92,8 @@ class Store:
         for name in FROZEN:
             columns = ", ".join(f'"{c}" {t}' for c, t in TABLES[name][0].items())
             self.con.execute(f'CREATE TABLE IF NOT EXISTS "final_{name}" ({columns})')
+            for column, sql_type in TABLES[name][0].items():  # rows frozen before a column was added (at the end)
+                self.con.execute(f'ALTER TABLE "final_{name}" ADD COLUMN IF NOT EXISTS "{column}" {sql_type}')
 
     def __enter__(self) -> "Store":
         return self

@@ -7,6 +7,7 @@ one calculation over several files."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -26,6 +27,7 @@ class Actual:
     value: float | None  # a mixed KPI: its combined achievement
     formula: str
     met: bool = False  # a mixed KPI: every part with data met its target (the threshold rule)
+    parts: tuple[dict, ...] = ()  # a mixed KPI: each part's metric, target, actual, achievement and share
 
 
 def check_roster(inputs: Inputs, config: KpiConfig) -> None:
@@ -108,6 +110,7 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issue
     else:
         actual = resolve(inputs, employee, period, kpi)
         row["formula"] = "; ".join([actual.formula, *notes])
+        row["parts"] = json.dumps(list(actual.parts)) if actual.parts else None
         if actual.value is None:
             row["data_status"] = NO_DATA
         elif kpi.parts:
@@ -178,21 +181,24 @@ def resolve(inputs: Inputs, employee: Employee, period: Period, kpi: Kpi) -> Act
 def _mixed(inputs, employee, period, kpi) -> Actual:
     """A mixed KPI's value is (achievement, every part met): the parts' capped achievements averaged by
     share, over the parts with data (like weights over KPIs)."""
-    scored, lines = [], []
+    scored, lines, parts = [], [], []
     for part in kpi.parts:
         actual = resolve(inputs, employee, period, replace(kpi, metric=part.metric, target=part.target, parts=()))
+        shown = {"metric": part.metric, "target": part.target, "direction": part.direction, "share": part.share,
+                 "actual": actual.value, "achievement": None}
+        parts.append(shown)
         if actual.value is None:
             lines.append(f"{part.metric}: no data")
             continue
-        ach = rules.achievement(actual.value, part.target, part.direction, kpi.cap)
+        ach = shown["achievement"] = rules.achievement(actual.value, part.target, part.direction, kpi.cap)
         scored.append((part.share, ach, rules.target_met(actual.value, part.target, part.direction)))
         lines.append(f"{part.metric} {actual.value:.4g} vs {part.target:g} → {ach:.3f} × share {part.share:g}")
     if not scored:
-        return Actual(None, "no part has data: " + "; ".join(lines))
+        return Actual(None, "no part has data: " + "; ".join(lines), parts=tuple(parts))
     shares = sum(share for share, _, _ in scored)
     ach = sum(share * a for share, a, _ in scored) / shares
     return Actual(ach, f"achievement {ach:.3f} = share-weighted average of " + "; ".join(lines),
-                  met=all(met for _, _, met in scored))
+                  met=all(met for _, _, met in scored), parts=tuple(parts))
 
 
 def _manual(inputs, employee, period, name) -> Actual:

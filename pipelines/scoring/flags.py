@@ -57,6 +57,7 @@ class Flag:
     qualifies: Callable[[Context], bool]
     streak: Callable[[dict], int]
     amount_setting: str | None = None
+    deducted: bool = False  # the amount is taken from the person (a penalty), not paid
 
 
 def _below(setting: str) -> Callable[[Context], bool]:
@@ -97,7 +98,7 @@ FLAGS: tuple[Flag, ...] = (
          lambda x: x.card["total"] > x.settings["reward_above"], _one, "reward_amount"),
     Flag("penalty", "month", "monthly penalty", "月度惩处",
          "The month's total is below penalty_below; costs penalty_amount.",
-         _below("penalty_below"), _one, "penalty_amount"),
+         _below("penalty_below"), _one, "penalty_amount", deducted=True),
     Flag("cash_prize", "month", "team's #1 of the month", "月度第一名奖金",
          "First in the team for the month (ties share it), in a team of at least cash_prize_min_team_size "
          "scored people; pays cash_prize_amount.",

@@ -12,7 +12,7 @@ KPI_SCORES = {
     "scope": "VARCHAR", "category": "VARCHAR", "rule": "VARCHAR", "direction": "VARCHAR", "weight": "DOUBLE",
     "target": "DOUBLE", "actual": "DOUBLE", "achievement": "DOUBLE", "points": "DOUBLE",
     "weighted_points": "DOUBLE", "data_status": "VARCHAR", "excused": "BOOLEAN", "excuse_reason": "VARCHAR",
-    "calibration": "VARCHAR", "calibration_reason": "VARCHAR", "formula": "VARCHAR",
+    "calibration": "VARCHAR", "calibration_reason": "VARCHAR", "formula": "VARCHAR", "parts": "VARCHAR",
 }
 EMPLOYEE_SCORECARDS = {
     **PERIOD, "employee_id": "VARCHAR",
