@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,8 +52,15 @@ def environment(values: dict[str, str]):
                 os.environ[name] = value
 
 
-def invoke(args: list[str], project_dir: Path, target_path: Path, env: dict[str, str] | None = None) -> DbtOutcome:
-    """`dbt <args>` for the project, with its artifacts in `target_path` and `env` set while it runs."""
+# dbt's events for a node it finished (built, tested, skipped), each with the number of nodes selected.
+NODE_DONE = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult", "LogNodeResult",
+             "LogNodeNoOpResult", "SkippingDetails"}
+
+
+def invoke(args: list[str], project_dir: Path, target_path: Path, env: dict[str, str] | None = None,
+           on_node: Callable[[int, int], None] | None = None) -> DbtOutcome:
+    """`dbt <args>` for the project, with its artifacts in `target_path` and `env` set while it runs;
+    `on_node(done, total)` after each node dbt finishes."""
     from dbt.cli.main import dbtRunner
 
     full = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
@@ -60,7 +68,7 @@ def invoke(args: list[str], project_dir: Path, target_path: Path, env: dict[str,
     with _ONE_AT_A_TIME, environment(env or {}):
         _forget_parse_of_another_checkout(Path(project_dir), Path(target_path))
         try:
-            result = dbtRunner().invoke(full)
+            result = dbtRunner(callbacks=[_node_counter(on_node)] if on_node else []).invoke(full)
         finally:
             _close_duckdb()
     if result.exception is not None:
@@ -68,6 +76,19 @@ def invoke(args: list[str], project_dir: Path, target_path: Path, env: dict[str,
         return DbtOutcome(False, [], first[0] if first else type(result.exception).__name__)
     results = list(getattr(result.result, "results", None) or [])
     return DbtOutcome(bool(result.success), results)
+
+
+def _node_counter(on_node: Callable[[int, int], None]):
+    done = 0
+
+    def count(event) -> None:
+        nonlocal done
+        total = getattr(event.data, "total", 0) or getattr(event.data, "num_models", 0)  # a test's: num_models
+        if event.info.name in NODE_DONE and total:
+            done += 1
+            on_node(done, total)
+
+    return count
 
 
 def _forget_parse_of_another_checkout(project_dir: Path, target_path: Path) -> None:

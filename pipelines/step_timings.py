@@ -10,30 +10,61 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
 from typing import TextIO
 
 STEPS = ("landing", "validation", "dbt", "docs", "scoring", "publish", "alerts", "report", "history")
 _seconds: dict[str, float] = {}
-_announce: list[Callable[[str], None]] = []  # set by `mkpi run`: where progress lines go
+_announce: list["Announcer"] = []  # set by `mkpi run`: where progress lines go
+PROGRESS_SHARE = 0.25  # where nobody watches, a long count is said at every quarter
+
+
+class Announcer:
+    """Progress lines on a stream: on a terminal the time of day, and a count (dbt's nodes) updated in
+    place on one line; where nobody watches (a schedule, a CI log) a full timestamp on every line, and
+    a count said only at every quarter, so the log reads in order later and stays short."""
+
+    def __init__(self, stream: TextIO):
+        self.stream, self.tty, self.counting = stream, stream.isatty(), False
+        self.said_share = 0.0
+
+    def say(self, text: str) -> None:
+        now = dt.datetime.now().astimezone()
+        stamp = now.strftime("%H:%M:%S") if self.tty else now.isoformat(timespec="seconds")
+        if self.counting:  # end the line a count was updating
+            print(file=self.stream)
+            self.counting = False
+        print(f"{stamp}  {text}", file=self.stream, flush=True)
+
+    def count(self, what: str, done: int, total: int) -> None:
+        if self.tty:
+            stamp = dt.datetime.now().strftime("%H:%M:%S")
+            print(f"\r{stamp}  {what}: {done} of {total}", end="", file=self.stream, flush=True)
+            self.counting = done < total
+            if not self.counting:
+                print(file=self.stream, flush=True)
+            return
+        share = done / total if total else 1.0
+        if done == 1:
+            self.said_share = 0.0
+        if share >= self.said_share + PROGRESS_SHARE or done == total:
+            self.said_share = share - share % PROGRESS_SHARE
+            self.say(f"{what}: {done} of {total}")
 
 
 def announce_to(stream: TextIO) -> None:
-    """Say each step as it starts and ends on `stream`: the time of day on a terminal, a full timestamp
-    where nobody watches (a schedule, a CI log), so the lines still read in order later."""
-    tty = stream.isatty()
-
-    def say(text: str) -> None:
-        now = dt.datetime.now().astimezone()
-        print(f"{now.strftime('%H:%M:%S') if tty else now.isoformat(timespec='seconds')}  {text}", file=stream,
-              flush=True)
-
-    _announce[:] = [say]
+    """Say each step as it starts and ends, and long counts as they go, on `stream` (Announcer)."""
+    _announce[:] = [Announcer(stream)]
 
 
 def say(text: str) -> None:
-    for announce in _announce:
-        announce(text)
+    for announcer in _announce:
+        announcer.say(text)
+
+
+def count(what: str, done: int, total: int) -> None:
+    """`done` of `total` (dbt's nodes, say): on a terminal as it goes, elsewhere every quarter."""
+    for announcer in _announce:
+        announcer.count(what, done, total)
 
 
 def reset() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 
 import pytest
 
@@ -116,10 +117,35 @@ def test_mkpi_run_announces_each_step_as_it_goes(tmp_path):
         assert said.index(f"{step} …") < next(i for i, s in enumerate(said) if s.startswith(f"{step} done in "))
     order = [said.index(f"{s} …") for s in ("landing the exports", "dbt build (models and tests)", "publishing")]
     assert order == sorted(order)
+    # dbt's nodes are counted as they finish: a line at every quarter of them, the last one all of them.
+    counted = [s for s in said if s.startswith("dbt build, nodes done: ")]
+    done, total = zip(*(map(int, re.findall(r"(\d+) of (\d+)", s)[0]) for s in counted))
+    assert len(counted) == 4 and len(set(total)) == 1 and done[-1] == total[0] > 50 and list(done) == sorted(done)
     # They came while the run went on, not all at the end: dbt's start arrived well before the summary.
     at = dict((line, t) for t, line in arrived)
     dbt_started = next(t for t, line in arrived if line.endswith("dbt build (models and tests) …"))
     assert at[lines[summary]] - dbt_started > 1.0
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_count_updates_one_line_on_a_terminal_and_is_said_every_quarter_elsewhere():
+    from pipelines.step_timings import Announcer
+
+    log, tty = io.StringIO(), Terminal()
+    for stream in (log, tty):
+        announcer = Announcer(stream)
+        for done in range(1, 9):
+            announcer.count("nodes", done, 8)
+        announcer.say("next step …")
+    lines = [line.split("  ", 1)[1] for line in log.getvalue().splitlines()]
+    assert lines == ["nodes: 2 of 8", "nodes: 4 of 8", "nodes: 6 of 8", "nodes: 8 of 8", "next step …"]
+    screen = tty.getvalue()
+    assert screen.count("\r") == 8 and screen.count("\n") == 2  # one line rewritten in place, then the next step
+    assert screen.split("\n")[0].endswith("  nodes: 8 of 8") and screen.split("\n")[1].endswith("  next step …")
 
 
 def test_a_kind_that_last_night_read_and_tonight_lacks_is_a_warning(tmp_path):

@@ -14,6 +14,8 @@ went or changed are listed in `landing.row_changes` for the incremental dbt mode
 from __future__ import annotations
 
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,8 @@ from connectors.landing.file_rows import land_file, land_pulled_rows, quarantine
 from connectors.landing.tables import TYPED_SCHEMA, count_rows, create_tables, land_connector_state, prepare_schemas, scalar
 from connectors.landing.typed_rows import mark_table, settle_marked_rows
 from connectors.sql_text import literal
+
+SLOW_FILE_SECONDS = 2.0  # a file that takes longer is announced with its rows as the night goes
 
 __all__ = ["API_SUFFIX", "CHANGE_KEYS", "TYPED_SCHEMA", "KindReport", "check_header", "encoding_for",
            "land_all", "land_kind", "normalize_header", "prepare_schemas", "rows_of", "scalar"]
@@ -50,10 +54,11 @@ class KindReport:
 
 
 def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_sources: tuple = (),
-              incremental: bool = False, encodings: tuple = ()) -> KindReport:
+              incremental: bool = False, encodings: tuple = (), progress: Callable[[str], None] | None = None) -> KindReport:
     """Land `files` and the pulled API rows of `pulled_sources` (from the pull store attached as
     `pulled`). Without `incremental` the kind's tables are replaced; with it, only new and changed
-    files are read and the rows of changed and removed ones removed."""
+    files are read and the rows of changed and removed ones removed. `progress` hears about each file
+    that took a while (rows landed, seconds)."""
     report = KindReport(kind.name, [str(f) for f in files])
     create_tables(con, kind, replace=not incremental)
     current = {str(f): file_stamp(f) for f in files}
@@ -74,9 +79,11 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
             if str(path) in kept:
                 continue
             try:
+                started = time.perf_counter()
                 report.notes += land_file(con, kind, path, Path(tmp) / f"{n}.csv", pii_salt,
                                                 encoding_for(path, encodings))
                 report.landed.append(str(path))
+                _say_if_slow(con, kind, path, time.perf_counter() - started, progress)
             except SourceError as err:  # one unreadable file never stops the other files and kinds
                 quarantine_file(con, kind, err)
                 report.files_not_read.append(str(err))
@@ -98,12 +105,19 @@ def land_kind(con, kind: Kind, files: list[Path], *, pii_salt: str = "", pulled_
     return report
 
 
+def _say_if_slow(con, kind: Kind, path: Path, seconds: float, progress: Callable[[str], None] | None) -> None:
+    """A large file's rows and time, for whoever watches the night (the count costs a scan of one column)."""
+    if progress and seconds >= SLOW_FILE_SECONDS:
+        rows = scalar(con, f"SELECT count(*) FROM {TYPED_SCHEMA}.{kind.name} WHERE _file = ?", [str(path)])
+        progress(f"landed {kind.name} from {path.name}: {rows:,} rows in {seconds:.1f} s")
+
+
 def land_all(con, files_by_kind: dict[str, list[Path]], *, pii_salt: str = "", pull_store: Path | None = None,
              pulled_sources: tuple = (), incremental: bool = False, encodings: tuple = (),
-             latest_date=None) -> list[KindReport]:
+             latest_date=None, progress: Callable[[str], None] | None = None) -> list[KindReport]:
     """Every kind from its files and, when a pull store is given, the pulled rows of `pulled_sources`;
     `incremental`: into the tables of the last build, reading only what changed (see the module doc);
-    `latest_date`: the last day a row may carry (later ones are quarantined)."""
+    `latest_date`: the last day a row may carry (later ones are quarantined); `progress`: see land_kind."""
     prepare_schemas(con, latest_date)
     if pull_store is not None and pull_store.exists():
         con.execute(f"ATTACH {literal(str(pull_store))} AS pulled (READ_ONLY)")
@@ -111,7 +125,7 @@ def land_all(con, files_by_kind: dict[str, list[Path]], *, pii_salt: str = "", p
         pulled_sources = ()
     try:
         reports = [land_kind(con, kind, files_by_kind.get(name, []), pii_salt=pii_salt, pulled_sources=pulled_sources,
-                             incremental=incremental, encodings=encodings)
+                             incremental=incremental, encodings=encodings, progress=progress)
                    for name, kind in KINDS.items()]
         land_connector_state(con, pulled_sources)
     finally:

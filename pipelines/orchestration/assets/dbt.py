@@ -13,7 +13,7 @@ from pipelines.build_plan import changed_tonight
 from pipelines.config import RunConfig
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.settings import PROJECT_ROOT
-from pipelines.step_timings import timed
+from pipelines.step_timings import count, timed
 
 # The dbt installed beside this Python, so a venv's `mkpi` works without the venv on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
@@ -89,7 +89,8 @@ def _build_models(context: dg.AssetExecutionContext, mkpi: MkpiResource):
         if mkpi.engine == "spark":
             events, results = _child_process_events(context, args, settings), None
         else:
-            outcome = dbt_runner.invoke(args, DBT_PROJECT_DIR, settings.dbt_target, settings.dbt_env())
+            outcome = dbt_runner.invoke(args, DBT_PROJECT_DIR, settings.dbt_target, settings.dbt_env(),
+                                        on_node=lambda done, total: count("dbt build, nodes done", done, total))
             if outcome.error:
                 raise dg.Failure(description=f"dbt could not start: {outcome.error}", allow_retries=False)
             events, results = _in_process_events(context, outcome, kept), outcome.records()

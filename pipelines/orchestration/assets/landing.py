@@ -15,7 +15,7 @@ from pipelines import landing_notes, spark_engine, warehouse
 from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
 from pipelines.config import ConfigError, RunConfig, check_as_of
 from pipelines.orchestration.resources import MkpiResource
-from pipelines.step_timings import timed
+from pipelines.step_timings import say, timed
 from pipelines.validation import beside_dbt
 from pipelines.validation.data_expectations import export_landed, validated_kinds
 
@@ -93,7 +93,8 @@ def _land_into_working_copy(mkpi: MkpiResource, config: RunConfig, folder, plan:
                                                         pull_store=Path(mkpi.pull_store), pulled_sources=pulled,
                                                         incremental=plan.incremental,
                                                         encodings=config.file_encodings,
-                                                        latest_date=config.latest_row_date())}
+                                                        latest_date=config.latest_row_date(),
+                                                        progress=say)}
         write_run_settings(con, config, plan.incremental)
         record_build_state(con, plan, [k for k, r in reports.items() if r.changed] + NIGHTLY_TABLES)
         if mkpi.engine == "spark":

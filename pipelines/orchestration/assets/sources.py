@@ -5,6 +5,7 @@ too, the failure is recorded and the asset still completes, so the other sources
 publish go on: the table keeps its last good data and a tracking issue reports the failure.
 """
 
+import time
 
 import dagster as dg
 
@@ -32,8 +33,12 @@ def _pull_asset(spec: SourceSpec, kind: str) -> dg.AssetsDefinition:
     )
     def _pull(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
         step_timings.say(f"pulling {kind} from {spec.name} …")
+        started = time.perf_counter()
         outcome = pulling.pull(mkpi.settings(), spec, kind, as_of=mkpi.run_config().as_of())
-        step_timings.say(f"pulled {kind} from {spec.name}: " + ("ok" if outcome.ok else "failed"))
+        took = time.perf_counter() - started
+        step_timings.say(f"pulled {kind} from {spec.name}: {outcome.result.rows:,} rows, {outcome.result.pages} "
+                         f"page(s) in {took:.1f} s" if outcome.ok else
+                         f"pulling {kind} from {spec.name} failed after {took:.1f} s: {outcome.error}")
         if not outcome.ok:
             if outcome.retryable and context.retry_number < spec.retries:
                 raise dg.Failure(description=outcome.error)  # Dagster retries the step after the delay
