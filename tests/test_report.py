@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from html import escape
 
 import duckdb
 import pytest
@@ -206,3 +207,25 @@ def test_the_approvals_section_shows_each_amount_and_what_earned_it(reports):
             "<td class=\"num\">USD 0.00</td><td>year in progress</td>") in section
     chinese = (reports / "kpi-report-2026-10.zh.html").read_text(encoding="utf-8")
     assert "<h2>待审批</h2>" in chinese and "<td>团队提成</td>" in chinese and "<td>年度进行中</td>" in chinese
+
+
+def test_how_each_score_was_made_reads_in_chinese_on_the_chinese_report(tiny, reports):
+    """Every Chinese formula of the tiny organisation, once the identifiers a reader types (marts, kpi.yml
+    keys, metric and measure ids, manual scores) and the organisation's own names are taken out, is Chinese."""
+    from pipelines.scoring import metrics
+
+    formulas = [f for (f,) in tiny.execute("SELECT formula_zh FROM marts.kpi_scores WHERE formula_zh IS NOT NULL").fetchall()]
+    assert len(formulas) > 10
+    names = {v for (v,) in tiny.execute("""SELECT DISTINCT unnest([channel, medium, campaign]) FROM marts.fct_channel_daily
+                                           UNION SELECT employee_id FROM marts.dim_employees""").fetchall() if v}
+    typed = re.compile(r"marts\.\w+|kpi\.yml \w+|manual[._]\w+|\b(%s|interaction_rate|new_followers|follower_growth_rate)\b"
+                       % "|".join(sorted({*metrics.MEASURES, *metrics.RATIOS, *metrics.NAMES_ZH}, key=len, reverse=True)))
+    for formula in formulas:
+        left = typed.sub("", formula)
+        for name in sorted(names, key=len, reverse=True):
+            left = left.replace(name, "")
+        assert not re.findall(r"[A-Za-z]{2,}", left), formula
+    html = (reports / "kpi-report-2026-10.zh.html").read_text(encoding="utf-8")
+    october = [f for (f,) in tiny.execute("SELECT formula_zh FROM marts.kpi_scores WHERE period = '2026-10'").fetchall()]
+    assert october and all(f'<td class="formula">{escape(f)}</td>' in html for f in october)
+    assert 'lang="en"' not in html.split("<body>")[1]

@@ -190,7 +190,7 @@ def _person(page: Page, card, kpis, trend) -> list[str]:
                    f"<td class=\"num\">{k['weight']:g}%</td><td class=\"num\">{target}</td>"
                    f"<td class=\"num\">{actual}</td>"
                    f"<td class=\"num\">{percent(k['achievement'])}</td><td class=\"num\">{number(k['weighted_points'], 1)}</td>"
-                   f"<td>{_status(page, k)}</td><td class=\"formula\" lang=\"en\">{e(k['formula'])}</td></tr>")
+                   f"<td>{_status(page, k)}</td>{_how(page, k)}</tr>")
     scored = [k for k in kpis if k["data_status"] == "scored"]  # an excused KPI is not a zero bar
     out.append("</table><div class=\"charts\">")
     if scored:
@@ -198,6 +198,15 @@ def _person(page: Page, card, kpis, trend) -> list[str]:
             [(page.kpi(card["role"], k["kpi"])[0], k["weighted_points"], k["weight"]) for k in scored]) + "</div>")
     out.append(f"<div><h3>{e(t['own_trend'])}</h3>{charts.line(trend)}</div></div></div>")
     return out
+
+
+def _how(page: Page, k: dict) -> str:
+    """How the score was made, in the page's language; a row frozen before the Chinese text existed keeps
+    its English, marked as such."""
+    if page.lang == "zh" and k.get("formula_zh"):
+        return f'<td class="formula">{e(k["formula_zh"])}</td>'
+    marked = ' lang="en"' if page.lang != "en" else ""
+    return f'<td class="formula"{marked}>{e(k["formula"])}</td>'
 
 
 def _parts(page: Page, parts_json: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pipelines.scoring import flags, rules
 from pipelines.scoring.closing import PROVISIONAL, Frozen, Waiver
 from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
+from pipelines.scoring.formulas import PERIOD_TYPES_ZH, Both, Said, joined, said
 from pipelines.scoring.inputs import Employee, Inputs
 from pipelines.scoring import metrics
 from pipelines.scoring.metrics import CHANNEL, CONTENT, SOCIAL, metric
@@ -25,7 +26,7 @@ SCORED, NO_DATA, EXCUSED, NOT_DUE, BLOCKED = "scored", "no_data", "excused", "no
 @dataclass
 class Actual:
     value: float | None  # a mixed KPI: its combined achievement
-    formula: str
+    formula: Said
     met: bool = False  # a mixed KPI: every part with data met its target (the threshold rule)
     parts: tuple[dict, ...] = ()  # a mixed KPI: each part's metric, target, actual, achievement and share
 
@@ -101,15 +102,18 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issue
     excusal = config.excusal_for(kpi.id, employee.employee_id, employee.team, period.label)
     issue, notes = _blocking_issue(inputs, employee, kpi, issues, period, config.tracking_block_share, waivers)
     if PERIOD_TYPES.index(kpi.period) > PERIOD_TYPES.index(period.type):
-        row.update(data_status=NOT_DUE, formula=f"scored per {kpi.period}")
+        row.update(data_status=NOT_DUE)
+        how = [said("not_due", period_type=Both(kpi.period, PERIOD_TYPES_ZH[kpi.period]))]
     elif excusal:
-        row.update(data_status=EXCUSED, excused=True, excuse_reason=excusal.reason, formula=f"excused: {excusal.reason}")
+        row.update(data_status=EXCUSED, excused=True, excuse_reason=excusal.reason)
+        how = [said("excused", reason=excusal.reason)]
     elif issue:
-        row.update(data_status=BLOCKED, formula=f"not scored: {issue['check_name']} on {_where(issue)}, "
-                                                f"{issue['period_start']}..{issue['period_end']} ({issue['message']})")
+        row.update(data_status=BLOCKED)
+        how = [said("blocked", check=_check(issue), where=_where(issue), start=issue["period_start"],
+                    end=issue["period_end"], message=Both(issue["message"], issue.get("message_zh") or issue["message"]))]
     else:
         actual = resolve(inputs, employee, period, kpi)
-        row["formula"] = "; ".join([actual.formula, *notes])
+        how = [actual.formula, *notes]
         row["parts"] = json.dumps(list(actual.parts)) if actual.parts else None
         if actual.value is None:
             row["data_status"] = NO_DATA
@@ -119,11 +123,12 @@ def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issue
         else:
             ach, pts = rules.points(kpi.rule, kpi.weight, actual.value, target, kpi.direction, kpi.cap, kpi.bands)
             row.update(actual=actual.value, achievement=ach, points=pts)
+    row.update(formula=joined(how, "en"), formula_zh=joined(how, "zh"))
     return row
 
 
 def _blocking_issue(inputs: Inputs, employee: Employee, kpi: Kpi, issues: list[dict], period: Period,
-                    block_share: float, waivers: list[Waiver]) -> tuple[dict | None, list[str]]:
+                    block_share: float, waivers: list[Waiver]) -> tuple[dict | None, list[Said]]:
     """The first error-level tracking issue that stops this KPI, and notes on those that touch it without
     stopping it. An issue touches a channel metric over the team, or over a marketing row the person owns
     in a month the issue's days fall in (an issue without a channel, medium or campaign touches every one);
@@ -138,17 +143,27 @@ def _blocking_issue(inputs: Inputs, employee: Employee, kpi: Kpi, issues: list[d
         waiver = next((w for w in waivers if w.covers(issue)), None)
         days = (min(issue["period_end"], period.end) - max(issue["period_start"], period.start)).days + 1
         if waiver:
-            notes.append(f"{issue['check_name']} on {_where(issue)} waived for {period.label}: {waiver.reason}")
+            notes.append(said("waived", check=_check(issue), where=_where(issue), period=period.label,
+                              reason=waiver.reason))
         elif days >= block_share * period.days:
             return issue, notes
         else:
-            notes.append(f"{issue['check_name']} on {_where(issue)} touches {days} of {period.days} days, under the "
-                         f"{block_share:.0%} that stops a KPI (kpi.yml tracking_block_share)")
+            notes.append(said("touches", check=_check(issue), where=_where(issue), days=days,
+                              period_days=period.days, share=f"{block_share:.0%}"))
     return None, notes
 
 
-def _where(issue: dict) -> str:
-    return "/".join(issue[k] for k in ("channel", "medium", "campaign") if issue[k]) or "every channel"
+def _where(issue: dict) -> str | Said:
+    return "/".join(issue[k] for k in ("channel", "medium", "campaign") if issue[k]) or said("every_channel")
+
+
+def _check(issue: dict) -> Both:
+    """The check's id in English (as kpi.yml and mkpi waive name it), its title in Chinese."""
+    return Both(issue["check_name"], issue.get("check_title_zh") or issue["check_name"])
+
+
+def _metric(name: str) -> Both:
+    return Both(name, metrics.NAMES_ZH.get(name, name))
 
 
 def _touches(issue: dict, owned: dict) -> bool:
@@ -188,16 +203,17 @@ def _mixed(inputs, employee, period, kpi) -> Actual:
                  "actual": actual.value, "achievement": None}
         parts.append(shown)
         if actual.value is None:
-            lines.append(f"{part.metric}: no data")
+            lines.append(said("part_no_data", metric=_metric(part.metric)))
             continue
         ach = shown["achievement"] = rules.achievement(actual.value, part.target, part.direction, kpi.cap)
         scored.append((part.share, ach, rules.target_met(actual.value, part.target, part.direction)))
-        lines.append(f"{part.metric} {actual.value:.4g} vs {part.target:g} → {ach:.3f} × share {part.share:g}")
+        lines.append(said("part", metric=_metric(part.metric), actual=f"{actual.value:.4g}", target=f"{part.target:g}",
+                          achievement=f"{ach:.3f}", share=f"{part.share:g}"))
     if not scored:
-        return Actual(None, "no part has data: " + "; ".join(lines), parts=tuple(parts))
+        return Actual(None, said("no_part", parts=lines), parts=tuple(parts))
     shares = sum(share for share, _, _ in scored)
     ach = sum(share * a for share, a, _ in scored) / shares
-    return Actual(ach, f"achievement {ach:.3f} = share-weighted average of " + "; ".join(lines),
+    return Actual(ach, said("mixed", achievement=f"{ach:.3f}", parts=lines),
                   met=all(met for _, _, met in scored), parts=tuple(parts))
 
 
@@ -207,51 +223,52 @@ def _manual(inputs, employee, period, name) -> Actual:
     source = period.label
     if not values and period.type != "month":
         values = [v for m in period.months for v in inputs.manual.get((f"{m:%Y-%m}", employee.employee_id, name), [])]
-        source = f"the months of {period.label}"
+        source = said("months_of", period=period.label)
     if not values:
-        return Actual(None, f"no manual score '{name}' entered for {period.label}")
+        return Actual(None, said("no_manual", name=name, period=period.label))
     value = sum(v for v, _ in values) / len(values)
-    return Actual(value, f"manual.{name} = {value:g} (manual_scores, average of {len(values)} entry(ies) for {source})")
+    return Actual(value, said("manual", name=name, value=f"{value:g}", n=len(values), source=source))
 
 
 def _channel(inputs, employee, period, kpi) -> Actual:
     monthly = inputs.team_monthly if kpi.scope == "team" else inputs.owned_monthly.get(employee.employee_id, {})
     months = [monthly[m] for m in period.months if m in monthly]
-    where = "the whole team" if kpi.scope == "team" else "owned " + ", ".join(sorted({m["covered"] for m in months}) or ["(nothing)"])
+    covered = ", ".join(sorted({m["covered"] for m in months})) or said("nothing")
+    where = said("whole_team") if kpi.scope == "team" else said("owned", rows=covered)
     if not months:
-        return Actual(None, f"no marketing rows for {where} in {period.label}")
+        return Actual(None, said("no_rows", where=where, period=period.label))
     sums = {c: sum(float(m[c] or 0) for m in months) for c in metrics.MEASURES}
     if kpi.metric in metrics.RATIOS:
         r = metrics.RATIOS[kpi.metric]
-        value = r.of(sums)
         shown = " - ".join(f"{sums[m]:,.2f}" for m in (r.numerator, r.minus) if m)
-        detail = f"({r.text}) / {r.denominator} = ({shown}) / {sums[r.denominator]:,.2f}"
-    else:
-        value, detail = sums[kpi.metric], f"sum of {kpi.metric} = {sums[kpi.metric]:,.2f}"
-    return Actual(value, f"{kpi.metric}: {detail} over {where} in {period.label} (marts.fct_channel_monthly)")
+        return Actual(r.of(sums), said("ratio", metric=_metric(kpi.metric), numerator=r.text, denominator=r.denominator,
+                                       shown=shown, value=f"{sums[r.denominator]:,.2f}", where=where,
+                                       period=period.label))
+    return Actual(sums[kpi.metric], said("sum", metric=_metric(kpi.metric), measure=kpi.metric,
+                                         value=f"{sums[kpi.metric]:,.2f}", where=where, period=period.label))
 
 
 def _content(inputs, employee, period, kpi) -> Actual:
     authors = inputs.ownership.get(employee.employee_id, {}).get("author") or {employee.employee_id}
     items = [i for i in inputs.content if i["published_date"] and period.start <= i["published_date"] <= period.end
              and (kpi.scope == "team" or i["author"] in authors)]
-    who = "the team" if kpi.scope == "team" else f"author {', '.join(sorted(authors))}"
+    who = said("the_team") if kpi.scope == "team" else said("author", authors=", ".join(sorted(authors)))
     if not items:
-        return Actual(None, f"no content by {who} in {period.label}")
+        return Actual(None, said("no_content", who=who, period=period.label))
     n = len(items)
     if kpi.metric == "read_rate":
         rates = [i["read_rate"] for i in items if i["read_rate"] is not None]
         value = sum(rates) / len(rates) if rates else None
-        detail = f"average read rate of {len(rates)} item(s)"
+        detail = said("read_rate", n=len(rates))
     elif kpi.metric == "original_share":
-        value, detail = sum(1 for i in items if i["is_original"]) / n, f"original items / {n} items"
+        value, detail = sum(1 for i in items if i["is_original"]) / n, said("original_share", n=n)
     elif kpi.metric == "content_output_per_week":
-        value, detail = n / period.weeks, f"{n} items / {period.weeks:.2f} weeks"
+        value, detail = n / period.weeks, said("output", n=n, weeks=f"{period.weeks:.2f}")
     else:
         reads = sum(i["reads"] or 0 for i in items)
         engaged = sum((i["likes"] or 0) + (i["comments"] or 0) + (i["shares"] or 0) for i in items)
-        value, detail = (engaged / reads if reads else None), f"{engaged} interactions / {reads} reads"
-    return Actual(value, f"{kpi.metric} = {detail} by {who} in {period.label} (marts.fct_content_items)")
+        value, detail = (engaged / reads if reads else None), said("interactions", engaged=engaged, reads=reads)
+    return Actual(value, said("content", metric=kpi.metric, detail=detail, who=who, period=period.label))
 
 
 def _social(inputs, employee, period, kpi) -> Actual:
@@ -259,14 +276,15 @@ def _social(inputs, employee, period, kpi) -> Actual:
     rows = [r for r in inputs.social if period.start <= r["month"] <= period.end
             and (kpi.scope == "team" or r["account"] in accounts)]
     if not rows:
-        return Actual(None, f"no social accounts owned in {period.label}")
+        return Actual(None, said("no_accounts", period=period.label))
     new, lost = sum(r["new_followers"] or 0 for r in rows), sum(r["lost_followers"] or 0 for r in rows)
     first = min(r["month"] for r in rows)
     start = sum(r["followers_at_start"] or 0 for r in rows if r["month"] == first)
     if kpi.metric == "new_followers":
-        return Actual(float(new), f"new_followers = {new} on {len({r['account'] for r in rows})} account(s) in {period.label}")
+        return Actual(float(new), said("new_followers", new=new, accounts=len({r["account"] for r in rows}),
+                                       period=period.label))
     value = (new - lost) / start if start else None
-    return Actual(value, f"follower_growth_rate = ({new} - {lost}) / {start} followers at the start of {period.label}")
+    return Actual(value, said("growth", new=new, lost=lost, start=start, period=period.label))
 
 
 def _card(inputs, config, employee, period, effective_from, rows) -> dict:

@@ -92,8 +92,8 @@ def read_inputs(con) -> Inputs:
     for period, emp, kpi, value, reason in con.execute(
             "SELECT period, employee_id, kpi, value, reason FROM marts.fct_manual_scores").fetchall():
         manual[(period, emp, kpi)].append((value, reason))
-    errors = records(con, """SELECT check_name, channel, medium, campaign, period_start, period_end, message FROM marts.fct_tracking_issues
-                            WHERE severity = 'error'""")
+    errors = records(con, """SELECT check_name, check_title_zh, channel, medium, campaign, period_start, period_end, message,
+                                    message_zh FROM marts.fct_tracking_issues WHERE severity = 'error'""")
     by_channel = defaultdict(dict)
     for row in records(con, CHANNEL_MONTHLY):
         by_channel[row.pop("channel")][row.pop("month")] = row

@@ -13,6 +13,7 @@ KPI_SCORES = {
     "target": "DOUBLE", "actual": "DOUBLE", "achievement": "DOUBLE", "points": "DOUBLE",
     "weighted_points": "DOUBLE", "data_status": "VARCHAR", "excused": "BOOLEAN", "excuse_reason": "VARCHAR",
     "calibration": "VARCHAR", "calibration_reason": "VARCHAR", "formula": "VARCHAR", "parts": "VARCHAR",
+    "formula_zh": "VARCHAR",
 }
 EMPLOYEE_SCORECARDS = {
     **PERIOD, "employee_id": "VARCHAR",
