@@ -107,6 +107,9 @@ def _landing_lines(settings) -> list[str]:
     return ([f"\nLanding notes ({len(notes)}):"] + [f"  {line}" for line in notes]) if notes else []
 
 
+TO_DATE_PAGE = "-to-date.en.html"
+
+
 def _report_lines(settings) -> list[str]:
     """The pages the night wrote: the dashboard's last complete month and month to date, the KPI report."""
     from pipelines import warehouse
@@ -115,8 +118,11 @@ def _report_lines(settings) -> list[str]:
     complete, to_date = warehouse.read_if_readable(settings.warehouse, dashboard_months, (None, None))
     found = [("Dashboard", settings.reports_dir / f"dashboard-{complete}.en.html"),
              ("Dashboard, month to date", settings.reports_dir / f"dashboard-{to_date}.en.html")]
-    reports = sorted(settings.reports_dir.glob("kpi-report-*.en.html"), key=lambda p: p.stat().st_mtime)
+    reports = sorted((p for p in settings.reports_dir.glob("kpi-report-*.en.html") if not p.name.endswith(TO_DATE_PAGE)),
+                     key=lambda p: p.stat().st_mtime)
+    to_date = sorted(settings.reports_dir.glob(f"kpi-report-*{TO_DATE_PAGE}"), key=lambda p: p.stat().st_mtime)
     found += [("KPI report", reports[-1])] if reports else []
+    found += [("KPI report, month to date", to_date[-1])] if to_date else []
     lines = []
     for label, page in found:
         if page.exists():
@@ -307,12 +313,21 @@ def _snapshots(args) -> int:
 
 def _report(args) -> int:
     from pipelines.reporting.report import write_report
+    from pipelines.reporting.to_date import write_to_date_report
     from pipelines.settings import Settings
 
-    settings = Settings.from_env(warehouse=args.warehouse, reports_dir=args.out)
+    settings = Settings.from_env(warehouse=args.warehouse, reports_dir=args.out, kpi_config=args.kpi_config)
     if not _published(settings):
         return 2
-    written = write_report(settings.warehouse, settings.reports_dir, args.period, langs=tuple(args.lang or ("en", "zh")))
+    langs = tuple(args.lang or ("en", "zh"))
+    if args.to_date:
+        written = write_to_date_report(settings.warehouse, settings.kpi_config, settings.state_dir,
+                                       settings.reports_dir, langs)
+        if not written:
+            print("No month in progress to report (the as-of date is the 1st, or there is no roster).")
+            return 1
+    else:
+        written = write_report(settings.warehouse, settings.reports_dir, args.period, langs=langs)
     if not written:
         print(f"No scorecards for {args.period} in {settings.warehouse}." if args.period else "No scorecards to report yet.")
         return 1
@@ -554,11 +569,16 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="write the HTML KPI report and the scorecards CSV for a period",
         description="Write a static HTML report for a month (2026-10) or quarter (2026-Q4): the team's grade "
-        "distribution, ranking and trend, then each person's scorecard with every KPI, a chart of points against "
-        "weight and their trend; plus a CSV of the scorecards. The nightly run writes the latest month's report.",
+        "distribution, ranking and trend, what to approve, then each person's scorecard with every KPI, a chart of "
+        "points against weight and their trend; plus a CSV and a workbook of the scorecards. The nightly run writes "
+        "the latest month's report and the month to date's.",
     )
-    report.add_argument("--period", metavar="PERIOD", type=_period,
+    chosen = report.add_mutually_exclusive_group()
+    chosen.add_argument("--period", metavar="PERIOD", type=_period,
                         help="2026-10 or 2026-Q4 (default: the latest month scored)")
+    chosen.add_argument("--to-date", action="store_true",
+                        help="the month in progress, scored on pace from the published file (provisional, not stored)")
+    report.add_argument("--kpi-config", metavar="FILE", help="kpi.yml for --to-date (default: kpi.yml or $MKPI_KPI_CONFIG)")
     _page_options(report)
     report.set_defaults(handler=_report)
 

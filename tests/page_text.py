@@ -38,4 +38,4 @@ class LabelText(HTMLParser):
             self.words += re.findall(r"[A-Za-z_]{2,}", unescape(text))
 
 
-ACRONYMS = {"KPI", "CPL", "CAC", "ROI", "ROAS", "CTR", "CPC", "CSV", "SEM", "SEO", "USD"}  # read as such in Chinese marketing teams
+ACRONYMS = {"KPI", "CPL", "CAC", "ROI", "ROAS", "CTR", "CPC", "CSV", "SEM", "SEO", "USD", "UTM", "ID"}  # read as such in Chinese marketing teams

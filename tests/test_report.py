@@ -229,3 +229,20 @@ def test_how_each_score_was_made_reads_in_chinese_on_the_chinese_report(tiny, re
     october = [f for (f,) in tiny.execute("SELECT formula_zh FROM marts.kpi_scores WHERE period = '2026-10'").fetchall()]
     assert october and all(f'<td class="formula">{escape(f)}</td>' in html for f in october)
     assert 'lang="en"' not in html.split("<body>")[1]
+
+
+def test_the_month_to_date_report_is_provisional_and_stored_nowhere(tiny_warehouse, tiny, tmp_path):
+    before = tiny.execute("SELECT count(*) FROM marts.employee_scorecards").fetchone()
+    result = run_mkpi("report", "--to-date", "--out", str(tmp_path), "--warehouse", str(tiny_warehouse))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kpi-report-2026-12-to-date.en.html",
+                                                          "kpi-report-2026-12-to-date.zh.html"]
+    html = (tmp_path / "kpi-report-2026-12-to-date.en.html").read_text(encoding="utf-8")
+    # As of 2026-12-15: 1-14 December, shown as the month to date with its rule, the earlier months in the trend.
+    assert "<h1>Team KPI report — 2026-12 (month to date)</h1>" in html
+    assert "provisional: the days up to 2026-12-14; targets of counts and amounts" in html
+    assert html.count('<div class="card"') == 2
+    words = LabelText()
+    words.feed((tmp_path / "kpi-report-2026-12-to-date.zh.html").read_text(encoding="utf-8"))
+    assert set(words.words) - ACRONYMS == set()
+    assert tiny.execute("SELECT count(*) FROM marts.employee_scorecards").fetchone() == before  # nothing stored

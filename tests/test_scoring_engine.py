@@ -255,6 +255,24 @@ def test_a_waived_issue_no_longer_stops_the_periods_kpis(tmp_path):
         "data_status"] == "blocked"
 
 
+def test_the_month_to_date_is_scored_on_pace(tmp_path):
+    from pipelines.scoring.engine import score_to_date
+
+    path = tmp_path / "kpi.yml"
+    path.write_text(CONFIG + EXCUSAL)
+    period, rows, cards = score_to_date(inputs(as_of=dt.date(2026, 3, 11)), load_kpi_config(path))
+    # 1-10 March, 10 of 31 days: the leads target (a count) is 100 × 10/31 = 32.26; CPL (a ratio) keeps its 20.
+    assert (period.label, period.start, period.end) == ("2026-03", MAR, dt.date(2026, 3, 10))
+    kpi = {(r["employee_id"], r["kpi"]): r for r in rows}
+    assert kpi[("B", "leads")]["target"] == approx(100 * 10 / 31) and kpi[("B", "cpl")]["target"] == 20
+    # B: leads 80 against 32.26 → capped 1.2 → 36; CPL 2000 / 80 = 25 → 20/25 = 0.8 → 40; no report yet →
+    # re-normalized over 80%: 76 × 100 / 80 = 95 (good). A: CPL 16 → capped 60, leads 36, report 20, + 5 extra = 121.
+    by_person = {c["employee_id"]: c for c in cards}
+    assert (by_person["B"]["total"], by_person["B"]["grade"]) == (approx(95.0), "good")
+    assert by_person["A"]["total"] == approx(121.0) and by_person["A"]["rank_in_team"] == 1
+    assert score_to_date(inputs(as_of=dt.date(2026, 3, 1)), load_kpi_config(path)) == (None, [], [])
+
+
 def test_a_card_with_less_than_half_its_due_weight_scored_is_not_graded(tmp_path):
     data = owning(inputs(), {"A": "google", "B": "bing"})
     data.error_issues = [GOOGLE_DROP]

@@ -21,7 +21,7 @@ def bars(items: list[tuple[str, float]], width: int = 420, bar_height: int = 22,
     for i, (label, value) in enumerate(items):
         y = i * bar_height + 2
         length = (width - 190) * max(value, 0) / top
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(label)}</text>'
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(fit(label))}<title>{escape(label)}</title></text>'
                      f'<rect x="130" y="{y + 3}" width="{length:.1f}" height="{bar_height - 8}" fill="{color}"/>'
                      f'<text x="{134 + length:.1f}" y="{y + 15}" font-size="12">{value:,.{digits}f}</text>')
     parts.append("</svg>")
@@ -36,7 +36,7 @@ def paired_bars(items: list[tuple[str, float, float]], width: int = 460) -> str:
     for i, (label, earned, weight) in enumerate(items):
         y = i * row + 2
         scale = (width - 200) / top
-        parts.append(f'<text x="0" y="{y + 17}" font-size="12">{escape(label)}</text>'
+        parts.append(f'<text x="0" y="{y + 17}" font-size="12">{escape(fit(label))}<title>{escape(label)}</title></text>'
                      f'<rect x="140" y="{y + 4}" width="{weight * scale:.1f}" height="18" fill="#d9e2ef"/>'
                      f'<rect x="140" y="{y + 8}" width="{earned * scale:.1f}" height="10" fill="#2f5d8c"/>'
                      f'<text x="{146 + max(weight, earned) * scale:.1f}" y="{y + 17}" font-size="12">'
@@ -148,6 +148,18 @@ def _series_path(points, color, left, step, y) -> list[str]:
 
 def _short(text: str, size: int) -> str:
     return text if len(text) <= size else text[:size - 1] + "…"
+
+
+def fit(label: str, columns: int = 21) -> str:
+    """A label cut to about the width of the space before a bar (a CJK character is two columns wide);
+    the whole label is the text's hover title."""
+    out, used = "", 0
+    for char in label:
+        used += 2 if ord(char) >= 0x2E80 else 1
+        if used > columns:
+            return out + "…"
+        out += char
+    return out
 
 
 def heatmap(rows: list[str], columns: list[str], cells: dict[tuple[str, str], float], fmt,

@@ -17,6 +17,9 @@ LABELS = {
         "no_cards": "No scorecards for this period.", "no_team": "(no team)",
         "provisional": "provisional: scored again every night until {date}",
         "final": "final: closed on {date}, later data does not change it",
+        "month_to_date": "month to date",
+        "to_date": "provisional: the days up to {date}; targets of counts and amounts (leads, revenue, "
+        "clicks, …) pro-rated to the days elapsed, ratios as set. Nothing here is final or stored",
         "renormalized": "weights re-normalized over the {weight:g}% scored; left out: ",
         "extra": "extra points ", "swapped": "swapped in", "own_weights": "own weights",
         "card_blocked": "Not graded: tracking issues leave too little of this card scored",
@@ -49,6 +52,9 @@ LABELS = {
         "spend": "花费", "leads": "线索", "cpl": "线索成本", "note": "说明",
         "no_cards": "本期没有绩效卡。", "no_team": "（未分组）",
         "provisional": "暂定：{date} 前每晚重新计算", "final": "已定稿：{date} 关闭，之后的数据不再改变",
+        "month_to_date": "月初至今",
+        "to_date": "暂定：截至 {date} 的数据；数量与金额类目标（线索、销售额、点击等）按已过天数折算，比率类目标不变。"
+        "此页内容不定稿、不保存",
         "renormalized": "权重按已评分的 {weight:g}% 重新归一；未计入：", "extra": "加分 ",
         "swapped": "替换指标", "own_weights": "个人权重",
         "card_blocked": "未评级：追踪问题导致可评分的指标过少", "card_no_data": "未评级：本期可评分的指标数据过少",

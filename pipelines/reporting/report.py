@@ -21,7 +21,7 @@ STYLE = """
 body{font-family:-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",sans-serif;margin:2em;color:#222;max-width:1100px}
 h1{margin-bottom:0}h2{border-bottom:2px solid #2f5d8c;padding-bottom:4px;margin-top:2em}
 table{border-collapse:collapse;margin:0.5em 0 1em;font-size:13px}th,td{border:1px solid #ccd;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eef2f7}td.num{text-align:right}.grade-fail{color:#b00020;font-weight:bold}.grade-excellent{color:#1b7a33;font-weight:bold}
+th{background:#eef2f7}td.num{text-align:right;white-space:nowrap}td.short,th{word-break:keep-all}.grade-fail{color:#b00020;font-weight:bold}.grade-excellent{color:#1b7a33;font-weight:bold}
 .card{border:1px solid #ccd;border-radius:6px;padding:0.5em 1.2em;margin:1.5em 0}.note{color:#555;font-size:13px}
 .flags{color:#8a4b00}.next{background:#fff4d6;border-left:4px solid #e8c15a;padding:0.4em 0.8em}.formula{color:#555;font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:2em}.chart text{font-family:inherit}
 svg.chart{max-width:100%;height:auto}.scroll{max-width:100%;overflow-x:auto}
@@ -64,7 +64,7 @@ class Page:
         return value_label(self.lang, column, value)
 
 
-def build_report(con, period: str, lang: str = "en") -> str:
+def build_report(con, period: str, lang: str = "en", to_date: bool = False) -> str:
     as_of, currency = con.execute("SELECT as_of_date, reporting_currency FROM marts.dim_run_settings").fetchall()[0]
     label_column = "label_zh" if lang == "zh" else "label_en"
     labels = {(r, k): (label, unit) for r, k, label, unit in
@@ -73,8 +73,9 @@ def build_report(con, period: str, lang: str = "en") -> str:
     t = page.t
     cards = warehouse.records(con, """SELECT * FROM marts.employee_scorecards WHERE period = ?
                            ORDER BY team NULLS LAST, rank_in_team NULLS LAST, employee_id""", [period])
-    html = [page_start(lang, f"{t['title']} — {period}"),
-            f"<h1>{e(t['title'])} — {e(period)}</h1><p class=\"note\">{e(t['generated'])} {e(as_of)}"
+    heading = f"{t['title']} — {period}" + (f" ({t['month_to_date']})" if to_date else "")
+    html = [page_start(lang, heading),
+            f"<h1>{e(heading)}</h1><p class=\"note\">{e(t['generated'])} {e(as_of)}"
             f"{_period_status(con, t, period)}</p>"]
     if not cards:
         html.append(f"<p>{e(t['no_cards'])}</p></body></html>")
@@ -180,19 +181,19 @@ def _person(page: Page, card, kpis, trend) -> list[str]:
         out.append(f"<p class=\"note\">{e(t['note'])}: {note}</p>")
     if card["status"] in ("blocked", "no_data"):
         out.append(f"<p class=\"next\">{_next_step(t, card)}</p>")
-    out.append("<table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
+    out.append("<div class=\"scroll\"><table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
                ("kpi", "category", "weight", "target", "actual", "achievement", "points", "status", "how")) + "</tr>")
     for k in kpis:
         label, unit = page.kpi(card["role"], k["kpi"])
         target, actual = (_parts(page, k["parts"]) if k.get("parts") else
                           (e(in_unit(k["target"], unit, page.currency)), e(in_unit(k["actual"], unit, page.currency))))
-        out.append(f"<tr><td>{e(label)}</td><td>{e(page.value('category', k['category']))}</td>"
+        out.append(f"<tr><td>{e(label)}</td><td class=\"short\">{e(page.value('category', k['category']))}</td>"
                    f"<td class=\"num\">{k['weight']:g}%</td><td class=\"num\">{target}</td>"
                    f"<td class=\"num\">{actual}</td>"
                    f"<td class=\"num\">{percent(k['achievement'])}</td><td class=\"num\">{number(k['weighted_points'], 1)}</td>"
-                   f"<td>{_status(page, k)}</td>{_how(page, k)}</tr>")
+                   f"<td class=\"short\">{_status(page, k)}</td>{_how(page, k)}</tr>")
     scored = [k for k in kpis if k["data_status"] == "scored"]  # an excused KPI is not a zero bar
-    out.append("</table><div class=\"charts\">")
+    out.append("</table></div><div class=\"charts\">")
     if scored:
         out.append(f"<div><h3>{e(t['points_vs_weight'])}</h3>" + charts.paired_bars(
             [(page.kpi(card["role"], k["kpi"])[0], k["weighted_points"], k["weight"]) for k in scored]) + "</div>")

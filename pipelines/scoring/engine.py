@@ -18,7 +18,7 @@ from pipelines.scoring.formulas import PERIOD_TYPES_ZH, Both, Said, joined, said
 from pipelines.scoring.inputs import Employee, Inputs
 from pipelines.scoring import metrics
 from pipelines.scoring.metrics import CHANNEL, CONTENT, SOCIAL, metric
-from pipelines.scoring.periods import PERIOD_TYPES, Period, add_months
+from pipelines.scoring.periods import PERIOD_TYPES, Period, add_months, month as month_period
 
 SCORED, NO_DATA, EXCUSED, NOT_DUE, BLOCKED = "scored", "no_data", "excused", "not_due", "blocked"
 
@@ -67,17 +67,8 @@ def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None,
     check_roster(inputs, config)
     kpi_rows, cards = [], []
     for period in (p for p in inputs.periods() if p.label not in frozen.periods):
-        issues = [i for i in inputs.error_issues if i["period_start"] <= period.end and i["period_end"] >= period.start]
-        for employee in inputs.employees:
-            version = config.roles[employee.role].version_on(period.start)
-            if version is None:
-                continue
-            kpis = config.kpis_for(version.kpis, employee.employee_id, period.label, period.start)
-            rows = [_kpi_row(inputs, config, employee, period, kpi, issues, waivers.get(period.label, []))
-                    for kpi in kpis]
-            _apply_renormalization(rows)
-            kpi_rows += rows
-            cards.append(_card(inputs, config, employee, period, version.effective_from, rows))
+        rows, period_cards = _score_period(inputs, config, period, waivers.get(period.label, []))
+        kpi_rows, cards = kpi_rows + rows, cards + period_cards
     for row in kpi_rows + cards:
         row["period_status"] = PROVISIONAL
     _rank(cards)
@@ -88,9 +79,59 @@ def score(inputs: Inputs, config: KpiConfig, frozen: Frozen | None = None,
             raised + frozen.rows["scorecard_flags"])
 
 
+def score_to_date(inputs: Inputs, config: KpiConfig, waivers: dict[str, list[Waiver]] | None = None
+                  ) -> tuple[Period | None, list[dict], list[dict]]:
+    """The month in progress, scored on pace for a provisional look (never stored, never closed, no
+    flags): its days up to the day before the as-of date, with every target of a count or an amount
+    (leads, revenue, clicks, new followers, …) pro-rated to the share of the month's days elapsed;
+    ratios and rates keep their targets. None when the as-of date is the 1st (no day of the month yet)."""
+    if inputs.as_of.day == 1:
+        return None, [], []
+    whole = month_period(inputs.as_of.replace(day=1))
+    period = Period(whole.start, inputs.as_of - dt.timedelta(days=1), "month", whole.label)
+    check_roster(inputs, config)
+    rows, cards = _score_period(inputs, config, period, (waivers or {}).get(period.label, []),
+                                pace=period.days / whole.days)
+    _rank(cards)
+    return period, rows, cards
+
+
+def _score_period(inputs: Inputs, config: KpiConfig, period: Period, waivers: list[Waiver], pace: float = 1.0
+                  ) -> tuple[list[dict], list[dict]]:
+    """Every person's KPI rows and card for one period."""
+    issues = [i for i in inputs.error_issues if i["period_start"] <= period.end and i["period_end"] >= period.start]
+    kpi_rows, cards = [], []
+    for employee in inputs.employees:
+        version = config.roles[employee.role].version_on(period.start)
+        if version is None:
+            continue
+        kpis = [_paced(kpi, pace) for kpi in config.kpis_for(version.kpis, employee.employee_id, period.label,
+                                                             period.start)]
+        rows = [_kpi_row(inputs, config, employee, period, kpi, issues, waivers, pace) for kpi in kpis]
+        _apply_renormalization(rows)
+        kpi_rows += rows
+        cards.append(_card(inputs, config, employee, period, version.effective_from, rows))
+    return kpi_rows, cards
+
+
+def _additive(metric_name: str) -> bool:
+    """A count or an amount that grows with the days (a month-to-date target is pro-rated), not a ratio."""
+    return metric_name in metrics.MEASURES or metric_name == "new_followers"
+
+
+def _paced(kpi: Kpi, pace: float) -> Kpi:
+    """A mixed KPI's additive parts with targets pro-rated to `pace` (its own target: _kpi_row)."""
+    if pace == 1.0 or not kpi.parts:
+        return kpi
+    return replace(kpi, parts=tuple(replace(p, target=p.target * pace) if _additive(p.metric) else p
+                                    for p in kpi.parts))
+
+
 def _kpi_row(inputs, config, employee: Employee, period: Period, kpi: Kpi, issues: list[dict],
-             waivers: list[Waiver]) -> dict:
+             waivers: list[Waiver], pace: float = 1.0) -> dict:
     target = config.target_for(kpi, employee.employee_id, period.start, inputs.targets)
+    if target is not None and pace != 1.0 and _additive(kpi.metric):
+        target *= pace
     row = {
         "period": period.label, "period_type": period.type, "period_start": period.start,
         "employee_id": employee.employee_id, "name": employee.name, "role": employee.role, "team": employee.team,
@@ -233,8 +274,10 @@ def _manual(inputs, employee, period, name) -> Actual:
 def _channel(inputs, employee, period, kpi) -> Actual:
     monthly = inputs.team_monthly if kpi.scope == "team" else inputs.owned_monthly.get(employee.employee_id, {})
     months = [monthly[m] for m in period.months if m in monthly]
-    covered = ", ".join(sorted({m["covered"] for m in months})) or said("nothing")
-    where = said("whole_team") if kpi.scope == "team" else said("owned", rows=covered)
+    if kpi.scope == "team":
+        where = said("whole_team")
+    else:  # the team's rows have no `covered`: they cover everything
+        where = said("owned", rows=", ".join(sorted({m["covered"] for m in months})) or said("nothing"))
     if not months:
         return Actual(None, said("no_rows", where=where, period=period.label))
     sums = {c: sum(float(m[c] or 0) for m in months) for c in metrics.MEASURES}

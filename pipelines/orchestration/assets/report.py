@@ -8,12 +8,14 @@ from pipelines import warehouse
 from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.reporting.report import write_report
+from pipelines.reporting.to_date import write_to_date_report
 from pipelines.scoring.tables import scoring_failure
 from pipelines.step_timings import timed
 
 
 @dg.asset(deps=[PUBLISHED], group_name="scoring",
-          description="The latest month's KPI report (HTML, English and Chinese) and scorecards CSV.")
+          description="The latest month's KPI report (HTML, English and Chinese) with its scorecards CSV and "
+                      "workbook, and the month to date's provisional report.")
 def kpi_report(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
     con = warehouse.connect(Path(mkpi.warehouse), read_only=True)
     try:
@@ -25,6 +27,8 @@ def kpi_report(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.Mate
                                      f"{failure}", allow_retries=False)
     with timed("report", "the KPI report"):
         written = write_report(Path(mkpi.warehouse), Path(mkpi.reports_dir))
+        written += write_to_date_report(Path(mkpi.warehouse), Path(mkpi.kpi_config), mkpi.settings().state_dir,
+                                        Path(mkpi.reports_dir))
     if not written:
         context.log.info("no scorecards yet: no report written")
     return dg.MaterializeResult(metadata={"files": dg.MetadataValue.json([str(p) for p in written])})

@@ -1,0 +1,61 @@
+"""The KPI report of the month in progress: scored on pace from the published file (scoring.engine.
+score_to_date), shown with the same report as a finished month, stored nowhere.
+
+The report reads its rows from `marts`; here those are views over the published file in a private
+in-memory database, with the month's provisional cards and KPI rows added beside the published ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines import warehouse
+from pipelines.reporting.report import build_report, write_languages
+from pipelines.scoring import closing
+from pipelines.scoring.engine import score_to_date
+from pipelines.scoring.inputs import read_inputs
+from pipelines.scoring.kpi_yml import load_kpi_config
+from pipelines.scoring.tables import write_table
+from connectors.sql_text import literal
+
+TO_DATE = "to_date"  # its status in scoring_periods, here only
+
+
+def write_to_date_report(published: Path, kpi_yml: Path, state_dir: Path, out_dir: Path,
+                         langs=("en", "zh")) -> list[Path]:
+    """`kpi-report-<month>-to-date.<lang>.html`, or nothing on the 1st of a month or without a roster."""
+    con = warehouse.connect(published, read_only=True)
+    try:
+        inputs = read_inputs(con)
+    finally:
+        con.close()
+    waived = warehouse.read_if_readable(closing.store_path(state_dir), _waivers, {})
+    period, rows, cards = score_to_date(inputs, load_kpi_config(kpi_yml), waived)
+    if period is None or not cards:
+        return []
+    mem = duckdb.connect()
+    try:
+        mem.execute(f"ATTACH {literal(str(published))} AS published (READ_ONLY)")
+        published_marts = warehouse.relations(mem, "marts")  # the attached file's: this database has none yet
+        mem.execute("CREATE SCHEMA marts")
+        for name in published_marts:
+            mem.execute(f'CREATE VIEW marts."{name}" AS SELECT * FROM published.marts."{name}"')
+        cards_before = warehouse.records(mem, "SELECT * FROM marts.employee_scorecards WHERE period < ?", [period.label])
+        periods = warehouse.records(mem, "SELECT * FROM marts.scoring_periods")
+        for name in ("employee_scorecards", "kpi_scores", "scoring_periods"):
+            mem.execute(f"DROP VIEW marts.{name}")
+        write_table(mem, "employee_scorecards", cards_before + cards)
+        write_table(mem, "kpi_scores", rows)
+        write_table(mem, "scoring_periods", periods + [{
+            "period": period.label, "period_type": period.type, "period_start": period.start,
+            "period_end": period.end, "status": TO_DATE, "close_date": period.end}])
+        return write_languages(out_dir, f"kpi-report-{period.label}-to-date", langs,
+                               lambda lang: build_report(mem, period.label, lang, to_date=True))
+    finally:
+        mem.close()
+
+
+def _waivers(con) -> dict:
+    return closing.waivers(warehouse.records(con, "SELECT * FROM period_events ORDER BY recorded_at, period"))
