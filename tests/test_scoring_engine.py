@@ -255,6 +255,20 @@ def test_a_waived_issue_no_longer_stops_the_periods_kpis(tmp_path):
         "data_status"] == "blocked"
 
 
+def test_a_team_kpi_reads_the_whole_team_and_says_so_in_both_languages(tmp_path):
+    text = CONFIG.replace("          - {id: report, metric: manual.report_on_time, scope: self, target: 1, weight: 20, "
+                          "category: process, rule: threshold}\n",
+                          "          - {id: team_leads, metric: leads, scope: team, target: 200, weight: 20, category: result}\n", 1)
+    data = inputs()
+    data.team_monthly = {JAN: month_row(5000, 300)}
+    cards, rows = scored(tmp_path, text=text, data=data)
+    team = next(r for r in rows if (r["period"], r["employee_id"], r["kpi"]) == ("2026-01", "A", "team_leads"))
+    # 300 team leads against 200 → 1.5, capped 1.2 → 24 points; A's CPL 50 and leads 30 as in January → 104.
+    assert (team["actual"], team["points"], cards[("2026-01", "A")]["total"]) == (300.0, approx(24.0), approx(104.0))
+    assert team["formula"] == "leads: sum of leads = 300.00 over the whole team in 2026-01 (marts.fct_channel_monthly)"
+    assert team["formula_zh"] == "线索数：leads 合计 = 300.00，范围：全团队，2026-01（marts.fct_channel_monthly）"
+
+
 def test_the_month_to_date_is_scored_on_pace(tmp_path):
     from pipelines.scoring.engine import score_to_date
 
