@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from pipelines import warehouse
@@ -82,6 +83,7 @@ def _sections(con, path: Path, seconds: float):
         yield from _table(quarantined, ["kind", "stage", "rows", "example"])
 
 
+WRAP = 100  # columns of the summary's long lines
 SEVERITY_ORDER = "CASE severity WHEN 'error' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END"
 
 
@@ -96,7 +98,9 @@ def _tracking_section(con):
     tally = ", ".join(f"{n} {s}" for s, n in counts.items()) or "none"
     yield f"\nTracking issues: {tally} (query marts.fct_tracking_issues; docs/tracking-checks.md says how to fix each)"
     for severity, check, where, message in issues[:TOP_ISSUES]:
-        yield f"  [{severity}] {check} {where}: {message}"
+        # Wrapped under its first line: a sentence of 300 characters stays readable in a terminal and a log.
+        yield textwrap.fill(f"[{severity}] {check} {where}: {message}", WRAP, initial_indent="  ",
+                            subsequent_indent="      ", break_long_words=False, break_on_hyphens=False)
     if len(issues) > TOP_ISSUES:
         yield f"  … and {len(issues) - TOP_ISSUES} more"
 

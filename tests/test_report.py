@@ -246,3 +246,11 @@ def test_the_month_to_date_report_is_provisional_and_stored_nowhere(tiny_warehou
     words.feed((tmp_path / "kpi-report-2026-12-to-date.zh.html").read_text(encoding="utf-8"))
     assert set(words.words) - ACRONYMS == set()
     assert tiny.execute("SELECT count(*) FROM marts.employee_scorecards").fetchone() == before  # nothing stored
+
+
+def test_the_report_fits_a_phone_and_a_wide_screen(reports, tmp_path):
+    from tests.browser import page_width
+
+    for page in ("kpi-report-2026-10.zh.html", "kpi-report-2026-11.en.html"):
+        for width in (390, 1400):
+            assert page_width(reports / page, width, tmp_path) <= width, (page, width)

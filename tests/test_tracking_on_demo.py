@@ -84,7 +84,15 @@ def test_summary_names_them(demo):
     summary = demo.summary
     assert "Tracking issues: 1 error" in summary
     assert "[error] sessions_drop facebook" in summary
-    assert "utm_campaign 'spring_sael' on google / cpc" in summary and "did you mean 'spring_sale'?" in summary
+    flat = " ".join(line.strip() for line in summary.splitlines())
+    assert "utm_campaign 'spring_sael' on google / cpc" in flat and "did you mean 'spring_sale'?" in flat
+    # A long message is wrapped under its first line: no line of the section runs past 100 columns unless
+    # it is one unbroken word (a file path).
+    lines = summary.splitlines()
+    section = lines[next(i for i, line in enumerate(lines) if line.startswith("Tracking issues:")) + 1:]
+    section = section[:next(i for i, line in enumerate(section) if not line.startswith("  "))]
+    assert any(line.startswith("      ") for line in section)
+    assert all(len(line) <= 100 or " " not in line.strip() for line in section)
 
 
 def test_one_alert_per_run_with_the_warn_and_error_issues(demo):
