@@ -156,8 +156,10 @@ def test_the_workbook_has_the_scorecards_kpis_and_approvals_and_runs_no_formula(
         'reward' AS flag, '2026-10' AS earned_in, 100.0 AS amount, '2026-10' AS period""")
     written = write_spreadsheets(con, "2026-10", tmp_path)
     con.close()
-    assert [p.name for p in written] == ["scorecards-2026-10.csv", "scorecards-2026-10.xlsx"]
-    book = load_workbook(written[1])
+    assert [p.name for p in written] == ["scorecards-2026-10.csv", "scorecards-2026-10.zh.csv", "scorecards-2026-10.xlsx"]
+    with open(written[1], encoding="utf-8-sig") as fh:
+        assert [r[5] for r in csv.reader(fh)] == ["reward", "是", "否"]
+    book = load_workbook(written[2])
     assert book.sheetnames == ["scorecards", "kpi_scores", "to_approve"]
     cards = list(book["scorecards"].iter_rows(values_only=True))
     assert cards == [("period", "rank_in_team", "employee_id", "name", "total", "reward"),

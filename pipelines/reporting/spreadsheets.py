@@ -10,6 +10,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from pipelines.reporting.labels import value_label
+
 # sheet → the query of its rows for one period
 SHEETS = {
     "scorecards": "SELECT * FROM marts.employee_scorecards WHERE period = ? ORDER BY rank_in_team, employee_id",
@@ -23,8 +25,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_spreadsheets(con, period: str, out_dir: Path) -> list[Path]:
+    """The CSV in English and in Chinese (flags 是/否, grades and states in Chinese), and the workbook."""
     csv_path, book_path = out_dir / f"scorecards-{period}.csv", out_dir / f"scorecards-{period}.xlsx"
+    zh_path = out_dir / f"scorecards-{period}.zh.csv"
     write_csv(con, period, csv_path)
+    write_csv(con, period, zh_path, "zh")
     book = Workbook()
     book.remove(book.active)
     for name, query in SHEETS.items():
@@ -38,26 +43,35 @@ def write_spreadsheets(con, period: str, out_dir: Path) -> list[Path]:
                     cell.data_type = "s"  # "=HYPERLINK(…)" from a name stays text, never a formula
         sheet.freeze_panes = "A2"
     book.save(book_path)
-    return [csv_path, book_path]
+    return [csv_path, zh_path, book_path]
 
 
-def write_csv(con, period: str, path: Path) -> None:
-    header, rows = _rows(con, SHEETS["scorecards"], period)
+def write_csv(con, period: str, path: Path, lang: str = "en") -> None:
+    header, rows = _rows(con, SHEETS["scorecards"], period, lang)
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens Chinese names correctly
         writer = csv.writer(fh)
         writer.writerow(header)
         writer.writerows([spreadsheet_safe(v) for v in row] for row in rows)
 
 
-def _rows(con, query: str, period: str) -> tuple[list[str], list[list]]:
+def _rows(con, query: str, period: str, lang: str = "en") -> tuple[list[str], list[list]]:
+    """The header (column names, as analysts query them) and the rows, each value as `lang` reads it."""
     result = con.execute(query, [period])
-    return [d[0] for d in result.description], [[_cell(v) for v in row] for row in result.fetchall()]
+    header = [d[0] for d in result.description]
+    return header, [[_cell(v, lang, column) for v, column in zip(row, header)] for row in result.fetchall()]
 
 
-def _cell(value):
-    """A value as a spreadsheet reader wants it: a flag as yes/no, a score to 2 decimals (the report shows 1)."""
+YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
+WORDED = {"grade": "grade", "status": "data_status", "data_status": "data_status"}  # column → report's value list
+
+
+def _cell(value, lang: str = "en", column: str = ""):
+    """A value as a spreadsheet reader wants it: a flag as yes/no (是/否), a grade or state in the reader's
+    language, a score to 2 decimals (the report shows 1)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return YES_NO[lang][0] if value else YES_NO[lang][1]
+    if isinstance(value, str) and lang != "en" and column in WORDED:
+        return value_label(lang, WORDED[column], value)
     if isinstance(value, (float, Decimal)):
         return round(value, 2)
     return value
