@@ -401,9 +401,9 @@ def _sources(args) -> int:
         print(f"No API sources enabled in {settings.sources_file} (see docs/connectors.md).")
         return 1
     if args.action == "check":
-        lines = [pulling.check(spec) for spec in chosen]
+        lines = [pulling.check(spec, config.as_of()) for spec in chosen]
         print("\n".join(lines))
-        return 0 if all(line.startswith("ok") for line in lines) else 1
+        return 1 if any(line.startswith("FAIL") for line in lines) else 0
     failed = False
     for spec in chosen:
         for kind in spec.kinds:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from connectors.api_source import ApiSource
 from connectors.google_oauth import GoogleRefreshToken
 from connectors.http_core import BearerToken, HeaderToken, PlatformError
+from connectors.platforms import api_versions
 from connectors.platforms.baidu_marketing import BaiduMarketing
 from connectors.platforms.ga4 import GA4
 from connectors.platforms.google_ads import GoogleAds
@@ -171,10 +172,18 @@ def pull(settings: Settings, spec: SourceSpec, kind: str, *, as_of: dt.date, sin
             return PullOutcome(spec.name, kind, False, error=str(err), retryable=not isinstance(err, MissingSecret))
 
 
-def check(spec: SourceSpec, **http_options) -> str:
-    """One line: the source reached with its credentials, or why not. Never raises for a platform problem."""
+def check(spec: SourceSpec, today: dt.date, **http_options) -> str:
+    """One line: the source reached with its credentials and the API version it calls, or why not. A
+    version switched off fails without a request; one ending within api_versions.WARN_DAYS warns. Never
+    raises for a platform problem."""
+    version = api_versions.status(spec.type, spec.options.get("api_version"), today)
+    if version and version.level == "fail":
+        return f"FAIL  {spec.name} ({spec.type}): {version.text}"
     try:
-        return f"ok    {spec.name} ({spec.type}): {build_source(spec, **http_options).check()}"
+        reached = build_source(spec, **http_options).check()
     except PlatformError as err:
         return f"FAIL  {spec.name} ({spec.type}): {err}"
+    if version and version.level == "warn":
+        return f"WARN  {spec.name} ({spec.type}): {reached}; {version.text}"
+    return f"ok    {spec.name} ({spec.type}): {reached}" + (f"; {version.text}" if version else "")
 

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from connectors.http_core import RetryPolicy
+from connectors.platforms.google_ads import API_VERSION
 from pipelines import pulling
 from pipelines.settings import Settings
 from pipelines.sources_config import load_sources
@@ -131,8 +132,8 @@ def test_google_ads_sends_the_oauth_token_developer_token_and_manager_id(tmp_pat
     token_calls = fake.requests_to("/token")
     assert len(token_calls) == 1  # the access token is reused until it expires
     searches = fake.requests_to("googleAds:searchStream")
-    assert [r.path for r in searches] == ["/v22/customers/1234567890/googleAds:searchStream",
-                                          "/v22/customers/9876543210/googleAds:searchStream"]
+    assert [r.path for r in searches] == [f"/{API_VERSION}/customers/1234567890/googleAds:searchStream",
+                                          f"/{API_VERSION}/customers/9876543210/googleAds:searchStream"]
     for r in searches:
         assert r.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
         assert r.headers["developer-token"] == SECRETS["GOOGLE_ADS_DEVELOPER_TOKEN"]

@@ -138,6 +138,38 @@ def test_sources_check_prints_one_line_per_source(tmp_path, fake, monkeypatch):
     assert "the environment variable $HUBSPOT_TOKEN (access_token) is not set" in lines[2]
 
 
+def test_sources_check_names_each_api_version_warns_before_its_end_and_fails_after(tmp_path, fake):
+    from connectors.platforms.api_versions import DEFAULTS
+
+    def check(as_of, google=None, meta=None):
+        text = (tmp_path / "sources.yml").read_text(encoding="utf-8")
+        pinned = tmp_path / f"pinned-{as_of}.yml"
+        for name, version in (("google_ads", google), ("meta", meta)):
+            if version:
+                text = text.replace(f"  - name: {name}\n", f"  - name: {name}\n    api_version: {version}\n", 1)
+        pinned.write_text(text, encoding="utf-8")
+        (tmp_path / "mkpi.yml").write_text(CONFIG.replace("2026-10-10", as_of), encoding="utf-8")
+        result = run_mkpi("sources", "check", "--config", str(tmp_path / "mkpi.yml"), env={"MKPI_SOURCES": str(pinned)})
+        return result.returncode, result.stdout.strip().splitlines()
+
+    code, lines = check("2026-12-07")
+    assert code == 0
+    assert lines[0].startswith("ok    google_ads (google_ads): ") and lines[0].endswith(
+        f"; Google Ads API {DEFAULTS['google_ads']}, no end date announced")
+    assert lines[1].endswith(f"; Meta Marketing API {DEFAULTS['meta_ads']}, no end date announced")
+    # Pinned to versions the platforms switch off: v22 ended on 7 October 2026 (no request is made); Meta's
+    # v25.0 ends on 23 February 2027, 44 days after 10 January: a warning, and the check still passes.
+    searches = len(fake.requests_to("googleAds:searchStream")) + len(fake.requests_to("/customers"))
+    code, lines = check("2027-01-10", google="v22", meta="v25.0")
+    assert code == 1
+    assert lines[0] == ("FAIL  google_ads (google_ads): Google Ads API v22 was switched off on 2026-10-07: every "
+                        f"request fails; remove api_version from sources.yml to use mkpi's {DEFAULTS['google_ads']}")
+    assert len(fake.requests_to("googleAds:searchStream")) + len(fake.requests_to("/customers")) == searches
+    assert lines[1].startswith("WARN  meta (meta_ads): ") and lines[1].endswith(
+        "Meta Marketing API v25.0 is switched off on 2027-02-23, in 44 days: remove api_version from sources.yml "
+        f"to use mkpi's {DEFAULTS['meta_ads']}")
+
+
 def test_mkpi_run_stops_before_anything_on_a_bad_sources_file(tmp_path, fake):
     (tmp_path / "sources.yml").write_text("sources:\n  - name: meta\n    type: meta_ads\n    ad_account_ids: [1]\n",
                                           encoding="utf-8")

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.http_core import HttpClient, PlatformError
+from connectors.platforms.api_versions import DEFAULTS
 
 BASE_URL = "https://googleads.googleapis.com"
-API_VERSION = "v22"
+API_VERSION = DEFAULTS["google_ads"]
 QUERY = (
     "SELECT segments.date, customer.currency_code, campaign.id, campaign.name, "
     "metrics.impressions, metrics.clicks, metrics.cost_micros FROM campaign "

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.http_core import REFUSED, RETRY, BearerToken, HttpClient
+from connectors.platforms.api_versions import DEFAULTS
 
 BASE_URL = "https://graph.facebook.com"
-API_VERSION = "v25.0"
+API_VERSION = DEFAULTS["meta_ads"]
 FIELDS = "account_id,account_currency,campaign_id,campaign_name,impressions,clicks,spend,date_start,date_stop"
 THROTTLE_CODES = {4, 17, 32, 613, 80000, 80003, 80004, 80014}  # application, user, page, ad-account rate limits
 TOKEN_CODES = {102, 190, 200, 10}  # session or token invalid, or a permission missing
