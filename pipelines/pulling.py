@@ -14,7 +14,7 @@ from connectors.platforms.baidu_marketing import BaiduMarketing
 from connectors.platforms.ga4 import GA4
 from connectors.platforms.google_ads import GoogleAds
 from connectors.platforms.hubspot import HubSpot
-from connectors.platforms.json_api import JsonApi, JsonApiSpec, Paging
+from connectors.platforms.json_api import Envelope, JsonApi, JsonApiSpec, Paging
 from connectors.platforms.meta_ads import MetaAds
 from connectors.platforms.ocean_engine import OceanEngine
 from connectors.platforms.report_windows import NAME, CampaignKeys
@@ -140,12 +140,19 @@ def _json_api(spec: SourceSpec, http: dict) -> JsonApi:
         header, prefix = o["auth"].get("header", "Authorization"), o["auth"].get("prefix", "Bearer ")
         auth = BearerToken(value) if (header, prefix) == ("Authorization", "Bearer ") else HeaderToken(header, prefix + value)
     paging = Paging(**(o.get("paging") or {}))
+    error = o.get("error")
+    envelope = Envelope(error["path"], tuple(str(v) for v in _listed(error.get("ok", 0))), error.get("message")) \
+        if error else None
     described = JsonApiSpec(
         kind=o["kind"], url=o["url"], records_path=o["records"], fields=o["fields"], method=str(o.get("method", "GET")).upper(),
         params=o.get("params") or {}, body=o.get("body"), constants=o.get("constants") or {}, paging=paging,
-        mode=o.get("mode", "days"), key=o.get("key"), accounts=tuple(o.get("accounts") or ["default"]),
+        mode=o.get("mode", "days"), key=o.get("key"), accounts=tuple(o.get("accounts") or ["default"]), error=envelope,
     )
     return JsonApi(spec.name, described, auth=auth, credential_env=credential_env, **http)
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def last_complete_day(as_of: dt.date) -> dt.date:

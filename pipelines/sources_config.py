@@ -13,7 +13,7 @@ from pydantic import ConfigDict, PlainValidator, field_validator, model_validato
 
 from connectors.api_source import DAYS, RECORDS
 from connectors.kinds import KINDS
-from connectors.platforms.json_api import PAGING_STYLES
+from connectors.platforms.json_api import PAGING_STYLES, Paging
 from connectors.platforms.report_windows import CAMPAIGN_KEYS
 from connectors.platforms.report_windows import NAME as BY_NAME
 from pipelines.config_files import (At, ConfigFileError, Section, iso_date, load, non_negative_number,
@@ -21,6 +21,8 @@ from pipelines.config_files import (At, ConfigFileError, Section, iso_date, load
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+PAGING_KEYS = set(Paging.__dataclass_fields__)
+ERROR_KEYS = {"path", "ok", "message"}  # json_api's `error` envelope
 # type → (required keys, optional keys, canonical tables it fills)
 TYPES = {
     "google_ads": ({"customer_ids", "developer_token_env", "client_id_env", "client_secret_env", "refresh_token_env"},
@@ -37,7 +39,7 @@ TYPES = {
                         {"page_size", "utm_campaign", "utm_campaign_by_account"}, ("ad_spend",)),
     "wechat_oa": ({"app_id_env", "app_secret_env"}, {"account"}, ("social_accounts", "content")),
     "json_api": ({"kind", "url", "records", "fields"},
-                 {"method", "params", "body", "constants", "paging", "mode", "key", "accounts", "auth"}, ()),
+                 {"method", "params", "body", "constants", "paging", "mode", "key", "accounts", "auth", "error"}, ()),
 }
 LISTS = ("customer_ids", "ad_account_ids", "property_ids", "won_stages", "accounts", "advertiser_ids", "account_ids")
 
@@ -234,6 +236,13 @@ def _check_json_api(item: dict) -> None:
     paging = item.get("paging") or {}
     if not isinstance(paging, dict) or paging.get("style", "none") not in PAGING_STYLES:
         raise At("paging", f"paging.style is one of {', '.join(PAGING_STYLES)}")
+    unknown = sorted(set(paging) - PAGING_KEYS)
+    if unknown:
+        raise At("paging", f"{unknown[0]!r} is not a paging setting ({', '.join(sorted(PAGING_KEYS))})")
+    error = item.get("error")
+    if error is not None and not (isinstance(error, dict) and error.get("path") and set(error) <= ERROR_KEYS):
+        raise At("error", "error needs path (where the answer's status is), and optionally ok (the value or values "
+                          "that mean success, default 0) and message (where the error's text is)")
     if str(item.get("method", "GET")).upper() not in ("GET", "POST"):
         raise At("method", "method is GET or POST")
     auth = item.get("auth")

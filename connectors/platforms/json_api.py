@@ -1,6 +1,12 @@
-"""Any JSON-over-HTTP reporting API, described in sources.yml instead of code (Baidu, Ocean Engine,
-LinkedIn, TikTok...): the request with {start}/{end}/{since}/{account} placeholders, where the records
-are in the response, how it pages, and which response field fills which canonical column."""
+"""Any JSON-over-HTTP reporting API, described in sources.yml instead of code (LinkedIn, TikTok...): the
+request with {start}/{end}/{since}/{account} placeholders, where the records are in the response, how it
+pages, which response field fills which canonical column, and what a failure looks like.
+
+Many such APIs answer HTTP 200 with an error inside (a status field in an envelope): with `error` set,
+such an answer fails the pull, so the days it would have replaced keep their last good rows. A response
+without its records path fails too: "no data" must be an empty list, never a missing key. Page and
+offset paging end on an empty page or once `total_path`'s count is reached, never on a short page (a
+server may cap the page size below the one asked for)."""
 
 from __future__ import annotations
 
@@ -25,6 +31,15 @@ class Paging:
     first_page: int = 1
     cursor_path: str | None = None  # cursor: where the next cursor is in the response
     next_url_path: str | None = None  # next_url: where the next page's full URL is
+    total_path: str | None = None  # page, offset: where the number of records of the whole listing is
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Where an answer says whether it succeeded: `path`'s value is one of `ok` (compared as text)."""
+    path: str
+    ok: tuple = ("0",)
+    message_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,7 @@ class JsonApiSpec:
     mode: str = DAYS
     key: str | None = None
     accounts: tuple = ("default",)
+    error: Envelope | None = None
 
 
 def dig(document, dotted: str | None):
@@ -94,11 +110,12 @@ class JsonApi:
     def _fetch(self, token, values: dict, account: str):
         spec, paging = self.spec, self.spec.paging
         params, body, path = _fill(spec.params, values), _fill(spec.body, values), self.path
+        position, seen = token if isinstance(token, tuple) else (None, 0)
         extra = {}
         if paging.style == "page":
-            extra[paging.param] = token or paging.first_page
+            extra[paging.param] = position or paging.first_page
         elif paging.style == "offset":
-            extra[paging.param] = token or 0
+            extra[paging.param] = position or 0
         elif paging.style == "cursor" and token:
             extra[paging.param] = token
         if paging.size_param:
@@ -113,22 +130,40 @@ class JsonApi:
         response = self.http.request(spec.method, path, params=params or None,
                                      json=body if body is not None else None)
         payload = self.http.json_of(response, spec.method, path)
+        self._check_envelope(payload)
         records = dig(payload, spec.records_path)
         if records is None:
-            records = []
+            keys = ", ".join(sorted(payload)) if isinstance(payload, dict) else type(payload).__name__
+            raise PlatformError(f"{self.name}: the answer has no '{spec.records_path}' (it has: {keys}), so nothing "
+                                "was stored: set `records` in sources.yml to where the rows are, or `error` to where "
+                                "the API says what went wrong")
         if not isinstance(records, list):
             raise PlatformError(f"{self.name}: '{spec.records_path}' in the response is not a list of records")
         rows = [{**spec.constants, **{col: dig(r, p) for col, p in spec.fields.items()}} for r in records]
         request = f"{spec.method} {path.split('?')[0]} {json.dumps({'params': params, 'body': body}, sort_keys=True)}"
         page = Page(account, 0, request, response.text, rows)
-        return [page], self._next(token, payload, len(records))
+        return [page], self._next(position, seen + len(records), payload, len(records))
 
-    def _next(self, token, payload, count: int):
+    def _check_envelope(self, payload) -> None:
+        error = self.spec.error
+        if error is None:
+            return
+        status = dig(payload, error.path)
+        if status is None or str(status) not in error.ok:
+            said = dig(payload, error.message_path) if error.message_path else None
+            raise PlatformError(f"{self.name}: the API answered with an error ({error.path} = {status!r}"
+                                + (f": {str(said)[:300]}" if said else "") + "), so nothing was stored; the days "
+                                "keep their last good data")
+
+    def _next(self, position, seen: int, payload, count: int):
+        """The next page's (position, records so far), or None at an empty page or the listing's total."""
         paging = self.spec.paging
-        if paging.style == "page":
-            return (token or paging.first_page) + 1 if count >= paging.size and count else None
-        if paging.style == "offset":
-            return (token or 0) + count if count >= paging.size and count else None
+        if paging.style in ("page", "offset"):
+            total = dig(payload, paging.total_path) if paging.total_path else None
+            if count == 0 or (total is not None and seen >= int(total)):
+                return None
+            following = (position or paging.first_page) + 1 if paging.style == "page" else (position or 0) + count
+            return following, seen
         if paging.style == "cursor":
             return dig(payload, paging.cursor_path) or None
         if paging.style == "next_url":
