@@ -45,6 +45,9 @@ def supervise(argv: list[str], working_copy: Path) -> int:
     code = worker.wait()
     if not stopped_by:
         return code
+    # Again once the worker is gone: a call it was in when the signal came (a copy, a connect) may have
+    # created the working copy after the first removal.
+    _remove_working_copy(working_copy)
     name = signal.Signals(stopped_by[0]).name
     print(f"mkpi run stopped by {name}; the published file was left as it was.", file=sys.stderr)
     return 128 + stopped_by[0]
@@ -76,10 +79,14 @@ def watch_supervisor(working_copy: Path) -> None:
     threading.Thread(target=watch, name="mkpi-supervisor-watch", daemon=True).start()
 
 
-def _stop_group(group: int, working_copy: Path) -> None:
-    """Remove the working copy, then kill the process group (the worker's id is its group's; 0: our own)."""
+def _remove_working_copy(working_copy: Path) -> None:
     for leftover in (working_copy, working_copy.with_name(working_copy.name + ".wal")):
         leftover.unlink(missing_ok=True)
+
+
+def _stop_group(group: int, working_copy: Path) -> None:
+    """Remove the working copy, then kill the process group (the worker's id is its group's; 0: our own)."""
+    _remove_working_copy(working_copy)
     try:
         os.killpg(group, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
