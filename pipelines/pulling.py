@@ -76,9 +76,11 @@ def build_source(spec: SourceSpec, **http_options) -> ApiSource:
         return MetaAds(spec.name, ad_account_ids=o["ad_account_ids"], access_token=_secret(spec, "access_token_env"),
                        credential_env=o["access_token_env"], page_size=o.get("page_size", 500), **base, **version, **http)
     if spec.type == "hubspot":
+        stages = {"lead_stages": tuple(o["lead_stages"])} if o.get("lead_stages") else {}
         return HubSpot(spec.name, access_token=_secret(spec, "access_token_env"), credential_env=o["access_token_env"],
-                       won_stages=tuple(o.get("won_stages", ["closedwon"])), default_currency=o.get("default_currency"),
-                       lead_properties=o.get("lead_properties"), **base, **http)
+                       won_stages=tuple(o["won_stages"]) if o.get("won_stages") else None,
+                       default_currency=o.get("default_currency"), lead_properties=o.get("lead_properties"),
+                       **stages, **base, **http)
     if spec.type == "ga4":
         return GA4(spec.name, property_ids=o["property_ids"], auth=_google_auth(spec, http),
                    conversion_metric=o.get("conversion_metric", "keyEvents"), page_size=o.get("page_size", 100_000),

@@ -28,7 +28,8 @@ TYPES = {
     "google_ads": ({"customer_ids", "developer_token_env", "client_id_env", "client_secret_env", "refresh_token_env"},
                    {"login_customer_id", "api_version", "token_url"}, ("ad_spend",)),
     "meta_ads": ({"ad_account_ids", "access_token_env"}, {"api_version", "page_size"}, ("ad_spend",)),
-    "hubspot": ({"access_token_env"}, {"won_stages", "default_currency", "lead_properties"}, ("leads", "orders")),
+    "hubspot": ({"access_token_env"}, {"won_stages", "lead_stages", "default_currency", "lead_properties"},
+                ("leads", "orders")),
     "ga4": ({"property_ids", "client_id_env", "client_secret_env", "refresh_token_env"},
             {"token_url", "conversion_metric", "page_size"}, ("traffic_daily",)),
     "ocean_engine": ({"advertiser_ids", "app_id_env", "secret_env", "refresh_token_env"},
@@ -41,7 +42,8 @@ TYPES = {
     "json_api": ({"kind", "url", "records", "fields"},
                  {"method", "params", "body", "constants", "paging", "mode", "key", "accounts", "auth", "error"}, ()),
 }
-LISTS = ("customer_ids", "ad_account_ids", "property_ids", "won_stages", "accounts", "advertiser_ids", "account_ids")
+LISTS = ("customer_ids", "ad_account_ids", "property_ids", "won_stages", "lead_stages", "accounts", "advertiser_ids",
+         "account_ids")
 
 
 class SourcesConfigError(ConfigFileError):

@@ -313,18 +313,18 @@ def populate(fake: FakePlatforms) -> None:
         {"id": str(101 + i), "properties": {
             "createdate": f"2026-10-0{i + 1}T09:30:00.000Z", "lastmodifieddate": f"2026-10-0{i + 1}T10:00:00.000Z",
             "hs_analytics_source": "PAID_SEARCH", "hs_lead_status": "NEW", "email": f"lead{i}@example.com",
-            "utm_source": s, "utm_medium": m, "utm_campaign": c}}
+            "lifecyclestage": "lead", "utm_source": s, "utm_medium": m, "utm_campaign": c}}
         for i, (s, m, c) in enumerate(utm)
     ]
     fake.deals = [
         {"id": "9001", "properties": {"closedate": "2026-10-04T12:00:00.000Z", "amount": "1200.00",
-                                      "deal_currency_code": "USD", "dealstage": "closedwon",
+                                      "deal_currency_code": "USD", "dealstage": "closedwon", "hs_is_closed_won": "true",
                                       "hs_lastmodifieddate": "2026-10-04T12:00:00.000Z"}},
         {"id": "9002", "properties": {"closedate": "2026-10-05T15:00:00.000Z", "amount": "480.50",
-                                      "deal_currency_code": "USD", "dealstage": "closedwon",
+                                      "deal_currency_code": "USD", "dealstage": "closedwon", "hs_is_closed_won": "true",
                                       "hs_lastmodifieddate": "2026-10-05T15:00:00.000Z"}},
         {"id": "9003", "properties": {"closedate": None, "amount": "99.00", "deal_currency_code": "USD",
-                                      "dealstage": "appointmentscheduled",
+                                      "dealstage": "appointmentscheduled", "hs_is_closed_won": "false",
                                       "hs_lastmodifieddate": "2026-10-05T16:00:00.000Z"}},
     ]
     fake.deal_contacts = {"9001": ["101"], "9002": ["102"], "9003": ["103"]}

@@ -155,6 +155,28 @@ def test_meta_pages_by_cursor_keeps_the_token_out_of_the_url_and_slows_down_near
     assert stored(tmp_path, "ad_spend", "meta", "spend", "date")[0] == ("8.50",)  # the string as Meta sent it
 
 
+def test_hubspot_reads_portals_as_they_are_set_up(tmp_path, fake):
+    """A subscriber is not a lead; a contact without utm_* properties gets its first page's tags; a deal won in
+    a second pipeline (its own stage id, hs_is_closed_won true) is an order; a contact that became a lead later
+    arrives then."""
+    fake.contacts[0]["properties"]["lifecyclestage"] = "subscriber"
+    fake.contacts[1]["properties"].update(utm_source=None, utm_medium=None, utm_campaign=None,
+                                          hs_analytics_first_url="https://shop.example/landing?utm_source=weibo"
+                                                                 "&utm_medium=social&utm_campaign=winter%20launch")
+    fake.deals[2]["properties"].update(dealstage="contractsigned_partners", hs_is_closed_won="true",
+                                       closedate="2026-10-05T16:30:00.000Z")
+    assert pull(tmp_path, "hubspot", "leads").ok
+    leads = stored(tmp_path, "leads", "hubspot", "lead_id, utm_source, utm_medium, utm_campaign")
+    assert [lead[0] for lead in leads] == ["102", "103", "104", "105"]
+    assert leads[0] == ("102", "weibo", "social", "winter launch")
+    assert pull(tmp_path, "hubspot", "orders").ok
+    assert [o[0] for o in stored(tmp_path, "orders", "hubspot", "order_id")] == ["9001", "9002", "9003"]
+    fake.contacts[0]["properties"].update(lifecyclestage="marketingqualifiedlead",
+                                          lastmodifieddate="2026-10-09T10:00:00.000Z")
+    assert pull(tmp_path, "hubspot", "leads", as_of=AS_OF + dt.timedelta(days=1)).ok
+    assert [lead[0] for lead in stored(tmp_path, "leads", "hubspot", "lead_id")] == ["101", "102", "103", "104", "105"]
+
+
 def test_meta_invalid_token_error_190_is_a_credential_error(tmp_path, fake, monkeypatch):
     monkeypatch.setenv("META_ACCESS_TOKEN", "expired")
     outcome = pull(tmp_path, "meta", "ad_spend")

@@ -5,6 +5,14 @@ property and sorted by it, with `paging.next.after` paging. Search stops at 10,0
 query, so a longer run restarts from the newest modification time it has seen (records are replaced
 by id, so the overlap is harmless). Deal → contact links come from the v4 associations batch read.
 A deal that left the won stages is removed from the orders, not kept as a stale sale.
+
+As portals are set up (HubSpot's knowledge base on lifecycle stages, deal stages and the default
+analytics properties): a contact is a lead once its lifecycle stage (`lifecyclestage`) is one of
+`lead_stages` (from `lead` on; a subscriber is not a lead yet), and a contact without a stage counts as
+one (a portal that does not use stages). A deal is won when HubSpot says so (`hs_is_closed_won`, true in
+every pipeline; `closedwon` is only the default pipeline's stage) unless `won_stages` names stages. The
+`utm_*` contact properties are not HubSpot's own: a portal without them gets each lead's UTM tags from
+the query of its first page seen (`hs_analytics_first_url`), which HubSpot's tracking code records.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 from connectors.api_source import RECORDS, Page, Stream, Window
 from connectors.http_core import BearerToken, HttpClient, PlatformError
@@ -26,17 +35,23 @@ LEAD_PROPERTIES = {
 }
 ORDER_PROPERTIES = {"ordered_at": "closedate", "amount": "amount", "currency": "deal_currency_code", "status": "dealstage"}
 MODIFIED = {"contacts": "lastmodifieddate", "deals": "hs_lastmodifieddate"}
+# HubSpot's default lifecycle stages from `lead` on (internal values); subscriber and other are not leads.
+LEAD_STAGES = ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist")
+# read beside the canonical columns: a contact's stage and first page, a deal's won flag
+CONTACT_EXTRA, DEAL_EXTRA = ("lifecyclestage", "hs_analytics_first_url"), ("hs_is_closed_won",)
+UTM = ("utm_source", "utm_medium", "utm_campaign")
 
 
 class HubSpot:
     platform = "hubspot"
     streams = [Stream("leads", RECORDS, key="lead_id"), Stream("orders", RECORDS, key="order_id")]
 
-    def __init__(self, name: str, *, access_token: str, base_url: str = BASE_URL, won_stages=("closedwon",),
-                 default_currency: str | None = None, lead_properties: dict | None = None,
+    def __init__(self, name: str, *, access_token: str, base_url: str = BASE_URL, won_stages=None,
+                 lead_stages=LEAD_STAGES, default_currency: str | None = None, lead_properties: dict | None = None,
                  credential_env: str | None = None, **http_options):
         self.name = name
-        self.won_stages = set(won_stages)
+        self.won_stages = set(won_stages) if won_stages else None
+        self.lead_stages = set(lead_stages)
         self.default_currency = default_currency
         self.lead_properties = {**LEAD_PROPERTIES, **(lead_properties or {})}
         self.http = HttpClient(name, base_url, auth=BearerToken(access_token), credential_env=credential_env,
@@ -44,14 +59,16 @@ class HubSpot:
 
     def pages(self, stream: Stream, window: Window) -> Iterator[Page]:
         object_type = "contacts" if stream.kind == "leads" else "deals"
-        properties = self.lead_properties if stream.kind == "leads" else ORDER_PROPERTIES
+        properties = [*self.lead_properties.values(), *CONTACT_EXTRA] if stream.kind == "leads" else \
+            [*ORDER_PROPERTIES.values(), *DEAL_EXTRA]
         number = 0
-        for results, text, request in self._search(object_type, list(properties.values()), window.modified_since):
+        for results, text, request in self._search(object_type, properties, window.modified_since):
             number += 1
             if object_type == "contacts":
-                rows, removed = [self._lead(r) for r in results], []
+                leads = [r for r in results if self._is_lead(r)]
+                rows, removed = [self._lead(r) for r in leads], [str(r["id"]) for r in results if r not in leads]
             else:
-                won = [r for r in results if r.get("properties", {}).get("dealstage") in self.won_stages]
+                won = [r for r in results if self._is_won(r)]
                 links = self._deal_contacts([r["id"] for r in won])
                 rows = [self._order(r, links.get(str(r["id"]))) for r in won]
                 removed = [str(r["id"]) for r in results if r not in won]
@@ -108,9 +125,22 @@ class HubSpot:
                 links[str(result.get("from", {}).get("id"))] = contacts[0]
         return links
 
+    def _is_lead(self, record: dict) -> bool:
+        stage = record.get("properties", {}).get("lifecyclestage")
+        return not stage or stage in self.lead_stages
+
+    def _is_won(self, record: dict) -> bool:
+        props = record.get("properties", {})
+        if self.won_stages is not None:
+            return props.get("dealstage") in self.won_stages
+        return str(props.get("hs_is_closed_won")).lower() == "true"
+
     def _lead(self, record: dict) -> dict:
         props = record.get("properties", {})
         row = {column: props.get(prop) for column, prop in self.lead_properties.items()}
+        if not any(row.get(column) for column in UTM):  # no utm_* properties: the first page's tags
+            tags = parse_qs(urlsplit(props.get("hs_analytics_first_url") or "").query)
+            row.update({column: (tags.get(column) or [None])[0] for column in UTM})
         return {**row, "lead_id": str(record.get("id"))}
 
     def _order(self, record: dict, contact_id: str | None) -> dict:
