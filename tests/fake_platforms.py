@@ -44,6 +44,7 @@ class FakePlatforms(LocalHttpServer):
     google_batch: int = 2  # rows per searchStream batch
     meta_page: int = 2  # insights per page (the connector's limit is honoured when smaller)
     hubspot_page: int = 2
+    won_stages: set = field(default_factory=lambda: {"closedwon"})  # the portal's won stage ids, every pipeline
     ga4_page: int = 2
     baidu_page: int = 2
     usage_header: str | None = None  # X-Business-Use-Case-Usage value sent with Meta answers
@@ -206,7 +207,11 @@ class FakePlatforms(LocalHttpServer):
         start = int(body.get("after", 0))
         size = min(int(body["limit"]), self.hubspot_page)
         page = matching[start:start + size]
-        results = [{"id": r["id"], "properties": {p: r["properties"].get(p) for p in body.get("properties", [])},
+        # hs_is_closed_won is HubSpot's calculated property: true when the deal's stage is a won stage of
+        # its pipeline (closedwon in the default one, the portal's own ids in others).
+        results = [{"id": r["id"], "properties": {p: (str(r["properties"].get("dealstage") in self.won_stages).lower()
+                                                      if p == "hs_is_closed_won" else r["properties"].get(p))
+                                                  for p in body.get("properties", [])},
                     "createdAt": r["properties"].get("createdate"), "updatedAt": r["properties"][modified],
                     "archived": False} for r in page]
         answer = {"total": len(matching), "results": results}
@@ -318,13 +323,13 @@ def populate(fake: FakePlatforms) -> None:
     ]
     fake.deals = [
         {"id": "9001", "properties": {"closedate": "2026-10-04T12:00:00.000Z", "amount": "1200.00",
-                                      "deal_currency_code": "USD", "dealstage": "closedwon", "hs_is_closed_won": "true",
+                                      "deal_currency_code": "USD", "dealstage": "closedwon",
                                       "hs_lastmodifieddate": "2026-10-04T12:00:00.000Z"}},
         {"id": "9002", "properties": {"closedate": "2026-10-05T15:00:00.000Z", "amount": "480.50",
-                                      "deal_currency_code": "USD", "dealstage": "closedwon", "hs_is_closed_won": "true",
+                                      "deal_currency_code": "USD", "dealstage": "closedwon",
                                       "hs_lastmodifieddate": "2026-10-05T15:00:00.000Z"}},
         {"id": "9003", "properties": {"closedate": None, "amount": "99.00", "deal_currency_code": "USD",
-                                      "dealstage": "appointmentscheduled", "hs_is_closed_won": "false",
+                                      "dealstage": "appointmentscheduled",
                                       "hs_lastmodifieddate": "2026-10-05T16:00:00.000Z"}},
     ]
     fake.deal_contacts = {"9001": ["101"], "9002": ["102"], "9003": ["103"]}

@@ -163,8 +163,8 @@ def test_hubspot_reads_portals_as_they_are_set_up(tmp_path, fake):
     fake.contacts[1]["properties"].update(utm_source=None, utm_medium=None, utm_campaign=None,
                                           hs_analytics_first_url="https://shop.example/landing?utm_source=weibo"
                                                                  "&utm_medium=social&utm_campaign=winter%20launch")
-    fake.deals[2]["properties"].update(dealstage="contractsigned_partners", hs_is_closed_won="true",
-                                       closedate="2026-10-05T16:30:00.000Z")
+    fake.won_stages.add("contractsigned_partners")  # the partners pipeline's won stage
+    fake.deals[2]["properties"].update(dealstage="contractsigned_partners", closedate="2026-10-05T16:30:00.000Z")
     assert pull(tmp_path, "hubspot", "leads").ok
     leads = stored(tmp_path, "leads", "hubspot", "lead_id, utm_source, utm_medium, utm_campaign")
     assert [lead[0] for lead in leads] == ["102", "103", "104", "105"]
