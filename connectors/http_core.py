@@ -60,7 +60,8 @@ class HeaderToken(AuthBase):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    attempts: int = 5
+    attempts: int = 5  # for a connection error, a timeout or a 5xx
+    throttled_attempts: int = 12  # for throttling (429 or the platform's own code): waits it asks for, within the budget
     base_delay: float = 1.0  # seconds; doubles each attempt
     max_delay: float = 60.0
     jitter: float = 0.25  # up to this share of the delay is added at random, so clients do not stampede
@@ -98,8 +99,8 @@ class HttpClient:
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         """Send, retrying connection errors, timeouts, 429 and 5xx; raise PlatformError when it cannot succeed."""
         where = f"{self.platform}: {method} {path.split('?')[0]}"
-        renewed = False
-        for attempt in range(1, self.retry.attempts + 1):
+        renewed, limit = False, self.retry.attempts
+        for attempt in range(1, max(self.retry.attempts, self.retry.throttled_attempts) + 1):
             self._respect_rate_limit()
             deadline = min(self.timeout, self.time_budget - self._spent)
             if deadline <= 0:
@@ -109,7 +110,7 @@ class HttpClient:
                 response = send(self.session, method, self.base_url + path, deadline=deadline,
                                 max_bytes=self.max_body_bytes, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as err:
-                problem, wait = _problem(err), self._backoff(attempt)
+                problem, wait, limit = _problem(err), self._backoff(attempt), self.retry.attempts
             except ResponseRefused as err:
                 raise PlatformError(f"{where}: {err}") from None
             else:
@@ -126,19 +127,23 @@ class HttpClient:
                 if verdict == FAILED or (verdict != RETRY and response.status_code not in RETRYABLE_STATUS):
                     raise PlatformError(f"{where} failed with HTTP {response.status_code}{_detail(response)}")
                 problem = f"HTTP {response.status_code}{_detail(response)}"
-                asked = _retry_after(response)
+                throttled = verdict == RETRY or response.status_code == 429
+                limit = self.retry.throttled_attempts if throttled else self.retry.attempts
+                # A throttled answer's hints count too: Retry-After, and the platform's usage headers.
+                asked = max(_retry_after(response), self.pause_after(response) if self.pause_after else 0.0)
                 if asked > self.max_retry_after:
                     raise PlatformError(f"{where} asked to wait {asked:,.0f} s before trying again ({problem}); "
                                         f"mkpi waits at most {self.max_retry_after:g} s: try again later")
                 wait = max(self._backoff(attempt), asked)
             finally:
                 self._spent += time.monotonic() - started
-            if attempt < self.retry.attempts:
-                if self._spent + wait > self.time_budget:
-                    raise PlatformError(self._out_of_time(where, problem))
-                self._spent += wait
-                self.sleep(wait)
-        raise PlatformError(f"{where} failed after {self.retry.attempts} attempts ({problem}); "
+            if attempt >= limit:
+                break
+            if self._spent + wait > self.time_budget:
+                raise PlatformError(self._out_of_time(where, problem))
+            self._spent += wait
+            self.sleep(wait)
+        raise PlatformError(f"{where} failed after {attempt} attempts ({problem}); "
                             f"the platform may be down or rate-limiting: try again later")
 
     def _out_of_time(self, where: str, problem: str | None = None) -> str:

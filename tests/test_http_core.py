@@ -83,3 +83,31 @@ def test_paging_follows_cursors_and_refuses_a_repeated_one():
     looping = {None: ([1], "c1"), "c1": ([2], "c2"), "c2": ([3], "c1")}
     with pytest.raises(PlatformError, match="returned the page cursor 'c1' twice"):
         list(paginate("x", lambda token: looping[token]))
+
+
+def test_throttling_is_waited_out_past_the_error_attempts_within_the_time_budget():
+    """Seven 429s in a row: more than the 3 attempts a 5xx gets, fewer than the throttled attempts (12)."""
+    waits = []
+    with RecordingServer([Reply(429, {"error": "slow down"}, headers={"Retry-After": "1"})] * 7
+                         + [Reply(200, {"ok": 3})]) as s:
+        assert client(s, waits).json("GET", "/v1/report") == {"ok": 3}
+    assert waits == [1.0] * 7
+    # The same server, but a budget of 5 s: the sixth wait would pass it, so the source stops with one line.
+    with RecordingServer([Reply(429, {"error": "slow down"}, headers={"Retry-After": "1"})] * 7) as s:
+        with pytest.raises(PlatformError, match=r"the source's time budget of 5 s for one night \(last: HTTP 429"):
+            client(s, [], time_budget=5).json("GET", "/v1/report")
+
+
+def test_a_throttled_error_reply_is_waited_out_as_its_usage_headers_say():
+    """Meta answers throttling with HTTP 400, error code 17, and says in X-Business-Use-Case-Usage how many
+    minutes until access returns (developers.facebook.com/docs/graph-api/overview/rate-limiting)."""
+    from connectors.platforms.meta_ads import classify, usage_pause
+
+    usage = '{"555": [{"type": "ads_insights", "call_count": 100, "total_cputime": 30, "total_time": 40, ' \
+            '"estimated_time_to_regain_access": 2}]}'
+    waits = []
+    with RecordingServer([Reply(400, {"error": {"code": 17, "message": "User request limit reached"}},
+                                headers={"X-Business-Use-Case-Usage": usage}),
+                          Reply(200, {"data": []})]) as s:
+        answer = client(s, waits, classify=classify, pause_after=usage_pause).json("GET", "/v27.0/act_555/insights")
+    assert answer == {"data": []} and waits == [120.0]  # 2 minutes, from the error reply's own header
