@@ -167,7 +167,15 @@ class FakePlatforms(LocalHttpServer):
             time_range = json.loads(q["time_range"])
         except (KeyError, ValueError):
             return self._refuse(request, "time_range must be JSON {since, until}")
-        rows = [r for r in self.meta.get(account, []) if time_range["since"] <= r["date_start"] <= time_range["until"]]
+        # Deleted and archived ads' insights come only when their status is asked for in `filtering`.
+        try:
+            asked = {v for f in json.loads(q.get("filtering", "[]")) if f.get("field") == "ad.effective_status"
+                     for v in f.get("value", [])}
+        except ValueError:
+            return self._refuse(request, "filtering must be a JSON list of {field, operator, value}")
+        rows = [r for r in self.meta.get(account, []) if time_range["since"] <= r["date_start"] <= time_range["until"]
+                and r.get("_status", "ACTIVE") in ({"ACTIVE"} | asked)]
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
         size = min(int(q.get("limit", 25)), self.meta_page)
         start = int(q["after"].removeprefix("cursor-")) if "after" in q else 0
         page = rows[start:start + size]

@@ -5,6 +5,7 @@ incremental pull: overlapping windows, restated days, modified records, nothing 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import duckdb
 import pytest
@@ -175,6 +176,18 @@ def test_hubspot_reads_portals_as_they_are_set_up(tmp_path, fake):
                                           lastmodifieddate="2026-10-09T10:00:00.000Z")
     assert pull(tmp_path, "hubspot", "leads", as_of=AS_OF + dt.timedelta(days=1)).ok
     assert [lead[0] for lead in stored(tmp_path, "leads", "hubspot", "lead_id")] == ["101", "102", "103", "104", "105"]
+
+
+def test_meta_spend_of_a_campaign_deleted_inside_the_window_survives_the_next_pull(tmp_path, fake):
+    assert pull(tmp_path, "meta", "ad_spend").ok
+    before = stored(tmp_path, "ad_spend", "meta", "date, campaign_id, spend")
+    for row in fake.meta["555"]:  # the campaign is deleted: Meta leaves it out unless deleted ads are asked for
+        row["_status"] = "DELETED"
+    # Re-fetched from the 1st, so the whole window is replaced by what Meta answers now.
+    assert pull(tmp_path, "meta", "ad_spend", since=dt.date(2026, 10, 1)).ok
+    assert stored(tmp_path, "ad_spend", "meta", "date, campaign_id, spend") == before and len(before) == 5
+    filtering = json.loads(fake.requests_to("/insights")[-1].query["filtering"][0])
+    assert {"DELETED", "ARCHIVED"} <= set(filtering[0]["value"]) and filtering[0]["field"] == "ad.effective_status"
 
 
 def test_meta_invalid_token_error_190_is_a_credential_error(tmp_path, fake, monkeypatch):

@@ -18,6 +18,12 @@ from connectors.platforms.api_versions import DEFAULTS
 BASE_URL = "https://graph.facebook.com"
 API_VERSION = DEFAULTS["meta_ads"]
 FIELDS = "account_id,account_currency,campaign_id,campaign_name,impressions,clicks,spend,date_start,date_stop"
+# Account-level insights leave out deleted and archived ads unless asked for them by status ("Manage your
+# ad object's status", Marketing API best practices): every status, so a campaign deleted inside the
+# re-fetched window keeps the spend it had.
+AD_STATUSES = ("ACTIVE", "PAUSED", "DELETED", "ARCHIVED", "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED",
+               "PENDING_BILLING_INFO", "CAMPAIGN_PAUSED", "ADSET_PAUSED", "IN_PROCESS", "WITH_ISSUES")
+EVERY_AD = json.dumps([{"field": "ad.effective_status", "operator": "IN", "value": list(AD_STATUSES)}])
 THROTTLE_CODES = {4, 17, 32, 613, 80000, 80003, 80004, 80014}  # application, user, page, ad-account rate limits
 TOKEN_CODES = {102, 190, 200, 10}  # session or token invalid, or a permission missing
 SLOW_DOWN_AT = 75  # usage percent from which requests are spaced out
@@ -43,7 +49,7 @@ class MetaAds:
         for account in self.accounts:
             path = f"/{self.api_version}/act_{account}/insights"
             params = {"level": "campaign", "fields": FIELDS, "time_increment": "1", "time_range": time_range,
-                      "limit": str(self.page_size)}
+                      "limit": str(self.page_size), "filtering": EVERY_AD}
             pages: list[Page] = []
 
             def fetch(after, account=account, path=path, params=params, pages=pages):
