@@ -120,9 +120,9 @@ def _report_lines(settings) -> list[str]:
              ("Dashboard, month to date", settings.reports_dir / f"dashboard-{to_date}.en.html")]
     reports = sorted((p for p in settings.reports_dir.glob("kpi-report-*.en.html") if not p.name.endswith(TO_DATE_PAGE)),
                      key=lambda p: p.stat().st_mtime)
-    to_date = sorted(settings.reports_dir.glob(f"kpi-report-*{TO_DATE_PAGE}"), key=lambda p: p.stat().st_mtime)
     found += [("KPI report", reports[-1])] if reports else []
-    found += [("KPI report, month to date", to_date[-1])] if to_date else []
+    if to_date:  # the month in progress only: an earlier month's page may still be in the folder
+        found.append(("KPI report, month to date", settings.reports_dir / f"kpi-report-{to_date}{TO_DATE_PAGE}"))
     lines = []
     for label, page in found:
         if page.exists():
