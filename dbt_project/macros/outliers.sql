@@ -22,3 +22,10 @@
 {% macro duckdb__median_of(expression) -%}
     median({{ expression }})
 {%- endmacro %}
+
+{# The outlier checks' settings row: the as-of date, the reporting currency and the checks' window start. #}
+{% macro outlier_settings() %}
+    select as_of_date, reporting_currency,
+           {{ dbt.dateadd('day', -1 * tracking_setting('lookback_days'), 'as_of_date') }} as window_start
+    from {{ ref('stg_landing__run_settings') }}
+{% endmacro %}

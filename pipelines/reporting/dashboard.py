@@ -207,19 +207,19 @@ def _channels(page: Page, now: dict, before: dict, csv_name: str | None) -> list
 def _trends(page: Page, con, markers: list[dict]) -> list[str]:
     t, periods = page.t, page.periods
     out = [f"<h2>{e(t['channel_trends'])}</h2><div class=\"charts\">"]
-    out += _trend_charts(page, data.channel_trends(con, periods), data.weeks(periods), "spend", "channel", markers)
+    out += _trend_charts(page, data.channel_trends(con, periods), data.weeks(periods), 7, "spend", "channel", markers)
     out += ["</div>", page.source("channel_trends"), f"<h2>{e(t['group_trends'])}</h2><div class=\"charts\">"]
-    out += _trend_charts(page, data.group_trends(con, periods), data.days(periods.current), "leads", "channel_group",
+    out += _trend_charts(page, data.group_trends(con, periods), data.days(periods.current), 1, "leads", "channel_group",
                          markers)
     return out + ["</div>", f'<p class="note">{e(t["markers_note"])}</p>', page.source("group_trends")]
 
 
-def _trend_charts(page: Page, rows: list[dict], xs: list[dt.date], rank_by: str, column: str,
+def _trend_charts(page: Page, rows: list[dict], xs: list[dt.date], span: int, rank_by: str, column: str,
                   markers: list[dict]) -> list[str]:
-    """Spend, leads, CPL and ROI at each of `xs` (days or weeks), one line per series (the largest by
-    `rank_by`, the rest summed)."""
+    """Spend, leads, CPL and ROI at each of `xs` (each the first of `span` days: a day or a week), one line per
+    series (the largest by `rank_by`, the rest summed)."""
     by_series = data.series(rows, ("spend", "leads", "revenue"), rank_by, data.TREND_SERIES, xs)
-    marks = _marks(page, xs, markers)
+    marks = _marks(page, xs, span, markers)
     out = []
     for measure in ("spend", "leads", "cpl", "roi"):
         lines = [(page.name_text(column, name), sums[measure] if measure in ("spend", "leads") else data.rate(sums, measure),
@@ -230,13 +230,12 @@ def _trend_charts(page: Page, rows: list[dict], xs: list[dt.date], rank_by: str,
     return out
 
 
-def _marks(page: Page, xs: list, markers: list[dict]) -> list[tuple[int, str]]:
-    """Each x (a day, or a week starting that day) with the warn and error issues that fall on it."""
+def _marks(page: Page, xs: list, span: int, markers: list[dict]) -> list[tuple[int, str]]:
+    """Each x (the first of `span` days) with the warn and error issues that fall on its days."""
     texts: dict[int, list[str]] = {}
     for m in markers:
         for i, x in enumerate(xs):
-            last = x + dt.timedelta(days=6) if len(xs) > 1 and (xs[1] - xs[0]).days == 7 else x
-            if m["first_day"] <= last and m["last_day"] >= x:
+            if m["first_day"] <= x + dt.timedelta(days=span - 1) and m["last_day"] >= x:
                 where = " / ".join(v for v in (m["channel"], m["campaign"]) if v)
                 texts.setdefault(i, []).append(f"{page.t[m['severity']]}: {page.check_title(m)} {where}")
     return [(i, f"{xs[i]}: " + "; ".join(found)) for i, found in sorted(texts.items())]

@@ -31,7 +31,8 @@ def write_to_date_report(published: Path, kpi_yml: Path, state_dir: Path, out_di
         inputs = read_inputs(con)
     finally:
         con.close()
-    waived = warehouse.read_if_readable(closing.store_path(state_dir), _waivers, {})
+    waived = warehouse.read_if_readable(closing.store_path(state_dir), lambda con: closing.waivers(closing.events_in(con)),
+                                        {})
     period, rows, cards = score_to_date(inputs, load_kpi_config(kpi_yml), waived)
     if period is None or not cards:
         return []
@@ -56,6 +57,3 @@ def write_to_date_report(published: Path, kpi_yml: Path, state_dir: Path, out_di
     finally:
         mem.close()
 
-
-def _waivers(con) -> dict:
-    return closing.waivers(warehouse.records(con, "SELECT * FROM period_events ORDER BY recorded_at, period"))

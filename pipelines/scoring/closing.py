@@ -102,7 +102,7 @@ class Store:
         self.con.close()
 
     def events(self) -> list[dict]:
-        return records(self.con, "SELECT * FROM period_events ORDER BY recorded_at, period")
+        return events_in(self.con)
 
     def final_periods(self) -> set[str]:
         return final_of(self.events())
@@ -146,6 +146,11 @@ class Store:
                                    current_timestamp AS recorded_at, ? AS recorded_by, ? AS reason,
                                    ?::DATE AS as_of_date, ?::DATE AS data_through, ? AS subject""",
                          [period, action, by, reason, as_of, data_through, subject])
+
+
+def events_in(con) -> list[dict]:
+    """The ledger's events, oldest first, from a connection to the store (read-only is enough)."""
+    return records(con, "SELECT * FROM period_events ORDER BY recorded_at, period")
 
 
 def lifecycle(events: list[dict]) -> list[dict]:

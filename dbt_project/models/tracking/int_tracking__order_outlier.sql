@@ -5,9 +5,7 @@
 #}
 {% set text = dbt.type_string() %}
 with settings as (
-    select as_of_date, reporting_currency,
-           {{ dbt.dateadd('day', -1 * tracking_setting('lookback_days'), 'as_of_date') }} as window_start
-    from {{ ref('stg_landing__run_settings') }}
+    {{ outlier_settings() }}
 ),
 
 orders as (
