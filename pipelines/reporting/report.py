@@ -82,7 +82,8 @@ def build_report(con, period: str, lang: str = "en", to_date: bool = False) -> s
         return "".join(html)
     period_type = cards[0]["period_type"]
     html += _overview(con, page, period, period_type, cards)
-    html += approvals(con, page, period)
+    if not to_date:  # a month in progress earns nothing to approve yet (docs/kpi-configuration.md)
+        html += approvals(con, page, period)
     kpis = warehouse.records(con, "SELECT * FROM marts.kpi_scores WHERE period = ? ORDER BY employee_id, weight DESC, kpi", [period])
     trends = warehouse.records(con, """SELECT employee_id, period, total FROM marts.employee_scorecards
                             WHERE period_type = ? AND period <= ? AND total IS NOT NULL ORDER BY period""",
