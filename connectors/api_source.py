@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 DAYS, RECORDS = "days", "records"
+# The table whose rows a connector can prove with its accounts' daily totals (optional `totals(window)`),
+# and the table those totals land in.
+TOTALLED, TOTALS = "ad_spend", "ad_spend_totals"
 
 
 @dataclass(frozen=True)
@@ -52,5 +55,9 @@ class ApiSource(Protocol):
         """One cheap authenticated request; returns what it reached, raises PlatformError otherwise."""
         ...
 
+    # Optional: def totals(self, window: Window) -> Iterator[Page] — each account's daily totals (TOTALS rows:
+    # date, platform, account_id, impressions, clicks, spend, currency) over the window, from the platform's
+    # account-level report, which counts every ad whatever its level or status.
+    # Optional: timezone, the zone the platform reports days in when sources.yml does not name the account's.
     # Optional, for a platform that publishes a day's figures some hours after the day ends (WeChat):
     # def last_ready_day(self, now: dt.datetime) -> dt.date — the pull then ends no later than that day.

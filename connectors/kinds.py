@@ -57,6 +57,10 @@ KINDS: dict[str, Kind] = {
             "date:date!", "platform:text!", "account_id", "campaign_id", "campaign_name:text!",
             "utm_campaign", "impressions:count", "clicks:count", "spend:money!", "currency:currency!",
         ), "Daily ad cost and delivery per campaign, from any ad platform."),
+        Kind("ad_spend_totals", _cols(
+            "date:date!", "platform:text!", "account_id:text!", "impressions:count", "clicks:count", "spend:money!",
+            "currency:currency!",
+        ), "Daily ad cost per account as the platform's account-level report states it; proves ad_spend's rows."),
         Kind("sessions", _cols(
             "session_id:text!", "started_at:timestamp!", "visitor_id", "landing_url", "referrer",
             "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",

@@ -74,6 +74,31 @@ class PullStore:
         self.con.execute(f"DELETE FROM {table_for(kind)} WHERE _source = ? AND _day BETWEEN ? AND ?",
                          [source, start, end])
 
+    def keep_days(self, kind: str, source: str, start: dt.date, end: dt.date) -> None:
+        """Set aside the stored rows of [start, end] before a re-fetch replaces them (restore_unreconciled)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _kept AS SELECT * FROM {table_for(kind)} "
+                         "WHERE _source = ? AND _day BETWEEN ? AND ?", [source, start, end])
+
+    def restore_unreconciled(self, kind: str, totals: str, source: str, share: float) -> int:
+        """Account days whose re-fetched rows miss the account's total by more than `share` of it, and by more
+        than the rows set aside did: the set-aside rows go back. Returns how many account days."""
+        spend = "sum(TRY_CAST(spend AS DECIMAL(38, 6)))"
+        days = self.con.execute(f"""
+            WITH fresh AS (SELECT _account, _day, {spend} AS s FROM {table_for(kind)} WHERE _source = $1 GROUP BY ALL),
+                 kept AS (SELECT _account, _day, {spend} AS s FROM _kept GROUP BY ALL),
+                 total AS (SELECT _account, _day, {spend} AS t FROM {table_for(totals)} WHERE _source = $1 GROUP BY ALL)
+            SELECT kept._account, kept._day
+            FROM kept JOIN total USING (_account, _day) LEFT JOIN fresh USING (_account, _day)
+            WHERE abs(coalesce(fresh.s, 0) - total.t) > $2 * abs(total.t)
+              AND abs(kept.s - total.t) < abs(coalesce(fresh.s, 0) - total.t)""", [source, share]).fetchall()
+        for account, day in days:
+            self.con.execute(f"DELETE FROM {table_for(kind)} WHERE _source = ? AND _account = ? AND _day = ?",
+                             [source, account, day])
+            self.con.execute(f"INSERT INTO {table_for(kind)} SELECT * FROM _kept WHERE _account = ? AND _day = ?",
+                             [account, day])
+        self.con.execute("DROP TABLE _kept")
+        return len(days)
+
     def write_page(self, source: str, kind: str, page: Page, *, day_column: str | None = None,
                    key_column: str | None = None) -> None:
         """Log the raw page and store its rows; with a key column, a stored record of the same key is replaced."""

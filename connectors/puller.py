@@ -4,6 +4,12 @@ Days mode re-fetches from the last pulled day minus the look-back (late conversi
 spend) to the end day and replaces those days; records mode re-fetches records modified since the
 last cursor minus the look-back and replaces them by key. Either way a second pull of the same
 night changes nothing, and a pull that stops part-way is rolled back whole.
+
+An ad connector that can also report each account's daily total (`totals`) proves its campaign rows
+with it: the totals of the window are stored beside the rows (the tracking check
+source_total_mismatch compares them every night), and a day already stored whose re-fetched rows
+add up worse to the total than the stored ones keeps the stored ones (a campaign deleted on the
+platform, a report level that misses new ads), so a restatement replaces data only when it reconciles.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from connectors.api_source import DAYS, ApiSource, Stream, Window
+from connectors.api_source import DAYS, TOTALLED, TOTALS, ApiSource, Stream, Window
 from connectors.personal_data import scrub
 from connectors.pull_store import PullStore
 
@@ -24,6 +30,7 @@ class StreamResult:
     pages: int
     rows: int
     window: str
+    kept_days: int = 0  # account days whose restated rows did not add up to the account's total: stored rows kept
 
 
 def window_for(stream: Stream, state: dict | None, *, end: dt.date, start_date: dt.date, lookback_days: int,
@@ -46,15 +53,25 @@ def window_for(stream: Stream, state: dict | None, *, end: dt.date, start_date: 
     return Window(start=None, end=end, modified_since=modified)
 
 
-def pull_stream(store: PullStore, source: ApiSource, stream: Stream, window: Window, pii_salt: str = "") -> StreamResult:
-    pages = rows = 0
+def pull_stream(store: PullStore, source: ApiSource, stream: Stream, window: Window, pii_salt: str = "",
+                total_share: float = 0.0) -> StreamResult:
+    """`total_share`: for a connector that also reports its accounts' daily totals (`totals`), how far a
+    day's rows may differ from the total, as a share of it, and still count as adding up."""
+    pages = rows = kept = 0
     cursor = None
     described = (f"{window.start} to {window.end}" if stream.mode == DAYS
                  else f"modified since {window.modified_since.isoformat()}")
+    totals = getattr(source, "totals", None) if stream.kind == TOTALLED else None
     with store.transaction():
         if stream.mode == DAYS:
             if window.start > window.end:
                 return StreamResult(source.name, stream.kind, 0, 0, "nothing new")
+            if totals:
+                store.keep_days(stream.kind, source.name, window.start, window.end)
+                store.clear_days(TOTALS, source.name, window.start, window.end)
+                for page in totals(window):
+                    page.body = _scrubbed(page.body, pii_salt)
+                    store.write_page(source.name, TOTALS, page, day_column="date")
             store.clear_days(stream.kind, source.name, window.start, window.end)
         for page in source.pages(stream, window):
             page.body = _scrubbed(page.body, pii_salt)
@@ -63,6 +80,8 @@ def pull_stream(store: PullStore, source: ApiSource, stream: Stream, window: Win
             pages += 1
             rows += len(page.rows)
             cursor = max(filter(None, [cursor, page.cursor]), default=None)
+        if totals:
+            kept = store.restore_unreconciled(stream.kind, TOTALS, source.name, total_share)
         previous = store.state(source.name, stream.kind) or {}
         store.record_success(
             source.name, stream.kind, source.platform,
@@ -70,7 +89,7 @@ def pull_stream(store: PullStore, source: ApiSource, stream: Stream, window: Win
             cursor=cursor or previous.get("cursor") or (window.modified_since.isoformat() if window.modified_since else None),
             rows=rows,
         )
-    return StreamResult(source.name, stream.kind, pages, rows, described)
+    return StreamResult(source.name, stream.kind, pages, rows, described, kept)
 
 
 def _scrubbed(body: str, salt: str) -> str:

@@ -389,7 +389,7 @@ def _sources(args) -> int:
     from pipelines.settings import Settings
     from pipelines.sources_config import SourcesConfigError, load_sources
 
-    settings = Settings.from_env(config_file=args.config, sources_file=args.sources)
+    settings = Settings.from_env(config_file=args.config, sources_file=args.sources, warehouse=args.warehouse)
     try:
         config = load_config(settings.config_file)
         sources = load_sources(settings.sources_file)
@@ -401,16 +401,19 @@ def _sources(args) -> int:
         print(f"No API sources enabled in {settings.sources_file} (see docs/connectors.md).")
         return 1
     if args.action == "check":
-        lines = [pulling.check(spec, config.as_of()) for spec in chosen]
+        lines = [pulling.check(settings, spec, config.as_of()) for spec in chosen]
         print("\n".join(lines))
         return 1 if any(line.startswith("FAIL") for line in lines) else 0
     failed = False
     for spec in chosen:
         for kind in spec.kinds:
-            outcome = pulling.pull(settings, spec, kind, as_of=config.as_of(), since=args.since)
+            outcome = pulling.pull(settings, spec, kind, as_of=config.as_of(), since=args.since,
+                                   total_share=config.tracking_setting("source_total_share"))
             if outcome.ok:
                 r = outcome.result
-                print(f"ok    {spec.name} {kind}: {r.rows:,} rows in {r.pages} page(s), {r.window}")
+                kept = (f"; {r.kept_days} re-fetched account day(s) did not add up to the account total, their "
+                        f"stored rows kept" if r.kept_days else "")
+                print(f"ok    {spec.name} {kind}: {r.rows:,} rows in {r.pages} page(s), {r.window}{kept}")
             else:
                 failed = True
                 print(f"FAIL  {spec.name} {kind}: {outcome.error}")
@@ -616,6 +619,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="pull: re-fetch from this day instead of from the last pull (backfill)")
     sources.add_argument("--sources", metavar="FILE", help="sources file (default: sources.yml or $MKPI_SOURCES)")
     sources.add_argument("--config", metavar="FILE", help="run settings, for the as-of date (default: mkpi.yml)")
+    _warehouse_option(sources)  # whose pull store and token store (both beside the warehouse)
     sources.set_defaults(handler=_sources)
     return parser
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import PlainValidator, create_model
 
 from pipelines.config_files import (ConfigFileError, LocatedYaml, Section, iso_date, load, non_negative_number,
-                                    read_once_per_version)
+                                    read_once_per_version, timezone_name)
 from pipelines.registry import dbt_vars
 
 
@@ -50,6 +50,10 @@ class RunConfig:
         """The last day a landed row may carry (value_parsers says why there is one)."""
         return self.as_of() + dt.timedelta(days=self.max_days_after_as_of)
 
+    def tracking_setting(self, name: str):
+        """A tracking threshold: mkpi.yml's override, else dbt_project.yml's default (the models read the same)."""
+        return self.tracking_overrides.get(name, dbt_vars()["mkpi_tracking"][name])
+
     def as_of(self) -> dt.date:
         """The build date: configured, or today in the reporting time zone."""
         return self.as_of_date or dt.datetime.now(zoneinfo.ZoneInfo(self.reporting_timezone)).date()
@@ -59,14 +63,6 @@ def _currency(value):
     if not (isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value)):
         raise ValueError(f"{value!r} is not a 3-letter currency code in capitals (for example USD, CNY, EUR)")
     return value
-
-
-def _timezone(value):
-    try:
-        zoneinfo.ZoneInfo(str(value))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not a time zone name (for example UTC, Asia/Shanghai, America/New_York)") from None
-    return str(value)
 
 
 def _date(value):
@@ -175,7 +171,7 @@ def _checked(kind, check):
 
 
 Days, Count, Share, Severity = _checked(int, _days), _checked(int, _count), _checked(float, _share), _checked(str, _severity)
-Number, TimeZone = _checked(float, non_negative_number), _checked(str, _timezone)
+Number, TimeZone = _checked(float, non_negative_number), _checked(str, timezone_name)
 Language = _checked(str, _language)
 
 
@@ -237,6 +233,7 @@ class TrackingThresholds(Section):
     order_outlier_min_ratio: Number | None = None
     order_outlier_history_days: Days | None = None
     order_outlier_min_history_orders: Count | None = None
+    source_total_share: Share | None = None
 
 
 @functools.cache

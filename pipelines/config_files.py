@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import types
 import typing
+import zoneinfo
 from pathlib import Path
 
 import yaml
@@ -206,6 +207,15 @@ def non_negative_number(value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ValueError(f"{value!r} is not a non-negative number")
     return value
+
+
+def timezone_name(value) -> str:
+    """An IANA time zone name, else a one-line ValueError."""
+    try:
+        zoneinfo.ZoneInfo(str(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not a time zone name (for example UTC, Asia/Shanghai, America/New_York)") from None
+    return str(value)
 
 
 def iso_date(value, what: str = "") -> dt.date:

@@ -11,6 +11,7 @@ BUILD_SUFFIX = ".building"  # dbt's profiles.yml appends the same suffix to MKPI
 DEFAULT_MEMORY_LIMIT = "2GB"  # profiles.yml has the same default for MKPI_DUCKDB_MEMORY_LIMIT
 ENGINES = ("duckdb", "spark")  # dbt targets of profiles.yml that `mkpi run --engine` selects
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
+TOKEN_KEY_ENV = "MKPI_TOKEN_KEY"  # the passphrase of the token store (connectors/token_store.py)
 
 
 def state_dir_of(warehouse: Path) -> Path:
@@ -51,6 +52,11 @@ class Settings:
     def pull_store(self) -> Path:
         """What the API connectors pulled, kept from night to night (the warehouse itself is rebuilt)."""
         return self.state_dir / "pulled.duckdb"
+
+    @property
+    def token_store(self) -> Path:
+        """Refresh tokens the platforms rotated, encrypted (connectors/token_store.py)."""
+        return self.state_dir / "tokens.enc.json"
 
     @property
     def run_log(self) -> Path:

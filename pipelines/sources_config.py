@@ -17,7 +17,7 @@ from connectors.platforms.json_api import PAGING_STYLES, Paging
 from connectors.platforms.report_windows import CAMPAIGN_KEYS
 from connectors.platforms.report_windows import NAME as BY_NAME
 from pipelines.config_files import (At, ConfigFileError, Section, iso_date, load, non_negative_number,
-                                     read_once_per_version)
+                                     read_once_per_version, timezone_name)
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
@@ -36,8 +36,8 @@ TYPES = {
                      {"page_size", "utm_campaign", "utm_campaign_by_account"}, ("ad_spend",)),
     "tencent_ads": ({"account_ids", "client_id_env", "client_secret_env", "refresh_token_env"},
                     {"api_version", "page_size", "utm_campaign", "utm_campaign_by_account"}, ("ad_spend",)),
-    "baidu_marketing": ({"account_ids", "username_env", "access_token_env"},
-                        {"page_size", "utm_campaign", "utm_campaign_by_account"}, ("ad_spend",)),
+    "baidu_marketing": ({"account_ids", "username_env", "app_id_env", "secret_key_env", "refresh_token_env", "user_id"},
+                        {"page_size", "utm_campaign", "utm_campaign_by_account", "token_url"}, ("ad_spend",)),
     "wechat_oa": ({"app_id_env", "app_secret_env"}, {"account"}, ("social_accounts", "content")),
     "json_api": ({"kind", "url", "records", "fields"},
                  {"method", "params", "body", "constants", "paging", "mode", "key", "accounts", "auth", "error"}, ()),
@@ -65,6 +65,7 @@ class SourceSpec:
     time_budget_seconds: float = 1800.0  # all of a pull's requests and waits in one night
     max_pages: int = 5000  # pages of one listing
     base_url: str | None = None
+    timezone: str | None = None  # the ad account's zone, in which the platform reports days (None: the platform's)
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -116,6 +117,8 @@ def _checked(kind, check):
 
 
 Seconds = _checked(float, lambda v: float(non_negative_number(v)))
+
+
 class Settings(Section):
     """What a source may set for itself or take from `defaults:` (unset: SourceSpec's default)."""
 
@@ -128,6 +131,7 @@ class Settings(Section):
     time_budget_seconds: Seconds = None
     max_pages: _checked(int, _whole(1, 1_000_000)) = None
     enabled: _checked(bool, _flag) = None
+    timezone: _checked(str, timezone_name) = None
 
 
 class Source(Settings):

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import json
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -35,6 +36,7 @@ ACCESS_TOKEN = "ya29.access-SECRET-issued"  # what the token endpoint hands out
 @dataclass
 class FakePlatforms(LocalHttpServer):
     google_ads: dict = field(default_factory=dict)  # customer id → [row dicts: date, campaign_id, name, impressions, clicks, cost_micros, currency]
+    google_unlisted: dict = field(default_factory=dict)  # customer id → rows in the customer's totals only
     meta: dict = field(default_factory=dict)  # account id → [insight dicts as the API returns them]
     contacts: list = field(default_factory=list)  # HubSpot objects: {id, properties}
     deals: list = field(default_factory=list)
@@ -132,6 +134,17 @@ class FakePlatforms(LocalHttpServer):
         dates = re.search(r"segments\.date BETWEEN '(\d{4}-\d\d-\d\d)' AND '(\d{4}-\d\d-\d\d)'", query)
         needed = ("segments.date", "campaign.id", "campaign.name", "metrics.impressions", "metrics.clicks",
                   "metrics.cost_micros")
+        if "FROM customer" in query and dates:  # the customer's daily totals: every campaign, listed or not
+            by_day = {}
+            for r in self.google_ads.get(customer_id, []) + self.google_unlisted.get(customer_id, []):
+                if dates.group(1) <= r["date"] <= dates.group(2):
+                    day = by_day.setdefault(r["date"], {"customer": {"currencyCode": r["currency"]},
+                                                        "segments": {"date": r["date"]},
+                                                        "metrics": {"impressions": 0, "clicks": 0, "costMicros": 0}})
+                    for key, field_ in (("impressions", "impressions"), ("clicks", "clicks"), ("costMicros", "cost_micros")):
+                        day["metrics"][key] += r[field_]
+            results = [{**d, "metrics": {k: str(v) for k, v in d["metrics"].items()}} for _, d in sorted(by_day.items())]
+            return 200, [{"results": results, "requestId": "r-totals"}], {}
         if "FROM customer" in query:
             return 200, [{"results": [{"customer": {"id": customer_id}}], "requestId": "r0"}], {}
         if not dates or not all(f in query for f in needed) or "FROM campaign" not in query:
@@ -161,12 +174,15 @@ class FakePlatforms(LocalHttpServer):
         q = {k: v[0] for k, v in request.query.items()}
         if "access_token" in q:
             return self._refuse(request, "the token must not travel in the URL")
-        if q.get("level") != "campaign" or q.get("time_increment") != "1" or "spend" not in q.get("fields", ""):
-            return self._refuse(request, "insights need level=campaign, time_increment=1 and spend in fields")
+        if q.get("level") not in ("campaign", "account") or q.get("time_increment") != "1" \
+                or "spend" not in q.get("fields", ""):
+            return self._refuse(request, "insights need level campaign or account, time_increment=1 and spend in fields")
         try:
             time_range = json.loads(q["time_range"])
         except (KeyError, ValueError):
             return self._refuse(request, "time_range must be JSON {since, until}")
+        if q["level"] == "account":  # the account's own figures count every ad, deleted ones included
+            return 200, {"data": self._meta_account_days(account, time_range)}, {}
         # Deleted and archived ads' insights come only when their status is asked for in `filtering`.
         try:
             asked = {v for f in json.loads(q.get("filtering", "[]")) if f.get("field") == "ad.effective_status"
@@ -186,6 +202,19 @@ class FakePlatforms(LocalHttpServer):
                 body["paging"]["next"] = f"{self.url}{request.path}?after=cursor-{start + len(page)}"
         headers = {"X-Business-Use-Case-Usage": self.usage_header} if self.usage_header else {}
         return 200, body, headers
+
+    def _meta_account_days(self, account, time_range) -> list:
+        days = {}
+        for r in self.meta.get(account, []):
+            if time_range["since"] <= r["date_start"] <= time_range["until"]:
+                day = days.setdefault(r["date_start"], {"account_id": account, "account_currency": r["account_currency"],
+                                                        "date_start": r["date_start"], "date_stop": r["date_start"],
+                                                        "impressions": 0, "clicks": 0, "spend": Decimal(0)})
+                day["impressions"] += int(r["impressions"])
+                day["clicks"] += int(r["clicks"])
+                day["spend"] += Decimal(str(r["spend"]))
+        return [{**d, "impressions": str(d["impressions"]), "clicks": str(d["clicks"]), "spend": str(d["spend"])}
+                for _, d in sorted(days.items())]
 
     def _meta_account(self, request, account):
         if self._bearer(request, SECRETS["META_ACCESS_TOKEN"]):

@@ -15,23 +15,25 @@ import requests
 from connectors.http_core import RetryPolicy
 from connectors.platforms.wechat_oa import last_ready_day
 from pipelines import pulling
+from pipelines.config import RunConfig
 from pipelines.settings import Settings
 from pipelines.sources_config import load_sources
 from tests.conftest import files_containing, run_mkpi
-from tests.fake_china_platforms import (NOT_SECRET, SECRETS, FakeChinaPlatforms, china_sources_yml, populate,
-                                       write_equivalent_exports)
+from tests.fake_china_platforms import (NOT_SECRET, SECRETS, TOKEN_KEY, FakeChinaPlatforms, china_sources_yml,
+                                       populate, write_equivalent_exports)
 from tests.sink_servers import Reply
 from tests.test_sources_run import marts
 
 FAST = RetryPolicy(attempts=3, base_delay=0.01, jitter=0.0)
+TOTAL_SHARE = RunConfig().tracking_setting("source_total_share")  # dbt_project.yml's default
 AS_OF = dt.date(2026, 10, 10)  # pulls run to 2026-10-09
 BEIJING_NOON = dt.datetime(2026, 10, 10, 4, 0, tzinfo=dt.timezone.utc)
 # source, table, request path, rows in the fake, a throttling answer, the token platform (None: no refresh)
 CASES = [
-    ("ocean", "ad_spend", "/report/campaign/get/", 8, Reply(200, {"code": 40100, "message": "请求过于频繁"}), "ocean"),
+    ("ocean", "ad_spend", "/report/campaign/get/", 11, Reply(200, {"code": 40100, "message": "请求过于频繁"}), "ocean"),
     ("tencent", "ad_spend", "/daily_reports/get", 5, Reply(200, {"code": 11017, "message": "limit per minute"}), "tencent"),
     ("baidu_api", "ad_spend", "getReportData", 4,
-     Reply(200, {"header": {"status": 2, "failures": [{"code": 421, "message": "超过QPS限制"}]}}), None),
+     Reply(200, {"header": {"status": 2, "failures": [{"code": 421, "message": "超过QPS限制"}]}}), "baidu"),
     ("wechat", "social_accounts", "/datacube/getusercumulate", 9,
      Reply(200, {"errcode": 45011, "errmsg": "api minute-quota reach limit"}), "wechat"),
     ("wechat", "content", "/datacube/getarticletotal", 3, Reply(200, {"errcode": -1, "errmsg": "system error"}), "wechat"),
@@ -41,7 +43,7 @@ IDS = [f"{c[0]}-{c[1]}" for c in CASES]
 
 @pytest.fixture
 def fake(tmp_path, monkeypatch):
-    for name, value in SECRETS.items():
+    for name, value in {**SECRETS, **TOKEN_KEY}.items():
         monkeypatch.setenv(name, value)
     with FakeChinaPlatforms() as platforms:
         populate(platforms)
@@ -53,7 +55,7 @@ def pull(tmp_path, source, kind, *, as_of=AS_OF, now=BEIJING_NOON, since=None, w
     spec = load_sources(tmp_path / "sources.yml").get(source)
     settings = Settings.from_env(warehouse=tmp_path / "w.duckdb", state_dir=tmp_path / "state",
                                  sources_file=tmp_path / "sources.yml")
-    return pulling.pull(settings, spec, kind, as_of=as_of, now=now, since=since,
+    return pulling.pull(settings, spec, kind, as_of=as_of, total_share=TOTAL_SHARE, now=now, since=since,
                         sleep=(waits if waits is not None else []).append, retry=FAST)
 
 
@@ -103,7 +105,7 @@ def test_an_expired_token_is_fetched_again_once(tmp_path, fake, source, kind, pa
 
 
 @pytest.mark.parametrize("source,variable", [("ocean", "OCEAN_REFRESH_TOKEN"), ("tencent", "TENCENT_REFRESH_TOKEN"),
-                                             ("baidu_api", "BAIDU_ACCESS_TOKEN"), ("wechat", "WECHAT_APP_SECRET")])
+                                             ("baidu_api", "BAIDU_REFRESH_TOKEN"), ("wechat", "WECHAT_APP_SECRET")])
 def test_a_refused_credential_names_its_variable_and_never_its_value(tmp_path, fake, monkeypatch, source, variable):
     monkeypatch.setenv(variable, "revoked-value")
     kind = load_sources(tmp_path / "sources.yml").get(source).kinds[0]
@@ -131,7 +133,7 @@ def test_chinese_text_is_kept_in_rows_and_raw_pages(tmp_path, fake):
     for source, kind in (("ocean", "ad_spend"), ("tencent", "ad_spend"), ("baidu_api", "ad_spend"), ("wechat", "content")):
         assert pull(tmp_path, source, kind).ok
     names = {r[0] for r in stored(tmp_path, "ad_spend", "ocean", "campaign_name")}
-    assert names == {"双十一预热", "抖音信息流"}
+    assert names == {"双十一预热", "抖音信息流", "升级版项目"}  # old campaigns and an upgraded project
     assert stored(tmp_path, "ad_spend", "baidu_api", "DISTINCT campaign_name") == [("品牌词",)]
     con = duckdb.connect(str(tmp_path / "state" / "pulled.duckdb"), read_only=True)
     bodies = " ".join(b for (b,) in con.execute("SELECT body FROM raw_pages").fetchall())
@@ -160,7 +162,7 @@ def test_a_wechat_pull_over_20_days_keeps_to_the_span_each_call_allows(tmp_path,
     days = [r.json()["begin_date"] for r in fake.requests_to("/datacube/getarticletotal")]
     assert articles.ok and days == [f"2026-10-{d:02d}" for d in range(1, 21)]  # one call per day
     assert all(r.json()["begin_date"] == r.json()["end_date"] for r in fake.requests_to("/datacube/getarticletotal"))
-    assert fake.issued["wechat"] == 2  # one token per pull, shared by its 26 calls
+    assert fake.issued["wechat"] == 1  # the stable token: one for both pulls and their 46 calls
 
 
 def test_yesterday_is_pulled_only_after_8_beijing_time(tmp_path, fake):
@@ -186,7 +188,8 @@ def test_the_fakes_refuse_what_the_platforms_refuse(fake, request_args, answer):
 
 def test_sources_check_covers_the_four_platforms(tmp_path, fake, monkeypatch):
     monkeypatch.setenv("TENCENT_REFRESH_TOKEN", "revoked")
-    result = run_mkpi("sources", "check", env={"MKPI_SOURCES": str(tmp_path / "sources.yml")})
+    result = run_mkpi("sources", "check", "--warehouse", str(tmp_path / "w.duckdb"),
+                      env={"MKPI_SOURCES": str(tmp_path / "sources.yml")})
     lines = result.stdout.strip().splitlines()
     assert [line.split()[:2] for line in lines] == [["ok", "ocean"], ["FAIL", "tencent"], ["ok", "baidu_api"],
                                                     ["ok", "wechat"]], result.stdout + result.stderr

@@ -13,12 +13,14 @@ import pytest
 from connectors.http_core import RetryPolicy
 from connectors.platforms.google_ads import API_VERSION
 from pipelines import pulling
+from pipelines.config import RunConfig
 from pipelines.settings import Settings
 from pipelines.sources_config import load_sources
 from tests.fake_platforms import ACCESS_TOKEN, SECRETS, FakePlatforms, populate, sources_yml
 from tests.sink_servers import Reply
 
 FAST = RetryPolicy(attempts=3, base_delay=0.01, jitter=0.0)
+TOTAL_SHARE = RunConfig().tracking_setting("source_total_share")  # dbt_project.yml's default
 AS_OF = dt.date(2026, 10, 10)  # pulls run to 2026-10-09
 # source, table, the request path the faults go to, rows in the fake's data, the credential's variable
 CASES = [
@@ -49,7 +51,7 @@ def settings(tmp_path) -> Settings:
 
 def pull(tmp_path, source, kind, *, as_of=AS_OF, since=None, waits=None):
     spec = load_sources(tmp_path / "sources.yml").get(source)
-    return pulling.pull(settings(tmp_path), spec, kind, as_of=as_of, since=since,
+    return pulling.pull(settings(tmp_path), spec, kind, as_of=as_of, total_share=TOTAL_SHARE, since=since,
                         sleep=(waits if waits is not None else []).append, retry=FAST)
 
 
@@ -133,8 +135,11 @@ def test_google_ads_sends_the_oauth_token_developer_token_and_manager_id(tmp_pat
     token_calls = fake.requests_to("/token")
     assert len(token_calls) == 1  # the access token is reused until it expires
     searches = fake.requests_to("googleAds:searchStream")
-    assert [r.path for r in searches] == [f"/{API_VERSION}/customers/1234567890/googleAds:searchStream",
-                                          f"/{API_VERSION}/customers/9876543210/googleAds:searchStream"]
+    customers = [f"/{API_VERSION}/customers/1234567890/googleAds:searchStream",
+                 f"/{API_VERSION}/customers/9876543210/googleAds:searchStream"]
+    # each customer's daily totals (FROM customer), then its campaigns (FROM campaign)
+    assert [(r.path, r.json()["query"].split(" FROM ")[1].split()[0]) for r in searches] == \
+        [(c, "customer") for c in customers] + [(c, "campaign") for c in customers]
     for r in searches:
         assert r.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
         assert r.headers["developer-token"] == SECRETS["GOOGLE_ADS_DEVELOPER_TOKEN"]
@@ -149,10 +154,11 @@ def test_meta_pages_by_cursor_keeps_the_token_out_of_the_url_and_slows_down_near
     waits = []
     assert pull(tmp_path, "meta", "ad_spend", waits=waits).ok
     calls = fake.requests_to("/insights")
-    assert [c.query.get("after", [None])[0] for c in calls] == [None, "cursor-2", "cursor-4"]
+    assert [c.query["level"][0] for c in calls] == ["account", "campaign", "campaign", "campaign"]  # totals first
+    assert [c.query.get("after", [None])[0] for c in calls[1:]] == [None, "cursor-2", "cursor-4"]
     assert all("access_token" not in c.query and c.query["time_increment"] == ["1"] for c in calls)
     assert calls[0].headers["Authorization"] == f"Bearer {SECRETS['META_ACCESS_TOKEN']}"
-    assert waits.count(12.0) == 3  # 80 % of the budget used: a pause after every call
+    assert waits.count(12.0) == 4  # 80 % of the budget used: a pause after every call
     assert stored(tmp_path, "ad_spend", "meta", "spend", "date")[0] == ("8.50",)  # the string as Meta sent it
 
 
@@ -249,8 +255,8 @@ def test_a_pull_that_fails_after_two_pages_is_rolled_back_and_the_next_completes
     fake.meta["555"][0]["spend"] = "1.00"
     fake.fail("/insights", Reply(400, {"error": {"message": "Unsupported get request", "code": 100}}), after=2)
     failed = pull(tmp_path, "meta", "ad_spend", as_of=dt.date(2026, 10, 8))
-    assert not failed.ok and len(fake.requests_to("/insights")) == 2 + 3
-    assert stored(tmp_path, "ad_spend", "meta") == before  # pages 1 and 2 of the failed pull are not kept
+    assert not failed.ok and len(fake.requests_to("/insights")) == 3 + 3  # each pull: the totals, then the pages
+    assert stored(tmp_path, "ad_spend", "meta") == before  # the failed pull's totals and first page are not kept
     done = pull(tmp_path, "meta", "ad_spend", as_of=dt.date(2026, 10, 8))
     assert done.ok
     rows = stored(tmp_path, "ad_spend", "meta", "date, spend", "date")

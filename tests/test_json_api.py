@@ -53,7 +53,8 @@ def pull(tmp_path, api: ReportApi, extra: str = ""):
     (tmp_path / "sources.yml").write_text(sources_yml(api.base_url, extra), encoding="utf-8")
     settings = Settings.from_env(warehouse=tmp_path / "w.duckdb", state_dir=tmp_path / "state",
                                  sources_file=tmp_path / "sources.yml")
-    return pulling.pull(settings, load_sources(tmp_path / "sources.yml").get("report"), "ad_spend", as_of=AS_OF)
+    return pulling.pull(settings, load_sources(tmp_path / "sources.yml").get("report"), "ad_spend", as_of=AS_OF,
+                        total_share=0.005)
 
 
 def stored(tmp_path) -> list[tuple]:

@@ -6,57 +6,88 @@ body's `header` block (userName of the manager account, accessToken); the report
 in userIds, startRow / rowCount paging against `totalRowCount`. The answer's `header.status` is 0
 (success), 1 (partial), 2 (failed) or 3 (system error) with `header.failures` [{code, message}];
 codes 405, 421 and 8xx-system errors mean "busy, retry", 801 and the 81xx family a refused user
-name or token. Cost is in CNY (元).
+name or token. Cost is in CNY (元). The account's own daily total comes from the search account report
+(2208157) the same way.
+
+The access token lasts a day (expiresIn 86400): it comes from POST https://u.baidu.com/oauth/refreshToken
+with {appId, secretKey, userId (the authorizing account), refreshToken}, answered as {code, message,
+data: {accessToken, refreshToken, expiresIn, refreshExpiresIn}}; the new refresh token (30 days)
+replaces the one sent and goes to the token store at once.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from connectors.api_source import DAYS, Page, Stream, Window
+from connectors.app_token import AppToken, in_json_body
 from connectors.http_core import FAILED, REFUSED, RETRY, HttpClient
-from connectors.platforms.report_windows import CampaignKeys, ad_spend_row, body_field, check_accounts
+from connectors.platforms.report_windows import (CampaignKeys, ad_spend_row, body_code, body_field, check_accounts,
+                                                 grant_verdict, issued, total_row)
+from connectors.token_store import RefreshToken
 
 BASE_URL = "https://api.baidu.com"
+TOKEN_URL = "https://u.baidu.com/oauth/refreshToken"
 REPORT_PATH = "/json/sms/service/OpenApiReportService/getReportData"
-CAMPAIGN_REPORT = 2290316
-COLUMNS = ["date", "campaignId", "campaignName", "impression", "click", "cost"]
+CAMPAIGN_REPORT, ACCOUNT_REPORT = 2290316, 2208157  # search campaign and search account reports
+COLUMNS = {CAMPAIGN_REPORT: ["date", "campaignId", "campaignName", "impression", "click", "cost"],
+           ACCOUNT_REPORT: ["date", "impression", "click", "cost"]}
 BUSY_CODES = {405, 421, 502, 800}
 
 
 class BaiduMarketing:
     platform = "baidu_sem"
+    timezone = "Asia/Shanghai"  # the platform reports days in Beijing time
     streams = [Stream("ad_spend", DAYS)]
 
-    def __init__(self, name: str, *, account_ids: list, username: str, access_token: str, credential_env: str,
-                 campaign_keys: CampaignKeys = CampaignKeys(), page_size: int = 1000, base_url: str = BASE_URL,
-                 **http_options):
-        self.name = name
+    def __init__(self, name: str, *, account_ids: list, username: str, app_id: str, secret_key: str, user_id,
+                 refresh_token: RefreshToken, credential_env: str, campaign_keys: CampaignKeys = CampaignKeys(),
+                 page_size: int = 1000, base_url: str = BASE_URL, token_url: str = TOKEN_URL, **http_options):
+        self.name, self.username = name, username
         self.accounts = [str(a) for a in account_ids]
         self.keys, self.page_size = campaign_keys, page_size
-        self.credentials = {"userName": username, "accessToken": access_token}
-        self.http = HttpClient(name, base_url, credential_env=credential_env, classify=_classify, **http_options)
+        self.grant, self.refresh = {"appId": app_id, "secretKey": secret_key, "userId": int(user_id)}, refresh_token
+        token = urlsplit(token_url)
+        self.token_path = token.path
+        self.token_http = HttpClient(f"{name} (access token)", f"{token.scheme}://{token.netloc}",
+                                     credential_env=credential_env, classify=_classify_grant, **http_options)
+        self.access = AppToken(self._new_token, in_json_body("header", "accessToken"))
+        self.http = HttpClient(name, base_url, auth=self.access, credential_env=credential_env, classify=_classify,
+                               **http_options)
+
+    def _new_token(self) -> tuple[str, float]:
+        grant = dict(self.grant, refreshToken=self.refresh.current())
+        response = self.token_http.request("POST", self.token_path, json=grant)
+        return issued(self.name, self.refresh, body_field(self.token_http, response, "POST", self.token_path),
+                      "expiresIn", "refreshExpiresIn", "accessToken", "refreshToken")
 
     def pages(self, stream: Stream, window: Window) -> Iterator[Page]:
         for account in self.accounts:
             yield from self._report(account, window.start, window.end)
 
-    def _report(self, account: str, start, end, page_size: int | None = None) -> Iterator[Page]:
+    def totals(self, window: Window) -> Iterator[Page]:
+        for account in self.accounts:
+            yield from self._report(account, window.start, window.end, report=ACCOUNT_REPORT)
+
+    def _report(self, account: str, start, end, page_size: int | None = None,
+                report: int = CAMPAIGN_REPORT) -> Iterator[Page]:
         size = page_size or self.page_size
-        request = {"reportType": CAMPAIGN_REPORT, "startDate": start.isoformat(), "endDate": end.isoformat(),
-                   "timeUnit": "DAY", "columns": COLUMNS, "userIds": [int(account)], "rowCount": size,
+        row = self._row if report == CAMPAIGN_REPORT else self._total_row
+        request = {"reportType": report, "startDate": start.isoformat(), "endDate": end.isoformat(),
+                   "timeUnit": "DAY", "columns": COLUMNS[report], "userIds": [int(account)], "rowCount": size,
                    "needSum": False, "sorts": [{"column": "date", "sortRule": "ASC"}]}
 
         def fetch(start_row, account=account):
             body = dict(request, startRow=start_row or 0)
-            response = self.http.request("POST", REPORT_PATH, json={"header": self.credentials, "body": body})
+            response = self.http.request("POST", REPORT_PATH, json={"header": {"userName": self.username}, "body": body})
             data = body_field(self.http, response, "POST", REPORT_PATH, "body").get("data") or [{}]
             rows, total = data[0].get("rows") or [], int(data[0].get("totalRowCount") or 0)
             reached = body["startRow"] + len(rows)  # by what came back: a server may send fewer than asked
             following = reached if rows and reached < total else None
             page = Page(account, body["startRow"] // size + 1, f"POST {REPORT_PATH} {json.dumps(body, sort_keys=True)}",
-                        response.text, [self._row(account, r) for r in rows])
+                        response.text, [row(account, r) for r in rows])
             return [page], following
 
         yield from self.http.paginate(fetch)
@@ -66,8 +97,16 @@ class BaiduMarketing:
                             campaign_name=item.get("campaignName"), impressions=item.get("impression", 0),
                             clicks=item.get("click", 0), spend=item.get("cost", 0))
 
+    def _total_row(self, account: str, item: dict) -> dict:
+        return total_row(self.platform, account, date=item.get("date"), impressions=item.get("impression", 0),
+                         clicks=item.get("click", 0), spend=item.get("cost", 0))
+
     def check(self) -> str:
         return check_accounts(self.accounts, self._report)
+
+
+def _classify_grant(response) -> str | None:
+    return grant_verdict(body_code(response), throttled=set())
 
 
 def _classify(response) -> str | None:

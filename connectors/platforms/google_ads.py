@@ -23,6 +23,11 @@ QUERY = (
     "metrics.impressions, metrics.clicks, metrics.cost_micros FROM campaign "
     "WHERE segments.date BETWEEN '{start}' AND '{end}'"
 )
+# The customer's own daily totals: every campaign, removed ones and every campaign type included.
+TOTALS_QUERY = (
+    "SELECT segments.date, customer.currency_code, metrics.impressions, metrics.clicks, metrics.cost_micros "
+    "FROM customer WHERE segments.date BETWEEN '{start}' AND '{end}'"
+)
 
 
 def digits(customer_id: str) -> str:
@@ -56,28 +61,30 @@ class GoogleAds:
             raise PlatformError(f"{self.name}: POST {path} stopped part-way: {str(failed.get('message', failed))[:200]}")
         return path, response.text, batches
 
-    def pages(self, stream: Stream, window: Window) -> Iterator[Page]:
-        query = QUERY.format(start=window.start.isoformat(), end=window.end.isoformat())
+    def pages(self, stream: Stream, window: Window, query: str = QUERY, totals: bool = False) -> Iterator[Page]:
+        query = query.format(start=window.start.isoformat(), end=window.end.isoformat())
         for number, customer_id in enumerate(self.customer_ids, 1):
             path, text, batches = self._search(customer_id, query)
-            rows = [self._row(customer_id, r) for batch in batches for r in batch.get("results", [])]
+            rows = [self._row(customer_id, r, totals) for batch in batches for r in batch.get("results", [])]
             yield Page(customer_id, number, f"POST {path} {json.dumps({'query': query})}", text, rows)
 
+    def totals(self, window: Window) -> Iterator[Page]:
+        yield from self.pages(self.streams[0], window, TOTALS_QUERY, totals=True)
+
     @staticmethod
-    def _row(customer_id: str, result: dict) -> dict:
+    def _row(customer_id: str, result: dict, total: bool = False) -> dict:
         campaign, metrics = result.get("campaign", {}), result.get("metrics", {})
         micros = metrics.get("costMicros")
-        return {
+        row = {
             "date": result.get("segments", {}).get("date"),
             "platform": "google_ads",
             "account_id": customer_id,
-            "campaign_id": campaign.get("id"),
-            "campaign_name": campaign.get("name"),
             "impressions": metrics.get("impressions", "0"),
             "clicks": metrics.get("clicks", "0"),
             "spend": str(Decimal(str(micros)) / 1_000_000) if micros is not None else "0",
             "currency": result.get("customer", {}).get("currencyCode"),
         }
+        return row if total else {**row, "campaign_id": campaign.get("id"), "campaign_name": campaign.get("name")}
 
     def check(self) -> str:
         for customer_id in self.customer_ids:

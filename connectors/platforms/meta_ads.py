@@ -18,6 +18,7 @@ from connectors.platforms.api_versions import DEFAULTS
 BASE_URL = "https://graph.facebook.com"
 API_VERSION = DEFAULTS["meta_ads"]
 FIELDS = "account_id,account_currency,campaign_id,campaign_name,impressions,clicks,spend,date_start,date_stop"
+TOTAL_FIELDS = "account_id,account_currency,impressions,clicks,spend,date_start,date_stop"
 # Account-level insights leave out deleted and archived ads unless asked for them by status ("Manage your
 # ad object's status", Marketing API best practices): every status, so a campaign deleted inside the
 # re-fetched window keeps the spend it had.
@@ -44,12 +45,14 @@ class MetaAds:
         self.http = HttpClient(name, base_url, auth=BearerToken(access_token), credential_env=credential_env,
                                classify=classify, pause_after=usage_pause, **http_options)
 
-    def pages(self, stream: Stream, window: Window) -> Iterator[Page]:
+    def pages(self, stream: Stream, window: Window, totals: bool = False) -> Iterator[Page]:
         time_range = json.dumps({"since": window.start.isoformat(), "until": window.end.isoformat()})
+        row = _total_row if totals else _row
         for account in self.accounts:
             path = f"/{self.api_version}/act_{account}/insights"
-            params = {"level": "campaign", "fields": FIELDS, "time_increment": "1", "time_range": time_range,
-                      "limit": str(self.page_size), "filtering": EVERY_AD}
+            asked = {"level": "account", "fields": TOTAL_FIELDS} if totals else {
+                "level": "campaign", "fields": FIELDS, "filtering": EVERY_AD}
+            params = {**asked, "time_increment": "1", "time_range": time_range, "limit": str(self.page_size)}
             pages: list[Page] = []
 
             def fetch(after, account=account, path=path, params=params, pages=pages):
@@ -58,16 +61,26 @@ class MetaAds:
                 payload = self.http.json_of(response, "GET", path)
                 data = payload.get("data", []) if isinstance(payload, dict) else []
                 pages.append(Page(account, len(pages) + 1, f"GET {path} {json.dumps(query, sort_keys=True)}",
-                                  response.text, [_row(r) for r in data]))
+                                  response.text, [row(r) for r in data]))
                 paging = payload.get("paging", {}) if isinstance(payload, dict) else {}
                 return [pages[-1]], paging.get("cursors", {}).get("after") if paging.get("next") else None
 
             yield from self.http.paginate(fetch)
 
+    def totals(self, window: Window) -> Iterator[Page]:
+        """The account level's daily figures: the account's own total, whatever became of its campaigns."""
+        yield from self.pages(self.streams[0], window, totals=True)
+
     def check(self) -> str:
         for account in self.accounts:
             self.http.json("GET", f"/{self.api_version}/act_{account}", params={"fields": "name,currency"})
         return f"{len(self.accounts)} ad account(s) reachable"
+
+
+def _total_row(item: dict) -> dict:
+    row = _row(item)
+    del row["campaign_id"], row["campaign_name"]
+    return row
 
 
 def _row(item: dict) -> dict:

@@ -46,6 +46,12 @@ def ad_spend_row(platform: str, account: str, keys: CampaignKeys, *, date, campa
             "impressions": impressions, "clicks": clicks, "spend": spend, "currency": "CNY"}
 
 
+def total_row(platform: str, account: str, *, date, impressions, clicks, spend, currency: str = "CNY") -> dict:
+    """An account's day as the platform's account-level report states it (the ad_spend_totals row)."""
+    return {"date": date, "platform": platform, "account_id": account, "impressions": impressions, "clicks": clicks,
+            "spend": spend, "currency": currency}
+
+
 def check_accounts(accounts: list[str], report) -> str:
     """One row of yesterday's report per account: the credentials and every account id are accepted."""
     yesterday = dt.date.today() - dt.timedelta(days=1)
@@ -54,7 +60,8 @@ def check_accounts(accounts: list[str], report) -> str:
     return f"{len(accounts)} account(s) reachable"
 
 
-def numbered_pages(http, account: str, path: str, params: dict, row: Callable[[str, dict], dict]) -> Iterator[Page]:
+def numbered_pages(http, account: str, path: str, params: dict, row: Callable[[str, dict], dict],
+                   list_key: str = "list") -> Iterator[Page]:
     """GET a report page by page number until `data.page_info.total_page` (Ocean Engine, Tencent Ads)."""
     def fetch(page):
         query = dict(params, page=str(page or 1))
@@ -63,7 +70,7 @@ def numbered_pages(http, account: str, path: str, params: dict, row: Callable[[s
         info = data.get("page_info") or {}
         number = int(info.get("page") or page or 1)
         following = number + 1 if number < int(info.get("total_page") or 0) else None
-        rows = [row(account, r) for r in data.get("list") or []]
+        rows = [row(account, r) for r in data.get(list_key) or []]
         return [Page(account, number, f"GET {path} {json.dumps(query, sort_keys=True)}", response.text, rows)], following
 
     yield from http.paginate(fetch)
@@ -91,6 +98,15 @@ def body_field(http, response, method: str, path: str, key: str = "data"):
     if value is None:
         raise PlatformError(f"{http.platform}: {method} {path} answered without '{key}'")
     return value
+
+
+def issued(name: str, refresh, data: dict, expires_key: str, refresh_expires_key: str,
+           token_key: str = "access_token", refresh_key: str = "refresh_token") -> tuple[str, float]:
+    """(access token, seconds) from a token endpoint's data, after storing the refresh token it replaced."""
+    if not data.get(token_key):
+        raise PlatformError(f"{name}: the token endpoint answered without an {token_key}")
+    refresh.rotated(data.get(refresh_key), data.get(refresh_expires_key))
+    return data[token_key], float(data.get(expires_key) or 86400)
 
 
 def body_code(response, key: str = "code"):

@@ -1,10 +1,15 @@
 """WeChat Official Account data statistics (微信公众号数据统计): followers and article reads.
 
-The access token comes from GET /cgi-bin/token (grant_type client_credential, appid, secret), lasts
-7200 s and is shared by every call; it travels as the `access_token` query parameter. The data
+The access token comes from POST /cgi-bin/stable_token ({grant_type client_credential, appid, secret,
+force_refresh false}), lasts up to 7200 s and is shared by every call; it travels as the
+`access_token` query parameter. The stable token is the one WeChat documents for a second service of
+an account: it leaves the token the team's own backend holds valid, where GET /cgi-bin/token would
+replace it (and break that backend five minutes later). Only after the platform refuses the token is
+it fetched with force_refresh true (limited to a few a day). The data
 calls are POST /datacube/<name> with {"begin_date", "end_date"}, each with its largest span:
 getusersummary and getusercumulate 7 days (new and cancelled followers per source, cumulative
-followers), getarticletotal 1 day (each article published that day with its read totals so far).
+followers), getarticletotal 1 day (each article mass-sent (群发) that day with its read totals so far; WeChat's
+data API has no figures for articles only published (发布) without a mass send, so those are not pulled).
 Errors come as {"errcode", "errmsg"} in an HTTP 200 answer: 40001/40014/42001 an invalid or expired
 token (fetched again once), 45009 and 45011 the daily and per-minute quotas, -1 "system busy".
 Yesterday's figures are ready after 08:00 Beijing time; before that the pull stops a day earlier.
@@ -23,7 +28,7 @@ from connectors.http_core import HttpClient, PlatformError
 from connectors.platforms.report_windows import body_code, body_field, grant_verdict, spans, verdict
 
 BASE_URL = "https://api.weixin.qq.com"
-TOKEN_PATH = "/cgi-bin/token"
+TOKEN_PATH = "/cgi-bin/stable_token"
 SPAN_DAYS = {"getusersummary": 7, "getusercumulate": 7, "getarticletotal": 1}
 THROTTLED, TOKEN_REFUSED, BUSY = {45009, 45011}, {40001, 40014, 42001}, {-1}
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -38,23 +43,27 @@ def last_ready_day(now: dt.datetime) -> dt.date:
 
 class WeChatOA:
     platform = "wechat"
+    timezone = "Asia/Shanghai"
     streams = [Stream("social_accounts", DAYS), Stream("content", RECORDS, key="content_id")]
 
     def __init__(self, name: str, *, app_id: str, app_secret: str, credential_env: str, account: str | None = None,
                  base_url: str = BASE_URL, **http_options):
         self.name, self.account = name, account or name
-        self.grant = {"grant_type": "client_credential", "appid": app_id, "secret": app_secret}
+        self.grant = {"grant_type": "client_credential", "appid": app_id, "secret": app_secret, "force_refresh": False}
         self.token_http = HttpClient(f"{name} (access token)", base_url, credential_env=credential_env,
                                      classify=_classify_grant, **http_options)
-        self.http = HttpClient(name, base_url, auth=AppToken(self._new_token, in_query("access_token")),
+        self.http = HttpClient(name, base_url, auth=AppToken(self._new_token, in_query("access_token"), self._forced_token),
                                credential_env=credential_env, classify=_classify, **http_options)
 
     last_ready_day = staticmethod(last_ready_day)
 
-    def _new_token(self) -> tuple[str, float]:
-        response = self.token_http.request("GET", TOKEN_PATH, params=self.grant)
-        return body_field(self.token_http, response, "GET", TOKEN_PATH, "access_token"), float(
+    def _new_token(self, force: bool = False) -> tuple[str, float]:
+        response = self.token_http.request("POST", TOKEN_PATH, json=dict(self.grant, force_refresh=force))
+        return body_field(self.token_http, response, "POST", TOKEN_PATH, "access_token"), float(
             response.json().get("expires_in", 7200))
+
+    def _forced_token(self) -> tuple[str, float]:
+        return self._new_token(force=True)
 
     def _call(self, name: str, start: dt.date, end: dt.date) -> tuple[Page, list]:
         path, body = f"/datacube/{name}", {"begin_date": start.isoformat(), "end_date": end.isoformat()}

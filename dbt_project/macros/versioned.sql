@@ -31,6 +31,7 @@
     {{ return({
         'ad_spend': ("date, lower(trim(platform)), coalesce(account_id, ''), coalesce(campaign_id, ''), trim(campaign_name)",
                      'date, platform, account and campaign'),
+        'ad_spend_totals': ("date, lower(trim(platform)), account_id", 'date, platform and account'),
         'sessions': ('session_id', 'session_id'),
         'leads': ('lead_id', 'lead_id'),
         'orders': ('order_id', 'order_id'),

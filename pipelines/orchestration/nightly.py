@@ -60,7 +60,7 @@ def preflight(settings: Settings) -> list[str]:
             raise ConfigError(f"{settings.config_file}: alert sink {problem}")
         warnings.append(f"alert sink {problem}: alerts to it will fail")
     kpi_config = load_kpi_config(settings.kpi_config)
-    warnings += _missing_credentials(load_sources(settings.sources_file))
+    warnings += _missing_credentials(settings, load_sources(settings.sources_file))
     if settings.warehouse.stem.lower() in SCHEMAS:
         raise ConfigError(
             f"{settings.warehouse}: DuckDB names a database after its file, and '{settings.warehouse.stem}' is also "
@@ -117,16 +117,16 @@ def _unknown_roles(roster_files: list[Path], kpi_config, encodings: tuple) -> li
     return warnings
 
 
-def _missing_credentials(sources) -> list[str]:
+def _missing_credentials(settings: Settings, sources) -> list[str]:
     """An unset credential variable fails its source at once (no retries); say so before the night starts."""
     if not sources.enabled:
         return []  # the connectors' imports (pandas among them) cost seconds
-    from pipelines.pulling import MissingSecret, build_source
+    from pipelines.pulling import MissingSecret, build_source, token_store
 
-    warnings = []
+    warnings, tokens = [], token_store(settings)
     for spec in sources.enabled:
         try:
-            build_source(spec)
+            build_source(spec, tokens)
         except MissingSecret as err:
             warnings.append(f"{err}; {spec.name} is not pulled tonight and keeps its last good data")
     return warnings

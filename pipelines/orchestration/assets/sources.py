@@ -34,7 +34,9 @@ def _pull_asset(spec: SourceSpec, kind: str) -> dg.AssetsDefinition:
     def _pull(context: dg.AssetExecutionContext, mkpi: MkpiResource) -> dg.MaterializeResult:
         step_timings.say(f"pulling {kind} from {spec.name} …")
         started = time.perf_counter()
-        outcome = pulling.pull(mkpi.settings(), spec, kind, as_of=mkpi.run_config().as_of())
+        config = mkpi.run_config()
+        outcome = pulling.pull(mkpi.settings(), spec, kind, as_of=config.as_of(),
+                               total_share=config.tracking_setting("source_total_share"))
         took = time.perf_counter() - started
         step_timings.say(f"pulled {kind} from {spec.name}: {outcome.result.rows:,} rows, {outcome.result.pages} "
                          f"page(s) in {took:.1f} s" if outcome.ok else
@@ -45,7 +47,10 @@ def _pull_asset(spec: SourceSpec, kind: str) -> dg.AssetsDefinition:
             context.log.error(f"{outcome.error} — {kind} keeps the data of the last good pull")
             return dg.MaterializeResult(metadata={"status": "failed", "error": outcome.error})
         result = outcome.result
+        if result.kept_days:
+            context.log.warning(f"{spec.name}: {result.kept_days} account day(s) re-fetched did not add up to the "
+                                f"account total; their stored rows were kept (tracking check source_total_mismatch)")
         return dg.MaterializeResult(metadata={"status": "ok", "window": result.window, "pages": result.pages,
-                                              "rows": result.rows})
+                                              "rows": result.rows, "kept_days": result.kept_days})
 
     return _pull
