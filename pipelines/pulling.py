@@ -246,13 +246,13 @@ def _token_status(spec: SourceSpec, tokens: TokenStore | None, now: dt.datetime)
     entry = tokens.entry(spec.name)
     if entry and entry.get("expires_at"):
         ends = dt.datetime.fromisoformat(entry["expires_at"])
-        days = (ends - now).days
+        days = round((ends - now).total_seconds() / 86400)
         renewed = dt.datetime.fromisoformat(entry["issued_at"]).date()
         text = f"refresh token renewed {renewed}, valid until {ends.date()} ({days} days left)"
         if days <= TOKEN_WARN_DAYS:
             return text + ": a pull renews it; if none runs before then, authorize the app again", True
         return text, False
-    name = next((spec.options[k] for k in ("refresh_token_env", "access_token_env") if k in spec.options),
+    name = next((spec.options[k] for k in ("refresh_token_env", "access_token_env", "app_secret_env") if k in spec.options),
                 (spec.options.get("auth") or {}).get("secret_env"))
     if not name:
         return None, False

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -17,7 +20,7 @@ from connectors.platforms.wechat_oa import last_ready_day
 from pipelines import pulling
 from pipelines.config import RunConfig
 from pipelines.settings import Settings
-from pipelines.sources_config import load_sources
+from pipelines.sources_config import SourceSpec, load_sources
 from tests.conftest import files_containing, run_mkpi
 from tests.fake_china_platforms import (NOT_SECRET, SECRETS, TOKEN_KEY, FakeChinaPlatforms, china_sources_yml,
                                        populate, write_equivalent_exports)
@@ -149,6 +152,46 @@ def test_amounts_keys_and_accounts_map_onto_the_canonical_table(tmp_path, fake):
     assert keys == {("1760000000001", None), ("1760000000002", "7002")}  # the second account tags campaigns by id
 
 
+def on_tencent_v13(tmp_path) -> None:
+    """The Tencent source pinned to Marketing API v1.3, whose campaign level misses the account's 3.0 ads."""
+    path = tmp_path / "sources.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    account_ids: [20001]\n",
+                                                             "    account_ids: [20001]\n    api_version: v1.3\n"),
+                    encoding="utf-8")
+
+
+def test_every_report_adds_up_to_its_accounts_totals(tmp_path, fake):
+    for source in ("ocean", "tencent", "baidu_api"):
+        outcome = pull(tmp_path, source, "ad_spend")
+        assert outcome.ok and outcome.result.kept_days == 0, outcome.error
+        spend, totals = (stored(tmp_path, table, source, "_account, _day, sum(spend::DECIMAL(18, 2)) GROUP BY ALL")
+                         for table in ("ad_spend", "ad_spend_totals"))
+        assert spend == totals and totals  # both hierarchies of Ocean Engine, Tencent's ad groups
+    assert len(fake.requests_to("/report/advertiser/get/")) == 2  # one per Ocean Engine advertiser
+
+
+def test_a_restated_window_that_does_not_add_up_keeps_the_stored_days(tmp_path, fake):
+    assert pull(tmp_path, "tencent", "ad_spend").ok  # 3.0's ad groups: every ad of the account
+    before = stored(tmp_path, "ad_spend", "tencent", "date, campaign_name, spend")
+    on_tencent_v13(tmp_path)
+    again = pull(tmp_path, "tencent", "ad_spend", since=dt.date(2026, 10, 1))
+    assert again.ok and again.result.kept_days == 5  # v1.3's campaigns miss the 3.0 ads' spend on all five days
+    assert stored(tmp_path, "ad_spend", "tencent", "date, campaign_name, spend") == before
+
+
+def test_yesterday_is_the_accounts_yesterday():
+    from connectors.platforms.tencent_ads import TencentAds
+
+    spec = SourceSpec("meta", "meta_ads", {}, dt.date(2026, 10, 1), timezone="America/Los_Angeles")
+    evening_in_la = dt.datetime(2026, 10, 10, 5, 0, tzinfo=dt.timezone.utc)  # 22:00 on the 9th in Los Angeles
+    assert pulling.last_day_of(object(), spec, dt.date(2026, 10, 10), evening_in_la) == dt.date(2026, 10, 8)
+    china = SourceSpec("tencent", "tencent_ads", {}, dt.date(2026, 10, 1))  # the platform's zone: Beijing time
+    just_past_midnight = dt.datetime(2026, 10, 9, 16, 30, tzinfo=dt.timezone.utc)  # 00:30 on the 10th in Beijing
+    assert pulling.last_day_of(TencentAds, china, dt.date(2026, 10, 10), just_past_midnight) == dt.date(2026, 10, 9)
+    assert pulling.last_day_of(TencentAds, china, dt.date(2026, 10, 10),
+                               just_past_midnight - dt.timedelta(hours=1)) == dt.date(2026, 10, 8)
+
+
 def test_a_wechat_pull_over_20_days_keeps_to_the_span_each_call_allows(tmp_path, fake):
     fake.today = "2026-11-01"
     later = dt.datetime(2026, 10, 21, 4, 0, tzinfo=dt.timezone.utc)
@@ -206,9 +249,9 @@ def test_mkpi_run_on_the_four_platforms_builds_the_marts_of_their_exports_and_ke
     write_equivalent_exports(fake, exports)
     (api_only / "fx_rates.csv").write_bytes((exports / "fx_rates.csv").read_bytes())  # rates stay a file
 
-    def night(folder, warehouse, sources):
+    def night(folder, warehouse, sources, **env):
         return run_mkpi("run", "--source-dir", str(folder), "--warehouse", str(tmp_path / warehouse),
-                        "--config", str(config), env={"MKPI_SOURCES": str(sources)})
+                        "--config", str(config), env={"MKPI_SOURCES": str(sources), **env})
 
     from_files = night(exports, "files.duckdb", tmp_path / "no-sources.yml")
     assert from_files.returncode == 0, from_files.stderr
@@ -220,8 +263,25 @@ def test_mkpi_run_on_the_four_platforms_builds_the_marts_of_their_exports_and_ke
     for table in expected:
         assert actual[table] == expected[table], table
 
-    secrets = [v for k, v in SECRETS.items() if k not in NOT_SECRET]
-    secrets += [fake.token(p) for p, n in fake.issued.items() if n]
+    issues = duckdb.connect(str(tmp_path / "apis.duckdb"), read_only=True).execute(
+        "SELECT count(*) FROM marts.fct_tracking_issues WHERE check_name = 'source_total_mismatch'").fetchone()
+    assert issues == (0,)  # every API report added up to its accounts' totals
+
+    on_tencent_v13(tmp_path)  # a hierarchy gap: the 3.0 ads' spend is missing from v1.3's campaign level
+    state = Path(os.environ["MKPI_STATE_DIR"])
+    (tmp_path / "gap-state").mkdir()  # a fresh pull store, with the refresh tokens the platforms rotated so far
+    shutil.copy(state / "tokens.enc.json", tmp_path / "gap-state" / "tokens.enc.json")
+    gap = night(api_only, "gap.duckdb", tmp_path / "sources.yml", MKPI_STATE_DIR=str(tmp_path / "gap-state"))
+    assert gap.returncode == 0, gap.stderr
+    con = duckdb.connect(str(tmp_path / "gap.duckdb"), read_only=True)
+    found = con.execute("""SELECT channel, example, rows_affected, message FROM marts.fct_tracking_issues
+                           WHERE check_name = 'source_total_mismatch'""").fetchall()
+    con.close()
+    assert [f[:3] for f in found] == [("tencent_ads", "20001", 5)]
+    assert "differ from the account's own daily total by up to 456.83 CNY" in found[0][3]
+
+    secrets = [v for k, v in {**SECRETS, **TOKEN_KEY}.items() if k not in NOT_SECRET]
+    secrets += [fake.token(p) for p, n in fake.issued.items() if n] + [token for token, _ in fake.refresh.values()]
     leaks = [(str(p), s) for s in secrets for p in files_containing(tmp_path, s.encode())]
     leaks += [("console", s) for s in secrets if s in from_apis.stdout + from_apis.stderr]
     assert leaks == []
