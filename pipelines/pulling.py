@@ -232,7 +232,7 @@ def check(settings: Settings, spec: SourceSpec, today: dt.date, now: dt.datetime
         reached = build_source(spec, tokens, **http_options).check()
         token, token_warns = _token_status(spec, tokens, now)
     except PlatformError as err:
-        return f"FAIL  {spec.name} ({spec.type}): {err}"
+        return f"FAIL  {spec.name} ({spec.type}): " + "; ".join(filter(None, [str(err), version and version.text]))
     said = "; ".join(filter(None, [reached, version.text if version else None, token]))
     warn = (version and version.level == "warn") or token_warns
     return f"{'WARN' if warn else 'ok  '}  {spec.name} ({spec.type}): {said}"

@@ -181,8 +181,9 @@ class FakePlatforms(LocalHttpServer):
             time_range = json.loads(q["time_range"])
         except (KeyError, ValueError):
             return self._refuse(request, "time_range must be JSON {since, until}")
+        headers = {"X-Business-Use-Case-Usage": self.usage_header} if self.usage_header else {}
         if q["level"] == "account":  # the account's own figures count every ad, deleted ones included
-            return 200, {"data": self._meta_account_days(account, time_range)}, {}
+            return 200, {"data": self._meta_account_days(account, time_range)}, headers
         # Deleted and archived ads' insights come only when their status is asked for in `filtering`.
         try:
             asked = {v for f in json.loads(q.get("filtering", "[]")) if f.get("field") == "ad.effective_status"
@@ -200,7 +201,6 @@ class FakePlatforms(LocalHttpServer):
             body["paging"] = {"cursors": {"before": f"cursor-{start}", "after": f"cursor-{start + len(page)}"}}
             if start + len(page) < len(rows):
                 body["paging"]["next"] = f"{self.url}{request.path}?after=cursor-{start + len(page)}"
-        headers = {"X-Business-Use-Case-Usage": self.usage_header} if self.usage_header else {}
         return 200, body, headers
 
     def _meta_account_days(self, account, time_range) -> list:

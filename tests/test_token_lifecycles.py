@@ -13,7 +13,7 @@ import pytest
 
 from connectors.token_store import TokenStore, TokenStoreError
 from pipelines import pulling
-from pipelines.settings import TOKEN_KEY_ENV, Settings
+from pipelines.settings import PROJECT_ROOT, TOKEN_KEY_ENV, Settings
 from pipelines.sources_config import load_sources
 from tests.conftest import files_containing, run_mkpi
 from tests.fake_china_platforms import REFRESH_DAYS, SECRETS, TOKEN_KEY, FakeChinaPlatforms, china_sources_yml, populate
@@ -118,3 +118,13 @@ def test_sources_check_shows_each_tokens_days_left_and_age(tmp_path, fake):
         assert f"({REFRESH_DAYS} days left)" in lines[source], lines[source]
     assert f"$WECHAT_APP_SECRET unchanged since {dt.date.today()} (0 days)" in lines["wechat"]
     assert not any(v in result.stdout + result.stderr for v in SECRETS.values() if "SECRET" in v)
+
+
+def test_sources_check_on_the_example_file_names_versions_and_what_is_missing(tmp_path, monkeypatch):
+    for name in (*SECRETS, TOKEN_KEY_ENV):
+        monkeypatch.delenv(name, raising=False)
+    result = run_mkpi("sources", "check", "--sources", str(PROJECT_ROOT / "sources.example.yml"), "--warehouse", str(tmp_path / "w.duckdb"))
+    lines = {line.split()[1]: line for line in result.stdout.strip().splitlines()}
+    assert result.returncode == 1 and set(lines) == {"google_ads", "meta", "hubspot", "ga4"}  # the enabled ones
+    assert "$GOOGLE_ADS_DEVELOPER_TOKEN" in lines["google_ads"] and "Google Ads API v26" in lines["google_ads"]
+    assert "Meta Marketing API v27.0" in lines["meta"]

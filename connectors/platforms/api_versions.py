@@ -11,6 +11,8 @@ the vendor published are listed; a version without one has no end announced. Sou
 - Meta Marketing API: developers.facebook.com/documentation/ads-commerce/marketing-api/
   marketing-api-changelog/versions (v23.0: 9 June 2026, v24.0: 10 November 2026, v25.0: 23 February
   2027; v26.0 and v27.0, released 29 July and 4 November 2026, to be announced).
+- Tencent Marketing API: developers.e.qq.com (3.0 is current; v1.3 has no end date announced, but its
+  campaign level misses the ads created in 3.0, so 3.0 is the default).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from dataclasses import dataclass
 WARN_DAYS = 60
 
 # source type → the version mkpi calls unless sources.yml pins another (api_version)
-DEFAULTS = {"google_ads": "v26", "meta_ads": "v27.0"}
-NAMES = {"google_ads": "Google Ads API", "meta_ads": "Meta Marketing API"}
+DEFAULTS = {"google_ads": "v26", "meta_ads": "v27.0", "tencent_ads": "v3.0"}
+NAMES = {"google_ads": "Google Ads API", "meta_ads": "Meta Marketing API", "tencent_ads": "Tencent Marketing API"}
 
 # (source type, version) → the day it stops answering
 SUNSETS = {

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_query
+from connectors.platforms.api_versions import DEFAULTS
 from connectors.http_core import HttpClient, PlatformError
 from connectors.platforms.report_windows import (
     CampaignKeys, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued, numbered_pages, spans,
@@ -30,7 +31,7 @@ from connectors.platforms.report_windows import (
 from connectors.token_store import RefreshToken
 
 BASE_URL = "https://api.e.qq.com"
-API_VERSION = "v3.0"
+API_VERSION = DEFAULTS["tencent_ads"]
 # API version → the report level whose rows make up an account's spend, and that level's id and name fields
 LEVELS = {"v1.3": ("REPORT_LEVEL_CAMPAIGN", "campaign_id", "campaign_name"),
           "v3.0": ("REPORT_LEVEL_ADGROUP", "adgroup_id", "adgroup_name")}
