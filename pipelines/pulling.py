@@ -32,7 +32,8 @@ TOKEN_WARN_DAYS = 7  # a rotated refresh token this close to its end is a warnin
 
 
 class MissingSecret(PlatformError):
-    """A credential variable sources.yml names is not set in this environment."""
+    """Trying again cannot help: a credential variable sources.yml names is not set, or the API version it
+    pins was switched off."""
 
 
 @dataclass
@@ -207,6 +208,9 @@ def pull(settings: Settings, spec: SourceSpec, kind: str, *, as_of: dt.date, tot
     account's "yesterday" and for platforms that publish late."""
     with PullStore(settings.pull_store) as store:
         try:
+            version = api_versions.status(spec.type, spec.options.get("api_version"), as_of)
+            if version and version.level == "fail":
+                raise MissingSecret(f"{spec.name}: {version.text}")  # no request: the platform answers nothing
             source = build_source(spec, token_store(settings), **http_options)
             stream = next(s for s in source.streams if s.kind == kind)
             end = last_day_of(source, spec, as_of, now or dt.datetime.now(dt.timezone.utc))

@@ -52,7 +52,6 @@ class FakeChinaPlatforms(FakePlatforms):
     wechat_summary: list = field(default_factory=list)  # {ref_date, user_source, new_user, cancel_user}
     wechat_cumulate: list = field(default_factory=list)  # {ref_date, cumulate_user}
     wechat_articles: list = field(default_factory=list)  # {ref_date, msgid, title, details: [...]}
-    today: str = "2026-10-10"  # WeChat refuses an end date of today or later
     report_page: int = 2  # rows per page of Ocean Engine and Tencent (Baidu sends the rowCount asked for)
     issued: dict = field(default_factory=lambda: {"ocean": 0, "tencent": 0, "baidu": 0, "wechat": 0})  # tokens so far
     refresh: dict = field(default_factory=lambda: {  # each platform's one valid refresh token, and the day it was issued

@@ -33,10 +33,15 @@ SECRETS = {
 ACCESS_TOKEN = "ya29.access-SECRET-issued"  # what the token endpoint hands out
 
 
+# developers.google.com/google-ads/api/docs/sunset-dates: the day each version stops answering
+GOOGLE_ADS_SUNSETS = {"v20": "2026-06-10", "v21": "2026-08-05", "v22": "2026-10-07"}
+
+
 @dataclass
 class FakePlatforms(LocalHttpServer):
     google_ads: dict = field(default_factory=dict)  # customer id → [row dicts: date, campaign_id, name, impressions, clicks, cost_micros, currency]
     google_unlisted: dict = field(default_factory=dict)  # customer id → rows in the customer's totals only
+    today: str = "2026-10-10"  # the fake's clock: versions past their sunset, WeChat's last day, token ages
     meta: dict = field(default_factory=dict)  # account id → [insight dicts as the API returns them]
     contacts: list = field(default_factory=list)  # HubSpot objects: {id, properties}
     deals: list = field(default_factory=list)
@@ -123,6 +128,10 @@ class FakePlatforms(LocalHttpServer):
     # -- Google Ads ---------------------------------------------------------------------------------------
 
     def _google_ads(self, request, customer_id):
+        version = request.path.split("/")[1]
+        if GOOGLE_ADS_SUNSETS.get(version, "9999") <= self.today:  # a version past its sunset answers nothing
+            return 404, {"error": {"code": 404, "message": f"Google Ads API {version} has been sunset.",
+                                   "status": "NOT_FOUND"}}, {}
         refused = self._bearer(request, ACCESS_TOKEN)
         if refused:
             return refused

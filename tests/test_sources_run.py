@@ -11,6 +11,7 @@ import time
 
 import duckdb
 import pytest
+import requests
 
 from tests.conftest import MKPI, files_containing, run_mkpi
 from tests.fake_platforms import ACCESS_TOKEN, SECRETS, FakePlatforms, populate, sources_yml, write_equivalent_exports, write_fx_rates
@@ -168,6 +169,20 @@ def test_sources_check_names_each_api_version_warns_before_its_end_and_fails_aft
     assert lines[1].startswith("WARN  meta (meta_ads): ") and lines[1].endswith(
         "Meta Marketing API v25.0 is switched off on 2027-02-23, in 44 days: remove api_version from sources.yml "
         f"to use mkpi's {DEFAULTS['meta_ads']}")
+
+
+def test_a_pull_pinned_to_a_switched_off_version_fails_at_once_as_the_platform_would(tmp_path, fake):
+    sunset = requests.post(f"{fake.url}/v22/customers/1234567890/googleAds:searchStream", json={}, timeout=10)
+    assert sunset.status_code == 404  # the fake, like Google, answers nothing on a version past its sunset
+    path = tmp_path / "sources.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    type: google_ads\n",
+                                                             "    type: google_ads\n    api_version: v22\n"),
+                    encoding="utf-8")
+    (tmp_path / "mkpi.yml").write_text(CONFIG, encoding="utf-8")
+    result = run_mkpi("sources", "pull", "google_ads", "--config", str(tmp_path / "mkpi.yml"),
+                      env={"MKPI_SOURCES": str(path)})
+    assert result.returncode == 1 and "Google Ads API v22 was switched off on 2026-10-07" in result.stdout
+    assert len(fake.requests_to("/v22/")) == 1  # the pull sent nothing: only the request above
 
 
 def test_mkpi_run_stops_before_anything_on_a_bad_sources_file(tmp_path, fake):
