@@ -23,6 +23,18 @@ class ConfigError(ConfigFileError):
 
 
 @dataclass(frozen=True)
+class AttributionSettings:
+    """mkpi.yml `attribution:` (docs/attribution.md, the contract in the spec's attribution.md)."""
+
+    lookback_days: int = 30
+    lookback_steps: int = 0  # 0: every touch of the path
+    path_transform: str = "exposure"
+    direct: str = "credit_only_if_all_direct"
+    half_life_days: float = 7.0
+    default_model: str = "lead_source"
+
+
+@dataclass(frozen=True)
 class RunConfig:
     reporting_currency: str = "USD"
     reporting_timezone: str = "UTC"
@@ -45,6 +57,7 @@ class RunConfig:
     file_encodings: tuple = ()
     max_days_after_as_of: int = 7  # a row dated later than the as-of date plus this is quarantined
     snapshots_keep: int = 14  # nightly snapshots of the published file kept beside it (pipelines/snapshots.py)
+    attribution: AttributionSettings = AttributionSettings()
 
     def latest_row_date(self) -> dt.date:
         """The last day a landed row may carry (value_parsers says why there is one)."""
@@ -158,6 +171,43 @@ def _encoding(value):
 
 
 SEVERITIES = ("info", "warn", "error")
+PATH_TRANSFORMS = ("exposure", "none", "first", "unique")
+DIRECT_RULES = ("credit_only_if_all_direct", "keep")
+
+
+def attribution_models() -> tuple[str, ...]:
+    """The attribution models' registry (dbt_project.yml vars mkpi_attribution_models), lead_source first."""
+    return tuple(dbt_vars()["mkpi_attribution_models"])
+
+
+def _transform(value):
+    if value not in PATH_TRANSFORMS:
+        raise ValueError(f"{value!r} is not a path transform (one of {', '.join(PATH_TRANSFORMS)})")
+    return value
+
+
+def _direct(value):
+    if value not in DIRECT_RULES:
+        raise ValueError(f"{value!r} is not a direct rule (one of {', '.join(DIRECT_RULES)})")
+    return value
+
+
+def _model(value):
+    if value not in attribution_models():
+        raise ValueError(f"{value!r} is not an attribution model (one of {', '.join(attribution_models())})")
+    return value
+
+
+def _positive(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"{value!r} is not a number of days above 0 (for example 7)")
+    return float(value)
+
+
+def _steps(value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(f"{value!r} is not a number of touches between 0 (all) and 100")
+    return value
 
 
 def tracking_checks() -> tuple[str, ...]:
@@ -204,6 +254,15 @@ class Alerts(Section):
     sinks: _checked(Any, _sinks) = ()
 
 
+class Attribution(Section):
+    lookback_days: _checked(int, _days) = 30
+    lookback_steps: _checked(int, _steps) = 0
+    path_transform: _checked(str, _transform) = "exposure"
+    direct: _checked(str, _direct) = "credit_only_if_all_direct"
+    half_life_days: _checked(float, _positive) = 7.0
+    default_model: _checked(str, _model) = "lead_source"
+
+
 class EncodingRule(Section):
     pattern: str  # a file name like ad_spend_yahoo*.csv
     encoding: _checked(str, _encoding)
@@ -246,7 +305,7 @@ def mkpi_yml_model() -> type[Section]:
     return create_model("MkpiYml", __base__=Section, reporting=(Reporting, Reporting()), fx=(Fx, Fx()),
                         incremental=(Incremental, Incremental()), schedule=(Schedule, Schedule()),
                         tracking=(tracking, tracking()), alerts=(Alerts, Alerts()), files=(Files, Files()),
-                        snapshots=(Snapshots, Snapshots()))
+                        snapshots=(Snapshots, Snapshots()), attribution=(Attribution, Attribution()))
 
 
 @read_once_per_version
@@ -264,7 +323,7 @@ def load_config(path: Path | None) -> RunConfig:
         alert_timeout_seconds=yml.alerts.timeout_seconds, alert_backoff_seconds=yml.alerts.backoff_seconds,
         alert_sinks=yml.alerts.sinks, file_encodings=tuple((r.pattern, r.encoding) for r in yml.files.encodings),
         max_days_after_as_of=yml.files.max_days_after_as_of,
-        snapshots_keep=yml.snapshots.keep,
+        snapshots_keep=yml.snapshots.keep, attribution=AttributionSettings(**yml.attribution.model_dump()),
     )
 
 

@@ -31,13 +31,18 @@ def landing_key(table: str) -> dg.AssetKey:
 
 
 def write_run_settings(con, config: RunConfig, incremental: bool) -> None:
+    a = config.attribution
     con.execute(
         """CREATE OR REPLACE TABLE landing.run_settings AS
            SELECT ?::VARCHAR AS reporting_currency, ?::VARCHAR AS reporting_timezone,
                   ?::DATE AS as_of_date, ?::INTEGER AS fx_max_staleness_days,
-                  ?::INTEGER AS rebuild_lookback_days, ?::BOOLEAN AS incremental_build""",
+                  ?::INTEGER AS rebuild_lookback_days, ?::BOOLEAN AS incremental_build,
+                  ?::INTEGER AS attribution_lookback_days, ?::INTEGER AS attribution_lookback_steps,
+                  ?::VARCHAR AS attribution_path_transform, ?::VARCHAR AS attribution_direct,
+                  ?::DOUBLE AS attribution_half_life_days, ?::VARCHAR AS attribution_default_model""",
         [config.reporting_currency, config.reporting_timezone, config.as_of(), config.fx_max_staleness_days,
-         config.rebuild_lookback_days, incremental],
+         config.rebuild_lookback_days, incremental, a.lookback_days, a.lookback_steps, a.path_transform, a.direct,
+         a.half_life_days, a.default_model],
     )
 
 

@@ -1,0 +1,76 @@
+{#
+  Multi-touch attribution's shared pieces (the contract: docs/attribution.md). A path is built from a
+  relation of touches (path_id, touched_at, touch_order, session_id, channel, medium, campaign) after
+  the lookback, by the rules in the contract's order: the direct rule, the path transform, the last
+  lookback_steps touches. The settings come from stg_landing__run_settings (mkpi.yml `attribution:`).
+#}
+
+{# CTE definitions (no leading `with`) that end in `<name>`: one row per kept touch with touch_index
+   (1…n) and touches (n). `settings` must be a CTE of the caller holding stg_landing__run_settings. #}
+{% macro attribution_path_ctes(touches, name) %}
+{{ name }}_directed as (
+    select t.*,
+        max(case when t.channel <> '(direct)' then 1 else 0 end) over (partition by t.path_id) as has_other_channel
+    from {{ touches }} as t
+),
+{{ name }}_positioned as (
+    select d.*,
+        row_number() over (partition by d.path_id order by d.touched_at, d.touch_order, d.session_id) as position
+    from {{ name }}_directed as d
+    cross join settings as s
+    where s.attribution_direct = 'keep' or d.channel <> '(direct)' or d.has_other_channel = 0
+),
+{{ name }}_neighboured as (
+    select p.*,
+        lead(p.channel) over (partition by p.path_id order by p.position) as next_channel,
+        row_number() over (partition by p.path_id, p.channel order by p.position) as channel_occurrence
+    from {{ name }}_positioned as p
+),
+{{ name }}_transformed as (
+    select n.*,
+        row_number() over (partition by n.path_id order by n.position desc) as from_end
+    from {{ name }}_neighboured as n
+    cross join settings as s
+    where case s.attribution_path_transform
+        when 'none' then true
+        when 'exposure' then n.next_channel is null or n.next_channel <> n.channel
+        else n.channel_occurrence = 1
+    end
+),
+{{ name }} as (
+    select
+        x.path_id, x.touched_at, x.session_id, x.channel, x.medium, x.campaign,
+        row_number() over (partition by x.path_id order by x.position) as touch_index,
+        count(*) over (partition by x.path_id) as touches
+    from {{ name }}_transformed as x
+    cross join settings as s
+    where s.attribution_lookback_steps = 0 or x.from_end <= s.attribution_lookback_steps
+)
+{% endmacro %}
+
+{# Whether `later` is within the lookback window after `earlier` (both timestamps). #}
+{% macro within_lookback(earlier, later) -%}
+    ({{ earlier }} <= {{ later }}
+     and {{ epoch_seconds(later) }} - {{ epoch_seconds(earlier) }} <= s.attribution_lookback_days * 86400)
+{%- endmacro %}
+
+{% macro epoch_seconds(ts) -%}
+    {{ return(engine_dispatch('epoch_seconds')(ts)) }}
+{%- endmacro %}
+{% macro default__epoch_seconds(ts) -%}
+    unix_timestamp({{ ts }})
+{%- endmacro %}
+{% macro duckdb__epoch_seconds(ts) -%}
+    epoch({{ ts }})
+{%- endmacro %}
+
+{# The values of a group joined in the order of `order_by`: a path's channels as one string. #}
+{% macro ordered_join(value, order_by, separator) -%}
+    {{ return(engine_dispatch('ordered_join')(value, order_by, separator)) }}
+{%- endmacro %}
+{% macro default__ordered_join(value, order_by, separator) -%}
+    concat_ws({{ separator }}, transform(sort_array(collect_list(named_struct('o', {{ order_by }}, 'v', {{ value }}))), x -> x.v))
+{%- endmacro %}
+{% macro duckdb__ordered_join(value, order_by, separator) -%}
+    string_agg({{ value }}, {{ separator }} order by {{ order_by }})
+{%- endmacro %}
