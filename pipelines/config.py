@@ -31,7 +31,6 @@ class AttributionSettings:
     path_transform: str = "exposure"
     direct: str = "credit_only_if_all_direct"
     half_life_days: float = 7.0
-    default_model: str = "lead_source"
 
 
 @dataclass(frozen=True)
@@ -175,11 +174,6 @@ PATH_TRANSFORMS = ("exposure", "none", "first", "unique")
 DIRECT_RULES = ("credit_only_if_all_direct", "keep")
 
 
-def attribution_models() -> tuple[str, ...]:
-    """The attribution models' registry (dbt_project.yml vars mkpi_attribution_models), lead_source first."""
-    return tuple(dbt_vars()["mkpi_attribution_models"])
-
-
 def _transform(value):
     if value not in PATH_TRANSFORMS:
         raise ValueError(f"{value!r} is not a path transform (one of {', '.join(PATH_TRANSFORMS)})")
@@ -189,12 +183,6 @@ def _transform(value):
 def _direct(value):
     if value not in DIRECT_RULES:
         raise ValueError(f"{value!r} is not a direct rule (one of {', '.join(DIRECT_RULES)})")
-    return value
-
-
-def _model(value):
-    if value not in attribution_models():
-        raise ValueError(f"{value!r} is not an attribution model (one of {', '.join(attribution_models())})")
     return value
 
 
@@ -260,7 +248,6 @@ class Attribution(Section):
     path_transform: _checked(str, _transform) = "exposure"
     direct: _checked(str, _direct) = "credit_only_if_all_direct"
     half_life_days: _checked(float, _positive) = 7.0
-    default_model: _checked(str, _model) = "lead_source"
 
 
 class EncodingRule(Section):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipelines.config import ConfigError, RunConfig, load_config
+from pipelines.config import AttributionSettings, ConfigError, RunConfig, load_config
 
 
 def write(tmp_path, text):
@@ -35,6 +35,11 @@ def test_values_are_read(tmp_path):
      "line 3: 'currency' appears twice here (first on line 2); keep one"),
     ("files:\n  encodings:\n    - {pattern: '*.csv', encoding: klingon}\n",
      "line 3, files.encodings[0].encoding: 'klingon' is not an encoding name"),
+    ("attribution:\n  path_transform: collapse\n",
+     "line 2, attribution.path_transform: 'collapse' is not a path transform (one of exposure, none, first, unique)"),
+    ("attribution:\n  direct: ignore\n", "line 2, attribution.direct: 'ignore' is not a direct rule"),
+    ("attribution:\n  half_life_days: 0\n", "line 2, attribution.half_life_days: 0 is not a number of days above 0"),
+    ("attribution:\n  lookback_steps: -2\n", "line 2, attribution.lookback_steps: -2 is not a number of touches"),
 ])
 def test_bad_values_are_one_line_with_file_line_and_key(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -42,6 +47,14 @@ def test_bad_values_are_one_line_with_file_line_and_key(tmp_path, text, expected
         load_config(path)
     message = str(err.value)
     assert message.startswith(str(path)) and expected in message and "\n" not in message
+
+
+def test_attribution_settings_are_read_with_the_contracts_defaults(tmp_path):
+    assert load_config(write(tmp_path, "reporting:\n  currency: USD\n")).attribution == AttributionSettings(
+        lookback_days=30, lookback_steps=0, path_transform="exposure", direct="credit_only_if_all_direct",
+        half_life_days=7.0)
+    cfg = load_config(write(tmp_path, "attribution:\n  lookback_days: 14\n  direct: keep\n  half_life_days: 3.5\n"))
+    assert (cfg.attribution.lookback_days, cfg.attribution.direct, cfg.attribution.half_life_days) == (14, "keep", 3.5)
 
 
 def test_tracking_settings_and_severities(tmp_path):

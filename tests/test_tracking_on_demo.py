@@ -1,4 +1,5 @@
-"""On the demo organisation, the tracking checks find the planted defects and nothing the demo did not plant."""
+"""On the demo organisation, the tracking checks find the planted defects and nothing the demo did not plant;
+and the attribution marts keep their invariants (docs/attribution.md) on its 45 days of journeys."""
 
 from __future__ import annotations
 
@@ -191,3 +192,39 @@ def test_the_demo_large_amounts_convert_exactly_and_publish(demo):
     assert con.execute("""SELECT amount_reporting FROM intermediate.int_orders_converted
                           WHERE amount = 128500""").fetchall() == [(Decimal("128500.00"),)]
     assert con.execute("SELECT count(*) FROM marts.fct_quarantined_rows WHERE reason LIKE '%overflow%'").fetchall() == [(0,)]
+
+
+MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based", "time_decay", "data_driven")
+
+
+def test_every_models_credits_of_a_lead_sum_to_one(demo):
+    sums = ", ".join(f"abs(sum(credit_{m}) - 1) > 1e-9" for m in MODELS)
+    off = demo.con.execute(f"""SELECT lead_id FROM marts.fct_attribution_touches GROUP BY lead_id
+                               HAVING greatest({sums})""").fetchall()
+    leads = demo.con.execute("SELECT count(*), count(DISTINCT lead_id) FROM marts.fct_attribution_touches").fetchone()
+    assert off == [] and leads[0] > leads[1] > 0  # several leads have paths of more than one touch
+
+
+def test_attributed_leads_and_revenue_add_up_to_the_months_under_every_model(demo):
+    con = demo.con
+    leads = dict(con.execute("SELECT month, sum(leads) FROM marts.fct_channel_monthly GROUP BY month").fetchall())
+    revenue = con.execute("""SELECT sum(o.amount_reporting) FROM intermediate.int_orders_attributed AS o
+                             WHERE o.lead_found AND o.ordered_date < ?""", [END]).fetchone()[0]
+    rows = con.execute("""SELECT model, month, sum(attributed_leads), sum(attributed_revenue), count(*)
+                          FROM marts.fct_channel_attribution GROUP BY ALL HAVING sum(attributed_leads) > 0""").fetchall()
+    models = {r[0] for r in rows}
+    assert models == {"lead_source", *MODELS}
+    for model in models:
+        of_model = [r for r in rows if r[0] == model]
+        assert {r[1]: round(r[2], 6) for r in of_model} == {m: n for m, n in leads.items() if n}, model
+        cents = sum(r[4] for r in of_model) * Decimal("0.005")  # each row is rounded to the cent
+        assert abs(sum(r[3] for r in of_model) - revenue) <= cents, model
+
+
+def test_the_lead_source_model_is_the_channel_marts_rule(demo):
+    attributed = demo.con.execute("""SELECT month, channel, medium, campaign, attributed_leads
+                                     FROM marts.fct_channel_attribution
+                                     WHERE model = 'lead_source' AND attributed_leads > 0 ORDER BY ALL""").fetchall()
+    marts = demo.con.execute("""SELECT month, channel, medium, campaign, leads FROM marts.fct_channel_monthly
+                                WHERE leads > 0 ORDER BY ALL""").fetchall()
+    assert attributed == marts and attributed

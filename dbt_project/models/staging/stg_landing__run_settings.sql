@@ -9,6 +9,5 @@ select
     cast(attribution_lookback_steps as integer) as attribution_lookback_steps,
     attribution_path_transform,
     attribution_direct,
-    cast(attribution_half_life_days as double) as attribution_half_life_days,
-    attribution_default_model
+    cast(attribution_half_life_days as double) as attribution_half_life_days
 from {{ source('landing', 'run_settings') }}

@@ -39,10 +39,10 @@ def write_run_settings(con, config: RunConfig, incremental: bool) -> None:
                   ?::INTEGER AS rebuild_lookback_days, ?::BOOLEAN AS incremental_build,
                   ?::INTEGER AS attribution_lookback_days, ?::INTEGER AS attribution_lookback_steps,
                   ?::VARCHAR AS attribution_path_transform, ?::VARCHAR AS attribution_direct,
-                  ?::DOUBLE AS attribution_half_life_days, ?::VARCHAR AS attribution_default_model""",
+                  ?::DOUBLE AS attribution_half_life_days""",
         [config.reporting_currency, config.reporting_timezone, config.as_of(), config.fx_max_staleness_days,
          config.rebuild_lookback_days, incremental, a.lookback_days, a.lookback_steps, a.path_transform, a.direct,
-         a.half_life_days, a.default_model],
+         a.half_life_days],
     )
 
 
