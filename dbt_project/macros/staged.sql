@@ -26,11 +26,26 @@ landing_urls as (
         lower(trim({{ url_param('landing_url', 'utm_term') }})) as url_utm_term,
         {{ url_param('landing_url', 'gclid') }} is not null as has_gclid,
         {{ url_param('landing_url', 'msclkid') }} is not null as has_msclkid,
-        {{ url_param('landing_url', 'fbclid') }} is not null as has_fbclid
+        {{ url_param('landing_url', 'fbclid') }} is not null as has_fbclid,
+        {# The ad platform whose click id the URL carries (vars mkpi_click_ids, in order), for untagged clicks. #}
+        case
+            {%- for parameter, platform in var('mkpi_click_ids').items() %}
+            when {{ url_param('landing_url', parameter) }} is not null then '{{ platform }}'
+            {%- endfor %}
+        end as click_platform
     from (
         select distinct landing_url from {{ source('landing', 'sessions') }}
         where landing_url is not null {% if where %}and {{ where }}{% endif %}
     ) as u
+),
+
+clicked_urls as (
+    select
+        u.*,
+        lower(trim(p.utm_source)) as click_source,
+        lower(trim(p.default_medium)) as click_medium
+    from landing_urls as u
+    left join {{ ref('ad_platforms') }} as p on p.platform = u.click_platform
 ),
 
 exported as (
@@ -46,9 +61,11 @@ exported as (
         u.url_utm_term,
         coalesce(u.has_gclid, false) as has_gclid,
         coalesce(u.has_msclkid, false) as has_msclkid,
-        coalesce(u.has_fbclid, false) as has_fbclid
+        coalesce(u.has_fbclid, false) as has_fbclid,
+        u.click_source,
+        u.click_medium
     from latest as l
-    left join landing_urls as u on u.landing_url = l.landing_url
+    left join clicked_urls as u on u.landing_url = l.landing_url
 ),
 
 evidence as (
@@ -77,6 +94,8 @@ evidence as (
         has_gclid,
         has_msclkid,
         has_fbclid,
+        click_source,
+        click_medium,
         {{ url_host('referrer') }} as referrer_host,
         _file,
         _line
@@ -87,15 +106,14 @@ select
     *,
     case
         when tagged_source is not null or tagged_medium is not null or tagged_campaign is not null then 'utm'
-        when has_gclid or has_msclkid then 'click_id'
+        when click_source is not null then 'click_id'
         when referrer_host is not null then 'referral'
         else 'direct'
     end as touch_type,
     case
         when tagged_source is not null or tagged_medium is not null or tagged_campaign is not null
             then coalesce(tagged_source, '(not set)')
-        when has_gclid then 'google'
-        when has_msclkid then 'bing'
+        when click_source is not null then click_source
         when referrer_host is not null then referrer_host
         else '(direct)'
     end as source_key
@@ -122,7 +140,9 @@ union
 select lower(trim({{ url_param('landing_url', 'utm_source') }})) from (select distinct landing_url from combos) as u
 union
 select {{ url_host('referrer') }} from (select distinct referrer from combos) as r
-{%- for fixed in ['(not set)', 'google', 'bing', '(direct)'] %}
+union
+select lower(trim(utm_source)) from {{ ref('ad_platforms') }}
+{%- for fixed in ['(not set)', '(direct)'] %}
 union
 select '{{ fixed }}'
 {%- endfor %}

@@ -41,7 +41,7 @@ normalized as (
         source,
         case touch_type
             when 'utm' then coalesce(tagged_medium, '(not set)')
-            when 'click_id' then 'cpc'
+            when 'click_id' then coalesce(click_medium, 'cpc')
             when 'referral' then case when source_category = 'search' then 'organic' else 'referral' end
             else '(none)'
         end as medium,
