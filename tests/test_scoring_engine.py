@@ -338,3 +338,38 @@ def test_a_target_for_an_unknown_kpi_or_person_names_its_file_and_line(tmp_path,
     with pytest.raises(KpiConfigError) as err:
         scored(tmp_path, data=data)
     assert str(err.value) == message
+
+
+ATTRIBUTED_CONFIG = CONFIG.replace(
+    "{id: cpl, metric: cpl, scope: owned, target: 20, weight: 50, category: result}",
+    "{id: cpl, metric: cpl, scope: owned, target: 20, weight: 50, category: result, attribution: linear}")
+
+
+def test_a_kpi_naming_an_attribution_model_is_scored_on_its_credited_leads(tmp_path):
+    data = inputs()
+    # Under `linear`, A's owned rows in January are credited 125 leads (journeys that other channels
+    # closed gave A's channels part of their credit): CPL 2000 / 125 = 16 on a target of 20 → 1.25, capped 1.2.
+    data.by_model = {"linear": ({"A": {JAN: month_row(2000, 125)}, "B": {JAN: month_row(2000, 50)}}, {})}
+    _, rows = scored(tmp_path, ATTRIBUTED_CONFIG, data)
+    jan = {(r["employee_id"], r["kpi"]): r for r in rows if r["period"] == "2026-01"}
+    assert (jan[("A", "cpl")]["actual"], jan[("A", "cpl")]["achievement"]) == (approx(16.0), approx(1.2))
+    assert jan[("B", "cpl")]["actual"] == approx(40.0)  # 2000 / 50
+    assert jan[("A", "leads")]["actual"] == approx(100.0)  # the leads KPI names no model: lead_source
+    assert "credited by the linear attribution model" in jan[("A", "cpl")]["formula"]
+    assert "按 linear 归因模型计入" in jan[("A", "cpl")]["formula_zh"]
+
+
+@pytest.mark.parametrize("kpi, expected", [
+    ("{id: x, metric: cpl, scope: owned, target: 20, weight: 50, category: result, attribution: markov}",
+     "'markov' is not an attribution model (one of lead_source, first_touch"),
+    ("{id: x, metric: lead_to_customer_rate, scope: owned, target: 0.1, weight: 50, category: result, attribution: linear}",
+     "an attribution model applies to one channel metric that reads leads, revenue or new customers"),
+    ("{id: x, metric: manual.report_on_time, scope: self, target: 1, weight: 50, category: result, attribution: linear}",
+     "not 'manual.report_on_time'"),
+])
+def test_an_attribution_model_is_checked_when_kpi_yml_is_read(tmp_path, kpi, expected):
+    text = CONFIG.replace("{id: cpl, metric: cpl, scope: owned, target: 20, weight: 50, category: result}", kpi)
+    path = tmp_path / "kpi.yml"
+    path.write_text(text)
+    with pytest.raises(KpiConfigError, match=expected.replace("(", r"\(")):
+        load_kpi_config(path)

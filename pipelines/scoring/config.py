@@ -48,6 +48,7 @@ class Kpi:
     calibration_reason: str | None = None  # … for this reason, on record
     name_zh: str = ""  # the Chinese report's label; default: the metric's Chinese name
     unit: str = NUMBER  # how the report shows target and actual
+    attribution: str | None = None  # scored on this attribution model's leads, revenue and customers
 
     def label(self, lang: str) -> str:
         if lang == "zh":

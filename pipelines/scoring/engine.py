@@ -272,12 +272,16 @@ def _manual(inputs, employee, period, name) -> Actual:
 
 
 def _channel(inputs, employee, period, kpi) -> Actual:
-    monthly = inputs.team_monthly if kpi.scope == "team" else inputs.owned_monthly.get(employee.employee_id, {})
+    owned, team = inputs.by_model.get(kpi.attribution, ({}, {})) if kpi.attribution else (
+        inputs.owned_monthly, inputs.team_monthly)
+    monthly = team if kpi.scope == "team" else owned.get(employee.employee_id, {})
     months = [monthly[m] for m in period.months if m in monthly]
     if kpi.scope == "team":
         where = said("whole_team")
     else:  # the team's rows have no `covered`: they cover everything
         where = said("owned", rows=", ".join(sorted({m["covered"] for m in months})) or said("nothing"))
+    if kpi.attribution:
+        where = said("attributed", where=where, model=kpi.attribution)
     if not months:
         return Actual(None, said("no_rows", where=where, period=period.label))
     sums = {c: sum(float(m[c] or 0) for m in months) for c in metrics.MEASURES}

@@ -30,6 +30,9 @@ TEMPLATES = {
     "whole_team": ("the whole team", "全团队"),
     "owned": ("owned {rows}", "负责的 {rows}"),
     "nothing": ("(nothing)", "（无）"),
+    "attributed": ("{where}, leads, revenue and customers credited by the {model} attribution model "
+                   "(marts.fct_channel_attribution)",
+                   "{where}，线索、销售额与客户按 {model} 归因模型计入（marts.fct_channel_attribution）"),
     "no_rows": ("no marketing rows for {where} in {period}", "{period} {where}没有营销数据"),
     "ratio": ("{metric}: ({numerator}) / {denominator} = ({shown}) / {value} over {where} in {period} "
               "(marts.fct_channel_monthly)",

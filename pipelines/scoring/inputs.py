@@ -15,24 +15,37 @@ from pipelines.warehouse import records
 # The marts scoring reads, and nothing else (its asset depends on exactly these).
 SCORING_MARTS = ("dim_run_settings", "dim_employees", "dim_ownerships", "dim_kpi_targets", "fct_owned_channel_monthly",
                  "fct_channel_monthly", "fct_channel_daily", "fct_content_items", "fct_social_accounts_monthly",
-                 "fct_manual_scores", "fct_tracking_issues")
+                 "fct_manual_scores", "fct_tracking_issues", "fct_channel_attribution")
 
 
 
-def owned_monthly() -> str:
-    """A person's owned marketing rows, each counted × their share."""
+def _measure(column: str, attributed: bool) -> str:
+    """A measure of the channel marts' row r, or, under an attribution model, of its row a there."""
+    return f"coalesce(a.{metrics.ATTRIBUTED[column]}, 0)" if attributed and column in metrics.ATTRIBUTED else f"r.{column}"
+
+
+def _by_model(attributed: bool) -> str:
+    """The model's row of each channel marts' row (its one parameter: the model)."""
+    return ("LEFT JOIN marts.fct_channel_attribution AS a ON a.model = ? AND a.month = r.month "
+            "AND a.channel = r.channel AND a.medium = r.medium AND a.campaign = r.campaign" if attributed else "")
+
+
+def owned_monthly(attributed: bool = False) -> str:
+    """A person's owned marketing rows, each counted × their share (under the attribution model $model)."""
     return f"""
-SELECT o.employee_id, o.month, {", ".join(f"sum(o.share * r.{c}) AS {c}" for c in metrics.MEASURES)},
+SELECT o.employee_id, o.month, {", ".join(f"sum(o.share * {_measure(c, attributed)}) AS {c}" for c in metrics.MEASURES)},
        string_agg(DISTINCT r.channel || '/' || r.medium, ', ' ORDER BY r.channel || '/' || r.medium) AS covered
 FROM marts.fct_owned_channel_monthly AS o
-JOIN marts.fct_channel_monthly AS r USING (month, channel, medium, campaign)
+JOIN marts.fct_channel_monthly AS r
+    ON r.month = o.month AND r.channel = o.channel AND r.medium = o.medium AND r.campaign = o.campaign
+{_by_model(attributed)}
 GROUP BY o.employee_id, o.month
 """
 
 
-def team_monthly() -> str:
-    return (f"SELECT month, {', '.join(f'sum({c}) AS {c}' for c in metrics.MEASURES)} "
-            "FROM marts.fct_channel_monthly GROUP BY month")
+def team_monthly(attributed: bool = False) -> str:
+    return (f"SELECT r.month, {', '.join(f'sum({_measure(c, attributed)}) AS {c}' for c in metrics.MEASURES)} "
+            f"FROM marts.fct_channel_monthly AS r {_by_model(attributed)} GROUP BY r.month")
 
 
 OWNED_KEYS = "SELECT employee_id, month, channel, medium, campaign FROM marts.fct_owned_channel_monthly ORDER BY ALL"
@@ -67,6 +80,8 @@ class Inputs:
     owned_keys: dict[str, list[dict]] = field(default_factory=dict)  # employee → {month, channel, medium, campaign}
     targets: tuple[TargetOverride, ...] = ()  # from targets files (marts.dim_kpi_targets)
     data_through: dt.date | None = None  # the last day with data (DATA_THROUGH)
+    # attribution model → owned_monthly and team_monthly under it (for KPIs that name one)
+    by_model: dict[str, tuple[dict, dict]] = field(default_factory=dict)
 
     def periods(self) -> list[Period]:
         """The months and quarters to score: those that ended by the as-of date, from the first full month."""
@@ -104,7 +119,20 @@ def read_inputs(con) -> Inputs:
         "SELECT employee_id, kpi, target, effective_from, _file, _line FROM marts.dim_kpi_targets ORDER BY _file, _line"
     ).fetchall())
     return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
-                  dict(by_channel), dict(owned_keys), targets, con.execute(DATA_THROUGH).fetchall()[0][0])
+                  dict(by_channel), dict(owned_keys), targets, con.execute(DATA_THROUGH).fetchall()[0][0],
+                  _by_models(con))
+
+
+def _by_models(con) -> dict[str, tuple[dict, dict]]:
+    """Each attribution model's owned and team months: the channel marts' rows with leads, revenue and new
+    customers as the model credits them (marts.fct_channel_attribution)."""
+    found = {}
+    for (model,) in con.execute("SELECT DISTINCT model FROM marts.fct_channel_attribution ORDER BY model").fetchall():
+        owned = defaultdict(dict)
+        for row in records(con, owned_monthly(attributed=True), [model]):
+            owned[row.pop("employee_id")][row.pop("month")] = row
+        found[model] = (dict(owned), {row.pop("month"): row for row in records(con, team_monthly(True), [model])})
+    return found
 
 
 # The last day the marketing data reaches before the as-of date (which is still coming in): a period

@@ -18,7 +18,8 @@ from pipelines.config_files import At, Section, load, read_once_per_version
 from pipelines.scoring import flags
 from pipelines.scoring.config import (SCOPES, UNITS, Excusal, Incentives, Kpi, KpiConfig, KpiConfigError, Part, Role,
                                       RoleVersion, Swap, TargetOverride, Tier, WeightOverride)
-from pipelines.scoring.metrics import PERCENT, metric
+from pipelines.registry import dbt_vars
+from pipelines.scoring.metrics import PERCENT, attributable, metric
 from pipelines.scoring.periods import PATTERN as PERIOD_PATTERN
 from pipelines.scoring.periods import PERIOD_TYPES
 from pipelines.scoring.rules import BANDS, HIGHER, LINEAR, LOWER, THRESHOLD, Band
@@ -95,10 +96,13 @@ class KpiSpec(Section):
     unit: str | None = None
     name_zh: str = ""
     cap: float | None = None
+    attribution: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
         k = f"KPI '{self.id}'"
+        if self.attribution is not None:
+            self._attributable(k)
         if self.metrics is not None:
             if self.metric is not None or self.target is not None:
                 raise ValueError(f"{k}: a mixed KPI has 'metrics' (each with its target), not 'metric'")
@@ -130,6 +134,15 @@ class KpiSpec(Section):
             raise At("rule", f"{k}: rule 'bands' needs a bands list of {{min, share}}")
         return self
 
+    def _attributable(self, k: str) -> None:
+        models = dbt_vars()["mkpi_attribution_models"]
+        if self.attribution not in models:
+            raise At("attribution", f"{k}: '{self.attribution}' is not an attribution model (one of {', '.join(models)})")
+        if self.metrics is not None or not attributable(self.metric or ""):
+            raise At("attribution", f"{k}: an attribution model applies to one channel metric that reads leads, "
+                                    "revenue or new customers (cpl, cac, roas, roi, leads, revenue, …), not "
+                                    f"'{self.metric or 'a mixed KPI'}'")
+
     def _fits(self, name: str, at: tuple) -> None:
         found = metric(name)
         if found is None:
@@ -147,7 +160,8 @@ class KpiSpec(Section):
                    None if parts else self.target, float(self.weight if weight is None else weight),
                    self.category or "", self.direction or found.direction, self.period, self.rule,
                    self.cap if self.cap is not None else cap, tuple(Band(b.min, b.share) for b in self.bands), parts,
-                   name_zh=self.name_zh, unit=self.unit or (PERCENT if parts else found.unit))
+                   name_zh=self.name_zh, unit=self.unit or (PERCENT if parts else found.unit),
+                   attribution=self.attribution)
 
 
 class VersionSpec(Section):

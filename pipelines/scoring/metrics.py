@@ -94,6 +94,25 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# A KPI that names an attribution model (kpi.yml `attribution:`) reads these measures from
+# marts.fct_channel_attribution instead of the channel marts; the others stay as they are.
+ATTRIBUTED = {"leads": "attributed_leads", "revenue": "attributed_revenue", "new_customers": "attributed_customers"}
+NOT_ATTRIBUTABLE = {"online_leads", "converted_leads", "orders", "returning_revenue"}  # counted per lead_source only
+
+
+def measures_of(name: str) -> set[str]:
+    """The additive measures a channel metric is computed from."""
+    ratio = __getattr__("RATIOS").get(name)
+    return {m for m in (ratio.numerator, ratio.denominator, ratio.minus) if m} if ratio else {name}
+
+
+def attributable(name: str) -> bool:
+    """Whether a channel metric can be scored under an attribution model: it reads leads, revenue or new
+    customers, and none of the measures only the lead_source rule counts."""
+    used = measures_of(name)
+    return bool(used & set(ATTRIBUTED)) and not used & NOT_ATTRIBUTABLE
+
+
 def metric(name: str) -> Metric | None:
     """A catalogue metric, or any `manual.<name>` entered in manual_scores."""
     if name.startswith("manual.") and len(name) > len("manual."):
