@@ -200,3 +200,16 @@ def test_a_month_without_data_yet_is_refused(tiny_warehouse):
     result = run_mkpi("dashboard", "--period", "2027-01", "--warehouse", str(tiny_warehouse))
     assert result.returncode == 2
     assert result.stderr.strip() == "error: period 2027-01 starts after 2026-12-14, the day before the as-of date 2026-12-15"
+
+
+def test_the_attribution_panel_by_hand(pages):
+    html = (pages / "dashboard-2026-10.en.html").read_text(encoding="utf-8")
+    # October's leads each have a one-touch path: L1 (own tags, after its google session s1, which collapses
+    # into them), L6 (own tags), L7 (v1's s1; s9 came after it) → google 3 under every model; L4 (own tags)
+    # and L2 (v4's s4) → facebook 2; L3 and L5 → (unattributed) 2. Eight models, no change against lead_source.
+    for channel, leads in (("google", 3.0), ("facebook", 2.0), ("(unattributed)", 2.0)):
+        cells = row(html, "attribution-attributed_leads", channel if channel != "(unattributed)" else "(unattributed)")
+        assert [float(v) for v in cells[1:]] == [leads] * 8, channel
+    assert "Attribution models compared, leads of 2026-10" in html
+    chinese = (pages / "dashboard-2026-10.zh.html").read_text(encoding="utf-8")
+    assert "归因模型对比：2026-10 的线索" in chinese and "<th>数据驱动</th>" in chinese

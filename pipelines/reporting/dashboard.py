@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from pipelines import warehouse
+from pipelines.registry import dbt_vars
 from pipelines.reporting import charts
 from pipelines.reporting import dashboard_data as data
 from pipelines.reporting.formatting import compact, d, e, money, number, percent
@@ -53,6 +54,7 @@ if(m){var t=document.getElementById(m[1]);if(t){sortTable(t,Number(m[2]),m[3]);}
 })();"""
 # Which way is better for a change, from the metrics catalogue; spend is neither here.
 NEUTRAL = {"spend"}
+BASE = "lead_source"  # the attribution model every other panel uses
 
 
 class Page:
@@ -124,6 +126,7 @@ def build_dashboard(con, month: str | None = None, lang: str = "en", links: dict
     html += _funnel(page, data.funnel(con, cur))
     html += _retention(page, data.retention(con, cur.end))
     html += _campaigns(page, data.campaigns(con, cur))
+    html += _attribution(page, data.attribution(con, cur.start.replace(day=1)), cur.start.replace(day=1))
     html += _tracking(page, [r for r in data.tracking(con) if _falls_in(r, cur)])
     return "".join(html) + f"<script>{SCRIPT}</script></body></html>"
 
@@ -300,6 +303,37 @@ def _campaigns(page: Page, rows: list[dict]) -> list[str]:
                    + "".join(f'<td class="num" data-v="{"" if r[m] is None else r[m]}">{e(page.value(m, r[m], True))}</td>'
                              for m in measures) + "</tr>")
     return out + ["</tbody></table></div>", page.source("campaigns")]
+
+
+def _attribution(page: Page, table: dict[str, dict[str, dict]], month: dt.date) -> list[str]:
+    """One table per measure (attributed leads, CPL, ROAS): a row per channel, a column per model, each
+    cell with its change against lead_source, the marts' own rule."""
+    t = page.t
+    out = [f"<h2>{e(t['attribution'].format(month=f'{month:%Y-%m}'))}</h2>"]
+    if not table:
+        return out + [f"<p>{e(t['no_data'])}</p>", page.source("attribution")]
+    out.append(f'<p class="note">{e(t["attribution_note"].format(as_of=page.periods.as_of))}</p>')
+    models = dbt_vars()["mkpi_attribution_models"]
+    channels = sorted(table, key=lambda c: (-table[c].get(BASE, {}).get("attributed_leads", 0), c))
+    paid = [c for c in channels if any(m.get("spend") for m in table[c].values())]  # cost ratios need spend
+    for measure, rows in (("attributed_leads", channels), ("cpl", paid), ("roas", paid)):
+        head = page.header("channel") + "".join(f"<th>{e(t[m])}</th>" for m in models)
+        out.append(f'<h3>{e(t[measure])}</h3><div class="scroll"><table class="sortable" id="attribution-{measure}">'
+                   f"<thead><tr>{head}</tr></thead><tbody>")
+        for channel in rows:
+            base = table[channel].get(BASE, {}).get(measure)
+            cells = [f'<td data-v="{e(page.name_text("channel", channel))}">{page.name("channel", channel)}</td>']
+            for model in models:
+                # a model that credits the channel nothing has no row: 0 leads, and its cost ratios are —
+                value = table[channel].get(model, {}).get(measure, 0.0 if measure == "attributed_leads" else None)
+                shown = f"{value:,.1f}" if measure == "attributed_leads" and value is not None else \
+                    page.value(measure, value, True)
+                change = "" if model == BASE else _change(measure, value, base)[0]  # credit moves: not better or worse
+                cells.append(f'<td class="num" data-v="{"" if value is None else value}">{e(shown)}'
+                             f'<span class="change">{e(change)}</span></td>')
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</tbody></table></div>")
+    return out + [page.source("attribution")]
 
 
 def _tracking(page: Page, rows: list[dict]) -> list[str]:

@@ -30,6 +30,8 @@ PANELS = {
     "retention": ("marts.fct_customer_retention", ("cohort_month", "months_since_first_order", "retention",
                                                     "cohort_customers")),
     "campaigns": ("marts.fct_channel_daily", ("date", "channel", "medium", "campaign", "spend", "leads", "revenue")),
+    "attribution": ("marts.fct_channel_attribution", ("month", "channel", "model", "attributed_leads",
+                                                      "attributed_revenue", "spend")),
     "tracking": ("marts.fct_tracking_issues", ("severity", "check_title", "check_title_zh", "channel", "medium",
                                                "campaign", "period_start", "period_end", "rows_affected", "message",
                                                "message_zh")),
@@ -248,3 +250,18 @@ def tracking(con) -> list[dict]:
                rows_affected, message, message_zh
         FROM marts.fct_tracking_issues
         ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, check_name, channel, campaign""")
+
+
+def attribution(con, month: dt.date) -> dict[str, dict[str, dict]]:
+    """channel → model → attributed leads, CPL and ROAS of the leads created in `month`."""
+    table: dict[str, dict[str, dict]] = {}
+    for row in warehouse.records(con, """
+            SELECT channel, model, sum(attributed_leads) AS leads, sum(attributed_revenue) AS revenue,
+                   sum(spend) AS spend
+            FROM marts.fct_channel_attribution WHERE month = ? GROUP BY ALL
+            HAVING sum(attributed_leads) > 0 OR sum(spend) > 0""", [month]):
+        sums = {k: float(row[k]) for k in ("spend", "leads", "revenue")}
+        table.setdefault(row["channel"], {})[row["model"]] = {
+            "attributed_leads": sums["leads"], "spend": sums["spend"], "cpl": metrics.RATIOS["cpl"].of(sums),
+            "roas": metrics.RATIOS["roas"].of(sums)}
+    return table

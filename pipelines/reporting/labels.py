@@ -151,6 +151,14 @@ DASHBOARD = {
         "campaigns_note": "All {n} campaigns with spend in the period; click a column to sort.",
         "tracking_note": "Issues found by the checks on the run of {as_of} that fall on {start} – {end}.",
         "days": "Days",
+        "attribution": "Attribution models compared, leads of {month}",
+        "attribution_note": "Each model shares every lead of the month among the channels its journey touched "
+        "(docs/attribution.md); lead_source is the rule of every other table on this page. The small figure is "
+        "the change against lead_source. Revenue counts the leads' orders before {as_of}.",
+        "attributed_leads": "Attributed leads", "model": "Model",
+        "lead_source": "lead source", "first_touch": "first touch", "last_touch": "last touch",
+        "last_non_direct": "last non-direct", "linear": "linear", "position_based": "position-based",
+        "time_decay": "time decay", "data_driven": "data-driven",
     },
     "zh": {
         "title": "渠道看板", "as_of": "数据截至", "compared": "{start} 至 {end}，对比 {p_start} 至 {p_end}",
@@ -177,5 +185,12 @@ DASHBOARD = {
         "retention_note": "截至 {end} 的首单月份与月份。", "retention_partial": "最后一个月的格子只统计月初至今。",
         "campaigns_note": "本期有花费的全部 {n} 个广告活动；点击列名排序。",
         "tracking_note": "{as_of} 运行的检查所发现、落在 {start} 至 {end} 的问题。", "days": "日期",
+        "attribution": "归因模型对比：{month} 的线索",
+        "attribution_note": "每个模型把当月每条线索按其路径触达过的渠道分配（见归因说明文档）；"
+        "“线索来源”是本页其他表格所用的规则。小字为相对“线索来源”的变化。销售额计入这些线索在 {as_of} 之前的订单。",
+        "attributed_leads": "归因线索数", "model": "模型",
+        "lead_source": "线索来源", "first_touch": "首次触达", "last_touch": "末次触达",
+        "last_non_direct": "末次非直接", "linear": "线性", "position_based": "位置加权",
+        "time_decay": "时间衰减", "data_driven": "数据驱动",
     },
 }
