@@ -86,9 +86,11 @@ select
         when t.touch_index = 1 or t.touch_index = t.touches then 0.4
         else 0.2 / (t.touches - 2)
     end as credit_position_based,
-    d.weight / dt.total as credit_time_decay,
+    {# Normalised shares are rounded to 12 places, far below any reading, so that they do not depend on the
+       order a sum met its terms in (an incremental night and a full build agree to the last bit). #}
+    round(d.weight / dt.total, 12) as credit_time_decay,
     case
-        when mt.total > 0 then m.effect / mt.total
+        when mt.total > 0 then round(m.effect / mt.total, 12)
         when t.touch_index = t.touches then cast(1 as double)
         else cast(0 as double)
     end as credit_data_driven

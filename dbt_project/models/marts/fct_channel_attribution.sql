@@ -42,8 +42,9 @@ credits as (
 credited as (
     select
         c.month, c.channel, c.medium, c.campaign, c.model,
-        sum(c.credit) as attributed_leads,
-        sum(case when v.lead_id is not null then c.credit else 0 end) as attributed_customers,
+        {# Rounded far below any reading, so that the sum does not depend on the order the rows come in. #}
+        round(sum(c.credit), 9) as attributed_leads,
+        round(sum(case when v.lead_id is not null then c.credit else 0 end), 9) as attributed_customers,
         cast(round(sum(c.credit * coalesce(v.revenue, 0)), 2) as {{ money_type() }}) as attributed_revenue
     from credits as c
     left join lead_values as v on v.lead_id = c.lead_id
