@@ -48,7 +48,8 @@
 )
 {% endmacro %}
 
-{# Whether `later` is within the lookback window after `earlier` (both timestamps). #}
+{# Whether `earlier` is at most attribution_lookback_days before `later` (timestamps); the caller has
+   the run settings as `s` in its from clause. #}
 {% macro within_lookback(earlier, later) -%}
     ({{ earlier }} <= {{ later }}
      and {{ epoch_seconds(later) }} - {{ epoch_seconds(earlier) }} <= s.attribution_lookback_days * 86400)
