@@ -26,6 +26,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	rm -f $(VENV)/.installed-spark
 	touch $@
 
 run: setup
@@ -41,7 +42,8 @@ setup-spark: $(VENV)/.installed-spark
 $(VENV)/.installed-spark: $(VENV)/.installed requirements-spark.lock
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements-spark.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	touch $@
+	rm -f $(VENV)/.installed  # the next `make setup` syncs the base lock again: without PySpark, whose
+	touch $@                  # half-installed Connect module stops Great Expectations' import in test workers
 
 # Spark runs on the JVM: Java 17 from the OS packages when none is installed.
 java:
