@@ -103,12 +103,6 @@ def _share(value):
     return value
 
 
-def _severity(value):
-    if value not in SEVERITIES:
-        raise ValueError(f"{value!r} is not a severity (one of {', '.join(SEVERITIES)})")
-    return value
-
-
 def _language(value):
     if value not in ("en", "zh"):
         raise ValueError(f"{value!r} is not a language mkpi writes (en for English, zh for Chinese)")
@@ -174,16 +168,13 @@ PATH_TRANSFORMS = ("exposure", "none", "first", "unique")
 DIRECT_RULES = ("credit_only_if_all_direct", "keep")
 
 
-def _transform(value):
-    if value not in PATH_TRANSFORMS:
-        raise ValueError(f"{value!r} is not a path transform (one of {', '.join(PATH_TRANSFORMS)})")
-    return value
-
-
-def _direct(value):
-    if value not in DIRECT_RULES:
-        raise ValueError(f"{value!r} is not a direct rule (one of {', '.join(DIRECT_RULES)})")
-    return value
+def _one_of(what: str, allowed: tuple):
+    """A check that a value is one of `allowed`, saying what it should have been (`what`: "a severity")."""
+    def check(value):
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not {what} (one of {', '.join(allowed)})")
+        return value
+    return check
 
 
 def _positive(value):
@@ -208,7 +199,8 @@ def _checked(kind, check):
     return Annotated[kind, PlainValidator(check)]
 
 
-Days, Count, Share, Severity = _checked(int, _days), _checked(int, _count), _checked(float, _share), _checked(str, _severity)
+Days, Count, Share = _checked(int, _days), _checked(int, _count), _checked(float, _share)
+Severity = _checked(str, _one_of("a severity", SEVERITIES))
 Number, TimeZone = _checked(float, non_negative_number), _checked(str, timezone_name)
 Language = _checked(str, _language)
 
@@ -245,8 +237,8 @@ class Alerts(Section):
 class Attribution(Section):
     lookback_days: _checked(int, _days) = 30
     lookback_steps: _checked(int, _steps) = 0
-    path_transform: _checked(str, _transform) = "exposure"
-    direct: _checked(str, _direct) = "credit_only_if_all_direct"
+    path_transform: _checked(str, _one_of("a path transform", PATH_TRANSFORMS)) = "exposure"
+    direct: _checked(str, _one_of("a direct rule", DIRECT_RULES)) = "credit_only_if_all_direct"
     half_life_days: _checked(float, _positive) = 7.0
 
 
