@@ -70,13 +70,11 @@ def pull_stream(store: PullStore, source: ApiSource, stream: Stream, window: Win
                 store.keep_days(stream.kind, source.name, window.start, window.end)
                 store.clear_days(TOTALS, source.name, window.start, window.end)
                 for page in totals(window):
-                    page.body = _scrubbed(page.body, pii_salt)
-                    store.write_page(source.name, TOTALS, page, day_column="date")
+                    _store(store, source.name, TOTALS, page, pii_salt, day_column="date")
             store.clear_days(stream.kind, source.name, window.start, window.end)
         for page in source.pages(stream, window):
-            page.body = _scrubbed(page.body, pii_salt)
-            store.write_page(source.name, stream.kind, page, day_column="date" if stream.mode == DAYS else None,
-                             key_column=stream.key)
+            _store(store, source.name, stream.kind, page, pii_salt,
+                   day_column="date" if stream.mode == DAYS else None, key_column=stream.key)
             pages += 1
             rows += len(page.rows)
             cursor = max(filter(None, [cursor, page.cursor]), default=None)
@@ -90,6 +88,11 @@ def pull_stream(store: PullStore, source: ApiSource, stream: Stream, window: Win
             rows=rows,
         )
     return StreamResult(source.name, stream.kind, pages, rows, described, kept)
+
+
+def _store(store: PullStore, source: str, kind: str, page, salt: str, **columns) -> None:
+    page.body = _scrubbed(page.body, salt)
+    store.write_page(source, kind, page, **columns)
 
 
 def _scrubbed(body: str, salt: str) -> str:

@@ -69,21 +69,19 @@ class OceanEngine:
                 yield from self._report(account, start, end)
                 yield from self._project_report(account, start, end)
 
-    def _report(self, account: str, start, end, page_size: int | None = None) -> Iterator[Page]:
+    def _report(self, account: str, start, end, page_size: int | None = None, totals: bool = False) -> Iterator[Page]:
+        """The campaign report, or with `totals` the advertiser's own (its days only, every hierarchy)."""
+        by = ([] if totals else ["STAT_GROUP_BY_FIELD_ID"]) + ["STAT_GROUP_BY_FIELD_STAT_TIME"]
         params = {"advertiser_id": account, "start_date": start.isoformat(), "end_date": end.isoformat(),
-                  "group_by": json.dumps(["STAT_GROUP_BY_FIELD_ID", "STAT_GROUP_BY_FIELD_STAT_TIME"]),
-                  "time_granularity": "STAT_TIME_GRANULARITY_DAILY", "fields": json.dumps(FIELDS),
-                  "page_size": str(page_size or self.page_size)}
-        yield from numbered_pages(self.http, account, REPORT_PATH, params, self._row)
+                  "group_by": json.dumps(by), "time_granularity": "STAT_TIME_GRANULARITY_DAILY",
+                  "fields": json.dumps(FIELDS), "page_size": str(page_size or self.page_size)}
+        yield from numbered_pages(self.http, account, ACCOUNT_REPORT_PATH if totals else REPORT_PATH, params,
+                                  self._total_row if totals else self._row)
 
     def totals(self, window: Window) -> Iterator[Page]:
         for account in self.accounts:
             for start, end in spans(window.start, window.end, MAX_DAYS):
-                params = {"advertiser_id": account, "start_date": start.isoformat(), "end_date": end.isoformat(),
-                          "group_by": json.dumps(["STAT_GROUP_BY_FIELD_STAT_TIME"]),
-                          "time_granularity": "STAT_TIME_GRANULARITY_DAILY", "fields": json.dumps(FIELDS),
-                          "page_size": str(self.page_size)}
-                yield from numbered_pages(self.http, account, ACCOUNT_REPORT_PATH, params, self._total_row)
+                yield from self._report(account, start, end, totals=True)
 
     def _total_row(self, account: str, item: dict) -> dict:
         return total_row(self.platform, account, date=str(item.get("stat_datetime") or "")[:10],

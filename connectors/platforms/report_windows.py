@@ -38,18 +38,19 @@ class CampaignKeys:
         return str(campaign_id) if self.by_account.get(str(account), self.default) == ID else None
 
 
+def total_row(platform: str, account: str, *, date, impressions, clicks, spend) -> dict:
+    """An account's day as the platform's account-level report states it (the ad_spend_totals row); these
+    platforms report in CNY."""
+    return {"date": date, "platform": platform, "account_id": account, "impressions": impressions, "clicks": clicks,
+            "spend": spend, "currency": "CNY"}
+
+
 def ad_spend_row(platform: str, account: str, keys: CampaignKeys, *, date, campaign_id, campaign_name, impressions,
                  clicks, spend) -> dict:
-    """A campaign's day as the canonical ad_spend row; these platforms report in CNY."""
-    return {"date": date, "platform": platform, "account_id": account, "campaign_id": campaign_id,
-            "campaign_name": campaign_name, "utm_campaign": keys.utm_campaign(account, campaign_id),
-            "impressions": impressions, "clicks": clicks, "spend": spend, "currency": "CNY"}
-
-
-def total_row(platform: str, account: str, *, date, impressions, clicks, spend, currency: str = "CNY") -> dict:
-    """An account's day as the platform's account-level report states it (the ad_spend_totals row)."""
-    return {"date": date, "platform": platform, "account_id": account, "impressions": impressions, "clicks": clicks,
-            "spend": spend, "currency": currency}
+    """A campaign's day as the canonical ad_spend row: the columns of an account's day, and the campaign's."""
+    return {**total_row(platform, account, date=date, impressions=impressions, clicks=clicks, spend=spend),
+            "campaign_id": campaign_id, "campaign_name": campaign_name,
+            "utm_campaign": keys.utm_campaign(account, campaign_id)}
 
 
 def check_accounts(accounts: list[str], report) -> str:
