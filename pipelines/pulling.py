@@ -31,9 +31,12 @@ from pipelines.sources_config import SourceSpec
 TOKEN_WARN_DAYS = 7  # a rotated refresh token this close to its end is a warning in `mkpi sources check`
 
 
-class MissingSecret(PlatformError):
-    """Trying again cannot help: a credential variable sources.yml names is not set, or the API version it
-    pins was switched off."""
+class Unretryable(PlatformError):
+    """Trying again cannot help: the source fails at once, without the step's retries."""
+
+
+class MissingSecret(Unretryable):
+    """A credential variable sources.yml names is not set in this environment."""
 
 
 @dataclass
@@ -43,7 +46,7 @@ class PullOutcome:
     ok: bool
     result: StreamResult | None = None
     error: str | None = None
-    retryable: bool = True  # False when trying again cannot help (a credential variable is not set)
+    retryable: bool = True  # False when trying again cannot help (Unretryable: a variable unset, a version off)
 
 
 def _secret(spec: SourceSpec, key: str) -> str:
@@ -210,7 +213,7 @@ def pull(settings: Settings, spec: SourceSpec, kind: str, *, as_of: dt.date, tot
         try:
             version = api_versions.status(spec.type, spec.options.get("api_version"), as_of)
             if version and version.level == "fail":
-                raise MissingSecret(f"{spec.name}: {version.text}")  # no request: the platform answers nothing
+                raise Unretryable(f"{spec.name}: {version.text}")  # no request: the platform answers nothing
             source = build_source(spec, token_store(settings), **http_options)
             stream = next(s for s in source.streams if s.kind == kind)
             end = last_day_of(source, spec, as_of, now or dt.datetime.now(dt.timezone.utc))
@@ -220,7 +223,7 @@ def pull(settings: Settings, spec: SourceSpec, kind: str, *, as_of: dt.date, tot
                                pull_stream(store, source, stream, window, settings.pii_salt, total_share))
         except PlatformError as err:
             store.record_failure(spec.name, kind, spec.type, str(err))
-            return PullOutcome(spec.name, kind, False, error=str(err), retryable=not isinstance(err, MissingSecret))
+            return PullOutcome(spec.name, kind, False, error=str(err), retryable=not isinstance(err, Unretryable))
 
 
 def check(settings: Settings, spec: SourceSpec, today: dt.date, now: dt.datetime | None = None, **http_options) -> str:
