@@ -140,3 +140,21 @@ def test_scoring_reads_only_the_marts_its_asset_depends_on(tiny, tiny_warehouse,
         _, cards, _ = score(read_inputs(con), load_kpi_config(PROJECT_ROOT / "kpi.yml"))
     published = dict(rows(tiny, "SELECT period || employee_id, total FROM marts.employee_scorecards"))
     assert cards and {c["period"] + c["employee_id"]: c["total"] for c in cards} == published
+
+
+def test_a_model_a_kpi_names_is_read_from_the_attribution_mart(tiny):
+    from pipelines.scoring.inputs import attributed_monthly, read_inputs
+
+    def by_month(months: dict, measure: str) -> dict:
+        return {m: float(r[measure]) for m, r in months.items()}
+
+    assert attributed_monthly(tiny, ()) == {}  # no KPI names a model: nothing is read
+    inputs = read_inputs(tiny)
+    owned, team = attributed_monthly(tiny, ("linear",))["linear"]
+    # Every lead of the tiny organisation has a one-touch path (test_dashboard's attribution panel), so linear
+    # credits leads as the channel marts do; spend is never attributed.
+    for measure in ("leads", "spend"):
+        assert {e: by_month(m, measure) for e, m in owned.items()} == \
+            {e: by_month(m, measure) for e, m in inputs.owned_monthly.items()}, measure
+        assert by_month(team, measure) == by_month(inputs.team_monthly, measure), measure
+    assert sum(by_month(team, "leads").values()) > 0

@@ -7,6 +7,7 @@ in-memory database, with the month's provisional cards and KPI rows added beside
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ from pipelines import warehouse
 from pipelines.reporting.report import build_report, write_languages
 from pipelines.scoring import closing
 from pipelines.scoring.engine import score_to_date
-from pipelines.scoring.inputs import read_inputs
+from pipelines.scoring.inputs import attributed_monthly, read_inputs
 from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.scoring.tables import write_table
 from connectors.sql_text import literal
@@ -26,14 +27,15 @@ TO_DATE = "to_date"  # its status in scoring_periods, here only
 def write_to_date_report(published: Path, kpi_yml: Path, state_dir: Path, out_dir: Path,
                          langs=("en", "zh")) -> list[Path]:
     """`kpi-report-<month>-to-date.<lang>.html`, or nothing on the 1st of a month or without a roster."""
+    config = load_kpi_config(kpi_yml)
     con = warehouse.connect(published, read_only=True)
     try:
-        inputs = read_inputs(con)
+        inputs = replace(read_inputs(con), by_model=attributed_monthly(con, config.attribution_models))
     finally:
         con.close()
     waived = warehouse.read_if_readable(closing.store_path(state_dir), lambda con: closing.waivers(closing.events_in(con)),
                                         {})
-    period, rows, cards = score_to_date(inputs, load_kpi_config(kpi_yml), waived)
+    period, rows, cards = score_to_date(inputs, config, waived)
     if period is None or not cards:
         return []
     mem = duckdb.connect()

@@ -151,6 +151,12 @@ class KpiConfig:
     weight_overrides: tuple[WeightOverride, ...] = ()
 
     @property
+    def attribution_models(self) -> tuple[str, ...]:
+        """The attribution models some KPI names (kpi.yml `attribution:`): the only ones scoring reads."""
+        kpis = [k for role in self.roles.values() for v in role.versions for k in v.kpis] + [s.kpi for s in self.swaps]
+        return tuple(sorted({k.attribution for k in kpis if k.attribution}))
+
+    @property
     def pass_line(self) -> float:
         return self.grade_minimum(self.pass_grade)
 

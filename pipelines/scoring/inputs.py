@@ -80,7 +80,7 @@ class Inputs:
     owned_keys: dict[str, list[dict]] = field(default_factory=dict)  # employee → {month, channel, medium, campaign}
     targets: tuple[TargetOverride, ...] = ()  # from targets files (marts.dim_kpi_targets)
     data_through: dt.date | None = None  # the last day with data (DATA_THROUGH)
-    # attribution model → owned_monthly and team_monthly under it (for KPIs that name one)
+    # attribution model → owned_monthly and team_monthly under it, for the models KPIs name (attributed_monthly)
     by_model: dict[str, tuple[dict, dict]] = field(default_factory=dict)
 
     def periods(self) -> list[Period]:
@@ -119,15 +119,15 @@ def read_inputs(con) -> Inputs:
         "SELECT employee_id, kpi, target, effective_from, _file, _line FROM marts.dim_kpi_targets ORDER BY _file, _line"
     ).fetchall())
     return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
-                  dict(by_channel), dict(owned_keys), targets, con.execute(DATA_THROUGH).fetchall()[0][0],
-                  _by_models(con))
+                  dict(by_channel), dict(owned_keys), targets, con.execute(DATA_THROUGH).fetchall()[0][0])
 
 
-def _by_models(con) -> dict[str, tuple[dict, dict]]:
-    """Each attribution model's owned and team months: the channel marts' rows with leads, revenue and new
-    customers as the model credits them (marts.fct_channel_attribution)."""
+def attributed_monthly(con, models: tuple[str, ...]) -> dict[str, tuple[dict, dict]]:
+    """Inputs.by_model for the models KPIs name (KpiConfig.attribution_models; none: nothing is read): each
+    model's owned and team months, the channel marts' rows with leads, revenue and new customers as the
+    model credits them (marts.fct_channel_attribution)."""
     found = {}
-    for (model,) in con.execute("SELECT DISTINCT model FROM marts.fct_channel_attribution ORDER BY model").fetchall():
+    for model in models:
         owned = defaultdict(dict)
         for row in records(con, owned_monthly(attributed=True), [model]):
             owned[row.pop("employee_id")][row.pop("month")] = row

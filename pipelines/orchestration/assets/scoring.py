@@ -1,5 +1,6 @@
 """KPI scoring after the marts are built and before publishing: scores ship with the numbers they came from."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -12,7 +13,7 @@ from pipelines.scoring.config import KpiConfigError
 from pipelines.scoring.kpi_yml import load_kpi_config
 from pipelines.scoring.engine import score
 from pipelines.scoring.incentives import bonus_pool, budget_suggestions, profit_share, team_commission
-from pipelines.scoring.inputs import SCORING_MARTS, read_inputs
+from pipelines.scoring.inputs import SCORING_MARTS, attributed_monthly, read_inputs
 from pipelines.scoring.labels import label_rows
 from pipelines.scoring.tables import FAILED, SCORED, TABLES, write_table
 from pipelines.step_timings import timed
@@ -53,6 +54,7 @@ def _score_into(build_path: Path, kpi_config: Path, state_dir: Path, published: 
         inputs = read_inputs(con)
         try:
             config = load_kpi_config(kpi_config)
+            inputs = replace(inputs, by_model=attributed_monthly(con, config.attribution_models))
             with closing.Store(closing.store_path(state_dir)) as store:
                 kpi_rows, cards, raised = score(inputs, config, store.frozen(), closing.waivers(store.events()))
                 tables = {"kpi_scores": kpi_rows, "employee_scorecards": cards, "scorecard_flags": raised,
