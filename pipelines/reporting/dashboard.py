@@ -126,7 +126,7 @@ def build_dashboard(con, month: str | None = None, lang: str = "en", links: dict
     html += _funnel(page, data.funnel(con, cur))
     html += _retention(page, data.retention(con, cur.end))
     html += _campaigns(page, data.campaigns(con, cur))
-    html += _attribution(page, data.attribution(con, cur.start.replace(day=1)), cur.start.replace(day=1))
+    html += _attribution(page, data.attribution(con, cur.start), cur.start)  # the page's window starts on the 1st
     html += _tracking(page, [r for r in data.tracking(con) if _falls_in(r, cur)])
     return "".join(html) + f"<script>{SCRIPT}</script></body></html>"
 

@@ -155,7 +155,7 @@ DASHBOARD = {
         "attribution_note": "Each model shares every lead of the month among the channels its journey touched "
         "(docs/attribution.md); lead_source is the rule of every other table on this page. The small figure is "
         "the change against lead_source. Revenue counts the leads' orders before {as_of}.",
-        "attributed_leads": "Attributed leads", "model": "Model",
+        "attributed_leads": "Attributed leads",
         "lead_source": "lead source", "first_touch": "first touch", "last_touch": "last touch",
         "last_non_direct": "last non-direct", "linear": "linear", "position_based": "position-based",
         "time_decay": "time decay", "data_driven": "data-driven",
@@ -188,7 +188,7 @@ DASHBOARD = {
         "attribution": "归因模型对比：{month} 的线索",
         "attribution_note": "每个模型把当月每条线索按其路径触达过的渠道分配（见归因说明文档）；"
         "“线索来源”是本页其他表格所用的规则。小字为相对“线索来源”的变化。销售额计入这些线索在 {as_of} 之前的订单。",
-        "attributed_leads": "归因线索数", "model": "模型",
+        "attributed_leads": "归因线索数",
         "lead_source": "线索来源", "first_touch": "首次触达", "last_touch": "末次触达",
         "last_non_direct": "末次非直接", "linear": "线性", "position_based": "位置加权",
         "time_decay": "时间衰减", "data_driven": "数据驱动",
