@@ -17,6 +17,7 @@ Faults, request records and pauses come from FakePlatforms (`fail(path_part, *re
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import time
@@ -307,6 +308,18 @@ class FakeChinaPlatforms(FakePlatforms):
         data = {"getusersummary": self.wechat_summary, "getusercumulate": self.wechat_cumulate,
                 "getarticletotal": self.wechat_articles}[name]
         return 200, {"list": [r for r in data if begin.isoformat() <= r["ref_date"] <= end.isoformat()]}, {}
+
+
+@contextlib.contextmanager
+def running(tmp_path, monkeypatch, **sources_yml):
+    """The four fakes on 127.0.0.1 with their October, the credentials and the token store's key in the
+    environment, and sources.yml (china_sources_yml's settings) in `tmp_path`."""
+    for name, value in {**SECRETS, **TOKEN_KEY}.items():
+        monkeypatch.setenv(name, value)
+    with FakeChinaPlatforms() as platforms:
+        populate(platforms)
+        china_sources_yml(platforms, tmp_path / "sources.yml", **sources_yml)
+        yield platforms
 
 
 def populate(fake: FakeChinaPlatforms) -> None:

@@ -23,8 +23,7 @@ from pipelines.config import RunConfig
 from pipelines.settings import Settings
 from pipelines.sources_config import SourceSpec, load_sources
 from tests.conftest import files_containing, run_mkpi
-from tests.fake_china_platforms import (NOT_SECRET, SECRETS, TOKEN_KEY, FakeChinaPlatforms, china_sources_yml,
-                                       populate, write_equivalent_exports)
+from tests.fake_china_platforms import NOT_SECRET, SECRETS, TOKEN_KEY, running, write_equivalent_exports
 from tests.sink_servers import Reply
 from tests.test_sources_run import marts
 
@@ -47,11 +46,7 @@ IDS = [f"{c[0]}-{c[1]}" for c in CASES]
 
 @pytest.fixture
 def fake(tmp_path, monkeypatch):
-    for name, value in {**SECRETS, **TOKEN_KEY}.items():
-        monkeypatch.setenv(name, value)
-    with FakeChinaPlatforms() as platforms:
-        populate(platforms)
-        china_sources_yml(platforms, tmp_path / "sources.yml")
+    with running(tmp_path, monkeypatch) as platforms:
         yield platforms
 
 

@@ -12,12 +12,10 @@ import stat
 import pytest
 
 from connectors.token_store import TokenStore, TokenStoreError
-from pipelines import pulling
-from pipelines.settings import PROJECT_ROOT, TOKEN_KEY_ENV, Settings
-from pipelines.sources_config import load_sources
+from pipelines.settings import PROJECT_ROOT, TOKEN_KEY_ENV
 from tests.conftest import files_containing, run_mkpi
-from tests.fake_china_platforms import REFRESH_DAYS, SECRETS, TOKEN_KEY, FakeChinaPlatforms, china_sources_yml, populate
-from tests.test_china_connectors import FAST, TOTAL_SHARE
+from tests.fake_china_platforms import REFRESH_DAYS, SECRETS, TOKEN_KEY, running
+from tests.test_china_connectors import pull
 
 ROTATING = [("ocean", "ocean", "OCEAN_REFRESH_TOKEN"), ("tencent", "tencent", "TENCENT_REFRESH_TOKEN"),
             ("baidu_api", "baidu", "BAIDU_REFRESH_TOKEN")]
@@ -25,26 +23,14 @@ ROTATING = [("ocean", "ocean", "OCEAN_REFRESH_TOKEN"), ("tencent", "tencent", "T
 
 @pytest.fixture
 def fake(tmp_path, monkeypatch):
-    for name, value in {**SECRETS, **TOKEN_KEY}.items():
-        monkeypatch.setenv(name, value)
-    with FakeChinaPlatforms() as platforms:
-        populate(platforms)
-        china_sources_yml(platforms, tmp_path / "sources.yml", lookback_days=1)
+    with running(tmp_path, monkeypatch, lookback_days=1) as platforms:
         yield platforms
-
-
-def settings(tmp_path) -> Settings:
-    return Settings.from_env(warehouse=tmp_path / "w.duckdb", state_dir=tmp_path / "state",
-                             sources_file=tmp_path / "sources.yml")
 
 
 def pull_on(tmp_path, fake, source: str, day: dt.date):
     """The night of `day`: the fake's clock and the build date move together; pulls end the day before."""
     fake.today = day.isoformat()
-    spec = load_sources(tmp_path / "sources.yml").get(source)
-    noon = dt.datetime.combine(day, dt.time(4), dt.timezone.utc)
-    return pulling.pull(settings(tmp_path), spec, "ad_spend", as_of=day, now=noon, total_share=TOTAL_SHARE,
-                        sleep=[].append, retry=FAST)
+    return pull(tmp_path, source, "ad_spend", as_of=day, now=dt.datetime.combine(day, dt.time(4), dt.timezone.utc))
 
 
 @pytest.mark.parametrize("source,platform,variable", ROTATING, ids=[r[0] for r in ROTATING])
@@ -95,11 +81,8 @@ def test_the_store_says_what_to_do_with_a_wrong_key_and_a_missing_one(tmp_path, 
 
 
 def test_wechat_asks_for_the_stable_token_and_forces_a_new_one_only_when_refused(tmp_path, fake):
-    spec = load_sources(tmp_path / "sources.yml").get("wechat")
     fake.expire_next.add("wechat")  # the first token the platform hands out is refused on its first use
-    noon = dt.datetime(2026, 10, 10, 4, tzinfo=dt.timezone.utc)
-    outcome = pulling.pull(settings(tmp_path), spec, "social_accounts", as_of=dt.date(2026, 10, 10), now=noon,
-                           total_share=TOTAL_SHARE, sleep=[].append, retry=FAST)
+    outcome = pull(tmp_path, "wechat", "social_accounts")
     assert outcome.ok, outcome.error
     grants = [r.json() for r in fake.requests_to("/cgi-bin/stable_token")]
     assert [g["force_refresh"] for g in grants] == [False, True]
