@@ -2,7 +2,8 @@
 
 An incremental night copies the published file and lands and rebuilds only what changed. It is
 only safe when everything that shapes the stored rows is as it was: the dbt project, the landing
-code, the reporting currency and time zone, and the hashing salt. Their fingerprint is stored in
+code, the reporting currency and time zone, the hashing salt and the attribution settings (the stored
+paths are built by them). Their fingerprint is stored in
 the file (`landing.build_state`); any difference, a missing or unreadable file, or
 `mkpi run --full-refresh` makes the night a full build.
 """
@@ -43,7 +44,7 @@ def fingerprint(config: RunConfig, pii_salt: str) -> str:
     for path in files:
         digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
     settings = (config.reporting_currency, config.reporting_timezone, config.fx_max_staleness_days, pii_salt,
-                config.file_encodings)
+                config.file_encodings, config.attribution)
     digest.update(repr(settings).encode())
     return digest.hexdigest()
 

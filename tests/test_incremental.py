@@ -21,7 +21,7 @@ import pytest
 
 from pipelines import demo_data
 from pipelines.build_plan import note_outcome, plan_build, record_build_state
-from pipelines.config import RunConfig
+from pipelines.config import AttributionSettings, RunConfig
 from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import settings_for
 
@@ -221,6 +221,8 @@ def test_changed_settings_or_project_force_a_full_build(tmp_path):
     assert not plan_build(published, RunConfig(reporting_timezone="Asia/Shanghai"), "salt").incremental
     assert not plan_build(published, RunConfig(reporting_currency="CNY"), "salt").incremental
     assert not plan_build(published, before, "another salt").incremental
+    # The stored attribution paths are built by mkpi.yml's attribution settings.
+    assert not plan_build(published, RunConfig(attribution=AttributionSettings(lookback_days=7)), "salt").incremental
     assert not plan_build(published, before, "salt", full_refresh=True).incremental
     # A failed night (a damaged table in last night's file fails the build again and again): the next
     # night builds from the exports; a night that succeeds lifts it.

@@ -54,3 +54,10 @@
     select * from {{ ref('stg_landing__' ~ kind) }}
     {% endif %}
 {%- endmacro %}
+
+{# Post-hook of int_attribution_visitor_paths: a rebuilt visitor whose sessions all went away. #}
+{% macro forget_visitors_without_sessions() -%}
+    {% if is_incremental() %}
+    delete from {{ this }} where last_session_date is null
+    {% endif %}
+{%- endmacro %}

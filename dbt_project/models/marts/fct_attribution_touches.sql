@@ -33,34 +33,13 @@ decay_totals as (
 ),
 
 {# The data-driven model: each touch's marginal effect, P(path) − P(path without it), never below 0. #}
-paths as (
-    select lead_id, {{ ordered_join('channel', 'touch_index', "' > '") }} as path
-    from touches
-    where channel <> '(unattributed)'
-    group by lead_id
-),
-
-counterfactuals as (
-    {# Without touch i; under `exposure` its neighbours may now repeat, and collapse into the later one. #}
-    select i.lead_id, i.touch_index, {{ ordered_join('j.channel', 'j.touch_index', "' > '") }} as path
-    from touches as i
-    cross join settings as s
-    inner join touches as j on j.lead_id = i.lead_id and j.touch_index <> i.touch_index
-    left join touches as after_i on after_i.lead_id = i.lead_id and after_i.touch_index = i.touch_index + 1
-    where not (s.attribution_path_transform = 'exposure' and j.touch_index = i.touch_index - 1
-               and coalesce(j.channel = after_i.channel, false))
-    group by i.lead_id, i.touch_index
-),
-
 marginal as (
     select t.lead_id, t.touch_index,
         greatest(coalesce(with_it.conversion_probability, 0) - coalesce(without_it.conversion_probability, 0), 0)
             as effect
     from touches as t
-    left join paths as p on p.lead_id = t.lead_id
-    left join {{ ref('int_attribution_path_odds') }} as with_it on with_it.path = p.path
-    left join counterfactuals as c on c.lead_id = t.lead_id and c.touch_index = t.touch_index
-    left join {{ ref('int_attribution_path_odds') }} as without_it on without_it.path = c.path
+    left join {{ ref('int_attribution_path_odds') }} as with_it on with_it.path = t.path
+    left join {{ ref('int_attribution_path_odds') }} as without_it on without_it.path = t.path_without
 ),
 
 marginal_totals as (
