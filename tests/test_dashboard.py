@@ -211,5 +211,6 @@ def test_the_attribution_panel_by_hand(pages):
         cells = row(html, "attribution-attributed_leads", channel if channel != "(unattributed)" else "(unattributed)")
         assert [float(v) for v in cells[1:]] == [leads] * 8, channel
     assert "Attribution models compared, leads of 2026-10" in html
+    assert "<h3>CPL (USD)</h3>" in html and "<h3>ROAS</h3>" in html  # a money table names its currency
     chinese = (pages / "dashboard-2026-10.zh.html").read_text(encoding="utf-8")
     assert "归因模型对比：2026-10 的线索" in chinese and "<th>数据驱动</th>" in chinese

@@ -74,10 +74,13 @@ class Page:
             return percent(value, 2)
         return number(value) if unit == NUMBER else f"{value:,.0f}"
 
-    def header(self, column: str) -> str:
-        """A table column's header; a money column names its currency once."""
+    def title(self, column: str) -> str:
+        """A column's or table's name; a money one names its currency once."""
         money_column = column in metrics.UNITS and metrics.UNITS[column] == MONEY
-        return f"<th>{e(self.t[column])}" + (f" ({e(self.currency)})" if money_column else "") + "</th>"
+        return self.t[column] + (f" ({self.currency})" if money_column else "")
+
+    def header(self, column: str) -> str:
+        return f"<th>{e(self.title(column))}</th>"
 
     def axis(self, measure: str):
         """How a chart's axis writes a value of the measure."""
@@ -318,7 +321,7 @@ def _attribution(page: Page, table: dict[str, dict[str, dict]], month: dt.date) 
     paid = [c for c in channels if any(m.get("spend") for m in table[c].values())]  # cost ratios need spend
     for measure, rows in (("attributed_leads", channels), ("cpl", paid), ("roas", paid)):
         head = page.header("channel") + "".join(f"<th>{e(t[m])}</th>" for m in models)
-        out.append(f'<h3>{e(t[measure])}</h3><div class="scroll"><table class="sortable" id="attribution-{measure}">'
+        out.append(f'<h3>{e(page.title(measure))}</h3><div class="scroll"><table class="sortable" id="attribution-{measure}">'
                    f"<thead><tr>{head}</tr></thead><tbody>")
         for channel in rows:
             base = table[channel].get(BASE, {}).get(measure)
