@@ -9,6 +9,16 @@
     {{ return(overrides.get(check_name, var('mkpi_tracking')['severity'][check_name])) }}
 {%- endmacro %}
 
+{# The columns every check model gives (vars: mkpi_tracking_issue_columns), name → its SQL type. #}
+{% macro tracking_issue_columns() -%}
+    {%- set types = {'text': dbt.type_string(), 'date': 'date', 'count': dbt.type_bigint(), 'money': money_type()} -%}
+    {%- set columns = {} -%}
+    {%- for name, kind in var('mkpi_tracking_issue_columns').items() -%}
+        {%- do columns.update({name: types[kind]}) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
 {# The checks' window: from the as-of date minus lookback_days to the as-of date. #}
 {% macro in_tracking_window(date_column) -%}
     {{ date_column }} between

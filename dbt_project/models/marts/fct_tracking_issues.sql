@@ -1,13 +1,20 @@
+{{ config(contract={'enforced': target.type == 'duckdb'}) }}
 {#
   One row per tracking problem found in the checks' window, from the model int_tracking__<check> of
   every check in the registry (dbt_project.yml vars: mkpi_tracking.severity, check → default
   severity). issue_key identifies the same problem night after night, for alert de-duplication.
+  Its columns and types are an enforced contract on DuckDB (models/marts/_marts__models.yml).
   Each check's title in English and Chinese: dbt_project.yml, vars: mkpi_tracking_texts.
 #}
 
+{# Stacked by column name (never by position), each column cast to its one type. #}
 with found as (
     {% for check in var('mkpi_tracking')['severity'] %}
-    select * from {{ ref('int_tracking__' ~ check) }}
+    select
+        {% for column, type in tracking_issue_columns().items() -%}
+        cast({{ column }} as {{ type }}) as {{ column }}{{ ',' if not loop.last }}
+        {% endfor -%}
+    from {{ ref('int_tracking__' ~ check) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
