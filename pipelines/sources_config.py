@@ -119,7 +119,7 @@ def _checked(kind, check):
 Seconds = _checked(float, lambda v: float(non_negative_number(v)))
 
 
-class Settings(Section):
+class PullSettings(Section):
     """What a source may set for itself or take from `defaults:` (unset: SourceSpec's default)."""
 
     start_date: _checked(dt.date, _start_date) = None
@@ -134,7 +134,7 @@ class Settings(Section):
     timezone: _checked(str, timezone_name) = None
 
 
-class Source(Settings):
+class Source(PullSettings):
     """One source: its name and type, the settings above, and its type's own keys (TYPES)."""
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
@@ -178,7 +178,7 @@ class Source(Settings):
 
 
 class SourcesYml(Section):
-    defaults: Settings = Settings()
+    defaults: PullSettings = PullSettings()
     sources: list[Source] = []
 
     @model_validator(mode="after")
@@ -199,7 +199,7 @@ def load_sources(path: Path | None) -> SourcesConfig:
     specs = []
     for n, source in enumerate(yml.sources):
         merged = {**yml.defaults.model_dump(exclude_unset=True), **source.model_dump(exclude_unset=True)}
-        settings = {key: value for key, value in merged.items() if key in Settings.model_fields}
+        settings = {key: value for key, value in merged.items() if key in PullSettings.model_fields}
         if "start_date" not in settings:
             raise SourcesConfigError(f"{doc.where(('sources', n))}: start_date is required (here or under defaults): "
                                      "the first day to pull, YYYY-MM-DD")
