@@ -73,3 +73,21 @@ def test_every_module_landing_runs_on_is_part_of_the_build_fingerprint():
     outside = sorted(str(p.relative_to(PROJECT_ROOT)) for p in seen
                      if p not in shaping and not any(f in p.parents for f in folders) and p.name != "__init__.py")
     assert not outside, f"add to pipelines/build_plan.py's shaping files: {outside}"
+
+
+def test_every_metric_is_named_once_in_both_languages():
+    """A metric's words live in the registry (dbt_project.yml) only: the pages read them from there."""
+    import re
+
+    from pipelines.reporting.labels import DASHBOARD, LABELS, dashboard_words, report_words
+    from pipelines.scoring import metrics
+
+    for name, metric in metrics.METRICS.items():
+        assert metric.name_en and metric.name_zh, name
+        assert not re.search(r"[A-Za-z]", metric.name_zh), (name, metric.name_zh)  # Chinese words only
+    for words in (*DASHBOARD.values(), *LABELS.values()):
+        assert not set(words) & set(metrics.METRICS), "a metric named outside the registry"
+    for lang in ("en", "zh"):
+        for words in (dashboard_words(lang), report_words(lang)):
+            assert {m: words[m] for m in metrics.METRICS} == {
+                m: getattr(metrics.METRICS[m], f"name_{lang}") for m in metrics.METRICS}

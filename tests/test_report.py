@@ -221,7 +221,7 @@ def test_how_each_score_was_made_reads_in_chinese_on_the_chinese_report(tiny, re
     names = {v for (v,) in tiny.execute("""SELECT DISTINCT unnest([channel, medium, campaign]) FROM marts.fct_channel_daily
                                            UNION SELECT employee_id FROM marts.dim_employees""").fetchall() if v}
     typed = re.compile(r"marts\.\w+|kpi\.yml \w+|manual[._]\w+|\b(%s|interaction_rate|new_followers|follower_growth_rate)\b"
-                       % "|".join(sorted({*metrics.MEASURES, *metrics.RATIOS, *metrics.NAMES_ZH}, key=len, reverse=True)))
+                       % "|".join(sorted({*metrics.METRICS}, key=len, reverse=True)))
     for formula in formulas:
         left = typed.sub("", formula)
         for name in sorted(names, key=len, reverse=True):

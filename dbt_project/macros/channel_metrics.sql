@@ -3,8 +3,8 @@
   dbt_project.yml (vars: mkpi_measures, mkpi_ratios).
 #}
 {% macro summed_measures() %}
-    {%- for name, type in var('mkpi_measures').items() %}
-    cast(sum({{ name }}) as {{ money_type() if type == 'money' else 'bigint' }}) as {{ name }}{% if not loop.last %},{% endif %}
+    {%- for name, spec in var('mkpi_measures').items() %}
+    cast(sum({{ name }}) as {{ money_type() if spec['type'] == 'money' else 'bigint' }}) as {{ name }}{% if not loop.last %},{% endif %}
     {%- endfor %}
 {% endmacro %}
 

@@ -14,10 +14,10 @@ from pipelines.registry import dbt_vars
 from pipelines.reporting import charts
 from pipelines.reporting import dashboard_data as data
 from pipelines.reporting.formatting import compact, d, e, money, number, percent
-from pipelines.reporting.labels import DASHBOARD, value_label
+from pipelines.reporting.labels import dashboard_words, value_label
 from pipelines.reporting.report import page_start, write_languages
 from pipelines.scoring import metrics
-from pipelines.scoring.metrics import LOWER_IS_BETTER, MONEY, NUMBER, PERCENT
+from pipelines.scoring.metrics import MONEY, NUMBER, PERCENT
 
 EXTRA_STYLE = """
 .tiles{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:0.8em}
@@ -59,7 +59,7 @@ BASE = "lead_source"  # the attribution model every other panel uses
 
 class Page:
     def __init__(self, lang: str, periods: data.Periods, colors: dict[str, int]):
-        self.lang, self.periods, self.currency, self.t = lang, periods, periods.currency, DASHBOARD[lang]
+        self.lang, self.periods, self.currency, self.t = lang, periods, periods.currency, dashboard_words(lang)
         self.colors = colors
 
     def value(self, measure: str, value, in_column: bool = False) -> str:
@@ -149,7 +149,7 @@ def _nav(t: dict, links: dict[str, str]) -> str:
 
 def _hreflang(key: str, t: dict) -> str:
     """The other language's link is written in that language, and says so."""
-    return (' lang="zh-CN" hreflang="zh-CN"' if t is DASHBOARD["en"] else ' lang="en" hreflang="en"') \
+    return (' lang="zh-CN" hreflang="zh-CN"' if t is dashboard_words("en") else ' lang="en" hreflang="en"') \
         if key == "other_lang" else ""
 
 
@@ -184,7 +184,8 @@ def _change(measure: str, value, last) -> tuple[str, str]:
         text = f"{delta * 100:+.1f}%"
     if measure in NEUTRAL or delta == 0:
         return text, ""
-    better = delta < 0 if measure in LOWER_IS_BETTER else delta > 0
+    found = metrics.metric(measure)
+    better = delta < 0 if found and found.direction == "lower" else delta > 0
     return text, "better" if better else "worse"
 
 

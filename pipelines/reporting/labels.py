@@ -1,8 +1,10 @@
 """Report labels in English and Chinese: headings, categories, statuses, grades, flags and the card's note.
-Role and KPI names come from kpi.yml through marts.kpi_labels."""
+Role and KPI names come from kpi.yml through marts.kpi_labels; metric names from the registry (metric_label)."""
 
+import functools
+
+from pipelines.scoring import metrics
 from pipelines.scoring.flags import FLAGS
-from pipelines.scoring.metrics import NAMES_ZH
 
 LABELS = {
     "en": {
@@ -13,7 +15,7 @@ LABELS = {
         "category": "Category", "weight": "Weight", "target": "Target", "actual": "Actual",
         "achievement": "Achievement", "points": "Points", "status": "Status", "how": "How it was computed",
         "points_vs_weight": "Points vs weight (scored KPIs)", "own_trend": "Total over periods",
-        "campaign": "Campaign", "channel": "Channel", "spend": "Spend", "leads": "Leads", "cpl": "CPL", "note": "Note",
+        "campaign": "Campaign", "channel": "Channel", "note": "Note",
         "no_cards": "No scorecards for this period.", "no_team": "(no team)",
         "provisional": "provisional: scored again every night until {date}",
         "final": "final: closed on {date}, later data does not change it",
@@ -49,7 +51,7 @@ LABELS = {
         "flags": "提示", "kpi": "指标", "category": "类别", "weight": "权重", "target": "目标", "actual": "实际",
         "achievement": "达成率", "points": "得分", "status": "状态", "how": "计算方法",
         "points_vs_weight": "得分与权重（已评分指标）", "own_trend": "总分趋势", "campaign": "广告活动", "channel": "渠道",
-        "spend": "花费", "leads": "线索", "cpl": "线索成本", "note": "说明",
+        "note": "说明",
         "no_cards": "本期没有绩效卡。", "no_team": "（未分组）",
         "provisional": "暂定：{date} 前每晚重新计算", "final": "已定稿：{date} 关闭，之后的数据不再改变",
         "month_to_date": "月初至今",
@@ -109,10 +111,27 @@ VALUES = {
 
 
 def metric_label(lang: str, name: str) -> str:
-    """A metric's name as a report reads it: the catalogue's Chinese name, or the id in words (CTR, ROI)."""
-    if lang == "zh":
-        return NAMES_ZH.get(name, name)
-    return name.upper() if name in ("ctr", "cpc", "cpl", "cac", "roas", "roi") else name.replace("_", " ")
+    """A metric's name in the language, from the registry (dbt_project.yml: mkpi_measures, mkpi_ratios,
+    mkpi_profile_metrics); an unknown name as it is."""
+    found = metrics.metric(name)
+    label = (found.name_zh if lang == "zh" else found.name_en) if found else ""
+    return label or name
+
+
+@functools.cache
+def metric_words(lang: str) -> dict[str, str]:
+    """Every registry metric's name in the language: the pages' words for them, never written twice."""
+    return {name: metric_label(lang, name) for name in metrics.METRICS}
+
+
+@functools.cache
+def report_words(lang: str) -> dict[str, str]:
+    return {**metric_words(lang), **LABELS[lang]}
+
+
+@functools.cache
+def dashboard_words(lang: str) -> dict[str, str]:
+    return {**metric_words(lang), **DASHBOARD[lang]}
 
 
 def value_label(lang: str, column: str, value) -> str:
@@ -122,10 +141,8 @@ def value_label(lang: str, column: str, value) -> str:
 DASHBOARD = {
     "en": {
         "title": "Channel dashboard", "as_of": "Data as of", "compared": "{start} to {end}, compared with {p_start} to {p_end}",
-        "headline": "Headline", "previous": "previous", "new": "new", "spend": "Spend", "leads": "Leads",
-        "new_customers": "New customers", "revenue": "Revenue", "cpl": "CPL", "cac": "CAC", "roi": "ROI",
-        "channel_trends": "Trends per channel, weekly", "group_trends": "Trends per channel group, daily",
-        "funnel": "Funnel per channel group", "sessions": "Sessions", "session_to_lead": "session → lead",
+        "headline": "Headline", "previous": "previous", "new": "new",                 "channel_trends": "Trends per channel, weekly", "group_trends": "Trends per channel group, daily",
+        "funnel": "Funnel per channel group", "session_to_lead": "session → lead",
         "lead_to_customer": "lead → new customer", "channel_group": "Channel group",
         "retention": "Customer retention by month of first order", "cohort": "First order", "month_n": "month {n}",
         "customers": "customers",
@@ -138,9 +155,7 @@ DASHBOARD = {
         "to_date": "month to date", "partial": "Partial month: the days up to {end} only, compared with the same days "
         "of the month before. Figures will still change.", "link_month": "Last complete month",
         "link_to_date_page": "This month to date", "link_other_lang": "中文", "blended": "blended: all channels",
-        "paid_only": "paid channels only:", "all_channels": "all channels", "roas": "ROAS", "impressions": "Impressions",
-        "clicks": "Clicks", "ctr": "CTR", "cpc": "CPC",
-        "tiles_note": "Blended ratios divide all spend by every channel's leads, customers or revenue (organic "
+        "paid_only": "paid channels only:", "all_channels": "all channels",                 "tiles_note": "Blended ratios divide all spend by every channel's leads, customers or revenue (organic "
         "included); \"paid channels only\" counts only the channels with spend in the period.",
         "channels": "Channel performance", "channels_note": "Click a column to sort. A cost ratio is — where no "
         "spend is recorded (not free, unknown). Changes compare with the same days of the month before.",
@@ -162,10 +177,8 @@ DASHBOARD = {
     },
     "zh": {
         "title": "渠道看板", "as_of": "数据截至", "compared": "{start} 至 {end}，对比 {p_start} 至 {p_end}",
-        "headline": "核心指标", "previous": "上期", "new": "新增", "spend": "花费", "leads": "线索",
-        "new_customers": "新客户", "revenue": "销售额", "cpl": "线索成本 CPL", "cac": "获客成本 CAC", "roi": "投资回报率 ROI",
-        "channel_trends": "各渠道趋势（按周）", "group_trends": "各渠道分组趋势（按日）",
-        "funnel": "各渠道分组转化漏斗", "sessions": "访问", "session_to_lead": "访问转线索率",
+        "headline": "核心指标", "previous": "上期", "new": "新增",                 "channel_trends": "各渠道趋势（按周）", "group_trends": "各渠道分组趋势（按日）",
+        "funnel": "各渠道分组转化漏斗", "session_to_lead": "访问转线索率",
         "lead_to_customer": "线索转新客户率", "channel_group": "渠道分组",
         "retention": "按首单月份的客户留存", "cohort": "首单月份", "month_n": "第 {n} 月", "customers": "位客户",
         "campaigns": "有花费的广告活动", "best_cpl": "线索成本最低", "worst_cpl": "线索成本最高（无线索者优先）",
@@ -175,9 +188,7 @@ DASHBOARD = {
         "no_data": "本期无数据。", "error": "错误", "warn": "警告", "info": "提示", "(other)": "（其他）",
         "to_date": "月初至今", "partial": "未满月：仅含截至 {end} 的数据，对比上月同期天数。数字仍会变化。",
         "link_month": "上一个完整月", "link_to_date_page": "本月至今", "link_other_lang": "English",
-        "blended": "综合：全部渠道", "paid_only": "仅付费渠道：", "all_channels": "全部渠道", "roas": "广告支出回报率 ROAS",
-        "impressions": "展示量", "clicks": "点击量", "ctr": "点击率 CTR", "cpc": "单次点击成本 CPC",
-        "tiles_note": "综合比率以全部花费除以所有渠道（含自然流量）的线索、客户或销售额；“仅付费渠道”只计本期有花费的渠道。",
+        "blended": "综合：全部渠道", "paid_only": "仅付费渠道：", "all_channels": "全部渠道",                 "tiles_note": "综合比率以全部花费除以所有渠道（含自然流量）的线索、客户或销售额；“仅付费渠道”只计本期有花费的渠道。",
         "channels": "渠道表现", "channels_note": "点击列名排序。没有记录花费的行，成本类比率显示为 —（不是免费，而是未知）。"
         "变化与上月同期天数相比。", "csv": "同一表格的 CSV：",
         "markers_note": "图上的红色标记表示当天（或当周）有持续不超过 7 天的追踪问题（骤降、异常值）；鼠标悬停可查看检查项。"

@@ -11,7 +11,7 @@ from pipelines import warehouse
 from pipelines.reporting import charts
 from pipelines.reporting.approvals import approvals
 from pipelines.reporting.formatting import d, e, in_unit, money, number, percent
-from pipelines.reporting.labels import LABELS, metric_label, value_label
+from pipelines.reporting.labels import metric_label, report_words, value_label
 from pipelines.reporting.spreadsheets import write_spreadsheets
 from pipelines.scoring import metrics
 from pipelines.scoring import flags
@@ -52,7 +52,7 @@ class Page:
 
     @property
     def t(self) -> dict:
-        return LABELS[self.lang]
+        return report_words(self.lang)
 
     def role(self, role: str) -> str:
         return self.labels.get((role, None), (role, None))[0]

@@ -204,7 +204,8 @@ def _check(issue: dict) -> Both:
 
 
 def _metric(name: str) -> Both:
-    return Both(name, metrics.NAMES_ZH.get(name, name))
+    found = metrics.metric(name)
+    return Both(name, found.name_zh if found and found.name_zh else name)
 
 
 def _touches(issue: dict, owned: dict) -> bool:

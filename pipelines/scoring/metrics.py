@@ -19,6 +19,7 @@ class Metric:
     description: str = ""
     unit: str = NUMBER
     name_zh: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,46 +42,27 @@ class Ratio:
         return float((sums.get(self.numerator) or 0) - (sums.get(self.minus) or 0 if self.minus else 0)) / float(den)
 
 
-# The registry of dbt_project.yml (vars: mkpi_measures, mkpi_ratios), which the marts are built from;
-# read on first use of MEASURE_TYPES, MEASURES, RATIOS, UNITS or METRICS, not at import.
-LOWER_IS_BETTER = {"cpc", "cpl", "cac", "spend"}
-NAMES_ZH = {
-    "spend": "花费", "impressions": "展示量", "clicks": "点击量", "sessions": "访问量", "leads": "线索数",
-    "online_leads": "线上线索数", "converted_leads": "转化线索数", "orders": "订单数", "new_customers": "新客户数",
-    "revenue": "销售额", "returning_revenue": "复购销售额", "ctr": "点击率", "cpc": "单次点击成本", "cpl": "线索成本",
-    "cac": "获客成本", "session_to_lead_rate": "访问转线索率", "lead_to_customer_rate": "线索成交率", "roas": "广告支出回报率",
-    "roi": "投资回报率", "returning_revenue_share": "复购销售额占比", "online_lead_share": "线上线索占比",
-    "read_rate": "阅读率", "original_share": "原创占比", "content_output_per_week": "每周内容产出",
-    "interaction_rate": "互动率", "follower_growth_rate": "粉丝增长率", "new_followers": "新增粉丝",
-}
-
-
+# The registry of dbt_project.yml (vars: mkpi_measures, mkpi_ratios, mkpi_profile_metrics), which the marts
+# are built from and every page names metrics by; read on first use of MEASURE_TYPES, MEASURES, RATIOS, UNITS
+# or METRICS, not at import.
 @functools.cache
 def _catalogue() -> dict:
-    measure_types: dict[str, str] = dbt_vars()["mkpi_measures"]  # additive measure → money | count
+    measures, ratio_specs = dbt_vars()["mkpi_measures"], dbt_vars()["mkpi_ratios"]
+    measure_types = {m: spec["type"] for m, spec in measures.items()}  # additive measure → money | count
     ratios = {name: Ratio(r["numerator"], r["denominator"], r.get("minus"), r["unit"], r.get("null_when_zero"))
-              for name, r in dbt_vars()["mkpi_ratios"].items()}
+              for name, r in ratio_specs.items()}
     units = {**{m: MONEY if t == "money" else COUNT for m, t in measure_types.items()},
              **{name: r.unit for name, r in ratios.items()}}
 
-    def channel(name: str, description: str) -> Metric:
-        return Metric(CHANNEL, "lower" if name in LOWER_IS_BETTER else "higher", description, units[name], NAMES_ZH[name])
+    def channel(name: str, spec: dict, description: str) -> Metric:
+        return Metric(CHANNEL, spec.get("better", "higher"), description, units[name], spec["zh"], spec["en"])
 
     metrics = {
-        **{m: channel(m, f"sum of {m} in marts.fct_channel_monthly") for m in measure_types},
-        **{m: channel(m, f"({r.text}) / {r.denominator} over the scope") for m, r in ratios.items()},
-        "read_rate": Metric(CONTENT, description="average read rate of the person's items (marts.fct_content_items)",
-                            unit=PERCENT, name_zh=NAMES_ZH["read_rate"]),
-        "original_share": Metric(CONTENT, description="original items / items published", unit=PERCENT,
-                                 name_zh=NAMES_ZH["original_share"]),
-        "content_output_per_week": Metric(CONTENT, description="items published / weeks in the period",
-                                          name_zh=NAMES_ZH["content_output_per_week"]),
-        "interaction_rate": Metric(CONTENT, description="(likes + comments + shares) / reads", unit=PERCENT,
-                                   name_zh=NAMES_ZH["interaction_rate"]),
-        "follower_growth_rate": Metric(SOCIAL, description="net new followers / followers at the period start",
-                                       unit=PERCENT, name_zh=NAMES_ZH["follower_growth_rate"]),
-        "new_followers": Metric(SOCIAL, description="followers gained in the period", unit=COUNT,
-                                name_zh=NAMES_ZH["new_followers"]),
+        **{m: channel(m, spec, f"sum of {m} in marts.fct_channel_monthly") for m, spec in measures.items()},
+        **{m: channel(m, ratio_specs[m], f"({r.text}) / {r.denominator} over the scope") for m, r in ratios.items()},
+        **{m: Metric(spec["source"], spec.get("better", "higher"), spec["description"], spec["unit"], spec["zh"],
+                     spec["en"])
+           for m, spec in dbt_vars()["mkpi_profile_metrics"].items()},
     }
     return dict(zip(_FROM_REGISTRY, (measure_types, list(measure_types), ratios, units, metrics)))
 
