@@ -91,3 +91,11 @@ def test_every_metric_is_named_once_in_both_languages():
         for words in (dashboard_words(lang), report_words(lang)):
             assert {m: words[m] for m in metrics.METRICS} == {
                 m: getattr(metrics.METRICS[m], f"name_{lang}") for m in metrics.METRICS}
+
+
+def test_every_content_metric_has_its_formula_and_no_other():
+    from pipelines.scoring import metrics
+    from pipelines.scoring.engine import CONTENT_FORMULAS
+
+    content = {name for name, m in metrics.METRICS.items() if m.source == metrics.CONTENT}
+    assert set(CONTENT_FORMULAS) == content

@@ -296,6 +296,31 @@ def _channel(inputs, employee, period, kpi) -> Actual:
                                          value=f"{sums[kpi.metric]:,.2f}", where=where, period=period.label))
 
 
+def _read_rate(items, period):
+    rates = [i["read_rate"] for i in items if i["read_rate"] is not None]
+    return (sum(rates) / len(rates) if rates else None), said("read_rate", n=len(rates))
+
+
+def _original_share(items, period):
+    return sum(1 for i in items if i["is_original"]) / len(items), said("original_share", n=len(items))
+
+
+def _output_per_week(items, period):
+    return len(items) / period.weeks, said("output", n=len(items), weeks=f"{period.weeks:.2f}")
+
+
+def _interaction_rate(items, period):
+    reads = sum(i["reads"] or 0 for i in items)
+    engaged = sum((i["likes"] or 0) + (i["comments"] or 0) + (i["shares"] or 0) for i in items)
+    return (engaged / reads if reads else None), said("interactions", engaged=engaged, reads=reads)
+
+
+# Each content metric of the registry (dbt_project.yml: mkpi_profile_metrics) → (value, how) over a period's
+# items; tests/test_registries.py checks that every content metric has one and no other is here.
+CONTENT_FORMULAS = {"read_rate": _read_rate, "original_share": _original_share,
+                    "content_output_per_week": _output_per_week, "interaction_rate": _interaction_rate}
+
+
 def _content(inputs, employee, period, kpi) -> Actual:
     authors = inputs.ownership.get(employee.employee_id, {}).get("author") or {employee.employee_id}
     items = [i for i in inputs.content if i["published_date"] and period.start <= i["published_date"] <= period.end
@@ -303,19 +328,7 @@ def _content(inputs, employee, period, kpi) -> Actual:
     who = said("the_team") if kpi.scope == "team" else said("author", authors=", ".join(sorted(authors)))
     if not items:
         return Actual(None, said("no_content", who=who, period=period.label))
-    n = len(items)
-    if kpi.metric == "read_rate":
-        rates = [i["read_rate"] for i in items if i["read_rate"] is not None]
-        value = sum(rates) / len(rates) if rates else None
-        detail = said("read_rate", n=len(rates))
-    elif kpi.metric == "original_share":
-        value, detail = sum(1 for i in items if i["is_original"]) / n, said("original_share", n=n)
-    elif kpi.metric == "content_output_per_week":
-        value, detail = n / period.weeks, said("output", n=n, weeks=f"{period.weeks:.2f}")
-    else:
-        reads = sum(i["reads"] or 0 for i in items)
-        engaged = sum((i["likes"] or 0) + (i["comments"] or 0) + (i["shares"] or 0) for i in items)
-        value, detail = (engaged / reads if reads else None), said("interactions", engaged=engaged, reads=reads)
+    value, detail = CONTENT_FORMULAS[kpi.metric](items, period)
     return Actual(value, said("content", metric=kpi.metric, detail=detail, who=who, period=period.label))
 
 
