@@ -234,6 +234,13 @@ def _error_detail(response: requests.Response) -> str:
     return (f"code {code}: {message}" if code is not None else message)[:200]
 
 
+def next_offset(offset: int, received: int, total: int | None) -> int | None:
+    """Offset paging's next start, for `paginate`: None after an empty page, or once the listing's `total`
+    (when the API gives one) is reached; a short page alone never ends a listing (servers cap page sizes)."""
+    reached = offset + received
+    return None if received == 0 or (total is not None and reached >= total) else reached
+
+
 def paginate(platform: str, fetch: Callable[[object], tuple[Iterable, object]], max_pages: int = MAX_PAGES) -> Iterator:
     """Yield every item of every page; `fetch(token)` returns (items, next token or None).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.http_core import BearerToken, HttpClient, PlatformError, RetryPolicy, paginate
+from connectors.http_core import BearerToken, HttpClient, PlatformError, RetryPolicy, next_offset, paginate
 from tests.sink_servers import RecordingServer, Reply
 
 FAST = RetryPolicy(attempts=3, base_delay=0.01, jitter=0.0)
@@ -111,3 +111,11 @@ def test_a_throttled_error_reply_is_waited_out_as_its_usage_headers_say():
                           Reply(200, {"data": []})]) as s:
         answer = client(s, waits, classify=classify, pause_after=usage_pause).json("GET", "/v27.0/act_555/insights")
     assert answer == {"data": []} and waits == [120.0]  # 2 minutes, from the error reply's own header
+
+
+def test_offset_paging_ends_on_an_empty_page_or_the_total_never_on_a_short_page():
+    assert next_offset(0, 100, 250) == 100
+    assert next_offset(200, 40, None) == 240  # a short page without a total: ask again
+    assert next_offset(200, 50, 250) is None  # the total is reached
+    assert next_offset(100, 0, 250) is None  # an empty page ends it even though the total promised more
+    assert next_offset(0, 30, 0) is None  # a total of 0 with rows: the rows are kept, nothing more is asked

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_json_body
-from connectors.http_core import FAILED, REFUSED, RETRY, HttpClient
+from connectors.http_core import FAILED, REFUSED, RETRY, HttpClient, next_offset
 from connectors.platforms.report_windows import (CampaignKeys, ad_spend_row, body_code, body_field, check_accounts,
                                                  grant_verdict, issued, total_row)
 from connectors.token_store import RefreshToken
@@ -84,8 +84,7 @@ class BaiduMarketing:
             response = self.http.request("POST", REPORT_PATH, json={"header": {"userName": self.username}, "body": body})
             data = body_field(self.http, response, "POST", REPORT_PATH, "body").get("data") or [{}]
             rows, total = data[0].get("rows") or [], int(data[0].get("totalRowCount") or 0)
-            reached = body["startRow"] + len(rows)  # by what came back: a server may send fewer than asked
-            following = reached if rows and reached < total else None
+            following = next_offset(body["startRow"], len(rows), total)  # by what came back, not what was asked
             page = Page(account, body["startRow"] // size + 1, f"POST {REPORT_PATH} {json.dumps(body, sort_keys=True)}",
                         response.text, [row(account, r) for r in rows])
             return [page], following

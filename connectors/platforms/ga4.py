@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 
 from connectors.api_source import DAYS, Page, Stream, Window
-from connectors.http_core import HttpClient, PlatformError
+from connectors.http_core import HttpClient, PlatformError, next_offset
 
 BASE_URL = "https://analyticsdata.googleapis.com"
 DIMENSIONS = ["date", "sessionSource", "sessionMedium", "sessionCampaignName"]
@@ -51,9 +51,7 @@ class GA4:
                 rows = [_row(r) for r in payload.get("rows") or []]
                 page = Page(property_id, next(numbers), f"POST {path} {json.dumps(body, sort_keys=True)}",
                             response.text, rows)
-                following = (offset or 0) + len(rows)
-                # an empty page ends the report even if rowCount promised more
-                return [page], following if rows and following < int(payload.get("rowCount") or 0) else None
+                return [page], next_offset(offset or 0, len(rows), int(payload.get("rowCount") or 0))
 
             yield from self.http.paginate(fetch)
 

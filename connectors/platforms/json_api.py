@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from connectors.api_source import DAYS, Page, Stream, Window
-from connectors.http_core import HttpClient, PlatformError
+from connectors.http_core import HttpClient, PlatformError, next_offset
 
 PAGING_STYLES = ("none", "page", "offset", "cursor", "next_url")
 
@@ -160,10 +160,13 @@ class JsonApi:
         paging = self.spec.paging
         if paging.style in ("page", "offset"):
             total = dig(payload, paging.total_path) if paging.total_path else None
-            if count == 0 or (total is not None and seen >= int(total)):
+            total = int(total) if total is not None else None
+            if paging.style == "offset":
+                following = next_offset(position or 0, count, total)
+                return None if following is None else (following, seen)
+            if count == 0 or (total is not None and seen >= total):
                 return None
-            following = (position or paging.first_page) + 1 if paging.style == "page" else (position or 0) + count
-            return following, seen
+            return (position or paging.first_page) + 1, seen
         if paging.style == "cursor":
             return dig(payload, paging.cursor_path) or None
         if paging.style == "next_url":
