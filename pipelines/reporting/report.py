@@ -160,12 +160,12 @@ def _campaigns(con, page: Page, period) -> list[str]:
                           FROM marts.fct_channel_monthly WHERE month BETWEEN ? AND ? AND spend > 0
                           GROUP BY campaign, channel ORDER BY sum(spend) DESC LIMIT 10""",
                        [span.start, span.end]).fetchall()
-    out = [f"<h3>{e(t['campaigns'])}</h3><table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
+    out = [f"<h3>{e(t['campaigns'])}</h3><div class=\"scroll\"><table><tr>" + "".join(f"<th>{e(t[h])}</th>" for h in
            ("campaign", "channel", "spend", "leads", "cpl")) + "</tr>"]
     out += [f"<tr><td class=\"data\">{e(c)}</td><td class=\"data\">{e(ch)}</td>"
             f"<td class=\"num\">{e(money(s, page.currency))}</td><td class=\"num\">{number(l, 0)}</td>"
             f"<td class=\"num\">{e(money(cpl, page.currency))}</td></tr>" for c, ch, s, l, cpl in rows]
-    out.append("</table>")
+    out.append("</table></div>")  # a phone scrolls it sideways rather than the page
     return out
 
 
