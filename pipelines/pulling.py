@@ -89,31 +89,46 @@ def _refresh_token(spec: SourceSpec, tokens: TokenStore | None) -> RefreshToken:
 
 def build_source(spec: SourceSpec, tokens: TokenStore | None = None, **http_options) -> ApiSource:
     """The connector for one source, with its credentials from the environment (and the token store)."""
-    o = spec.options
     http = {"timeout": spec.timeout_seconds, "requests_per_second": spec.requests_per_second,
             "time_budget": spec.time_budget_seconds, "max_pages": spec.max_pages, **http_options}
     base = {"base_url": spec.base_url} if spec.base_url else {}
-    version = {"api_version": o["api_version"]} if o.get("api_version") else {}
-    if spec.type == "google_ads":
-        return GoogleAds(spec.name, customer_ids=o["customer_ids"], developer_token=_secret(spec, "developer_token_env"),
-                         auth=_google_auth(spec, http), login_customer_id=o.get("login_customer_id"),
-                         credential_env=o["refresh_token_env"], **base, **version, **http)
-    if spec.type == "meta_ads":
-        return MetaAds(spec.name, ad_account_ids=o["ad_account_ids"], access_token=_secret(spec, "access_token_env"),
-                       credential_env=o["access_token_env"], page_size=o.get("page_size", 500), **base, **version, **http)
-    if spec.type == "hubspot":
-        stages = {"lead_stages": tuple(o["lead_stages"])} if o.get("lead_stages") else {}
-        return HubSpot(spec.name, access_token=_secret(spec, "access_token_env"), credential_env=o["access_token_env"],
-                       won_stages=tuple(o["won_stages"]) if o.get("won_stages") else None,
-                       default_currency=o.get("default_currency"), lead_properties=o.get("lead_properties"),
-                       **stages, **base, **http)
-    if spec.type == "ga4":
-        return GA4(spec.name, property_ids=o["property_ids"], auth=_google_auth(spec, http),
-                   conversion_metric=o.get("conversion_metric", "keyEvents"), page_size=o.get("page_size", 100_000),
-                   credential_env=o["refresh_token_env"], **base, **http)
-    if spec.type in CHINESE_PLATFORMS:
-        return CHINESE_PLATFORMS[spec.type](spec, http, base, tokens)
+    if spec.type in BUILDERS:
+        return BUILDERS[spec.type](spec, http, base, tokens)
     return _json_api(spec, http)
+
+
+def _version(spec: SourceSpec) -> dict:
+    return {"api_version": spec.options["api_version"]} if spec.options.get("api_version") else {}
+
+
+def _google_ads(spec: SourceSpec, http: dict, base: dict, _tokens) -> GoogleAds:
+    o = spec.options
+    return GoogleAds(spec.name, customer_ids=o["customer_ids"], developer_token=_secret(spec, "developer_token_env"),
+                     auth=_google_auth(spec, http), login_customer_id=o.get("login_customer_id"),
+                     credential_env=o["refresh_token_env"], **base, **_version(spec), **http)
+
+
+def _meta_ads(spec: SourceSpec, http: dict, base: dict, _tokens) -> MetaAds:
+    o = spec.options
+    return MetaAds(spec.name, ad_account_ids=o["ad_account_ids"], access_token=_secret(spec, "access_token_env"),
+                   credential_env=o["access_token_env"], page_size=o.get("page_size", 500), **base, **_version(spec),
+                   **http)
+
+
+def _hubspot(spec: SourceSpec, http: dict, base: dict, _tokens) -> HubSpot:
+    o = spec.options
+    stages = {"lead_stages": tuple(o["lead_stages"])} if o.get("lead_stages") else {}
+    return HubSpot(spec.name, access_token=_secret(spec, "access_token_env"), credential_env=o["access_token_env"],
+                   won_stages=tuple(o["won_stages"]) if o.get("won_stages") else None,
+                   default_currency=o.get("default_currency"), lead_properties=o.get("lead_properties"),
+                   **stages, **base, **http)
+
+
+def _ga4(spec: SourceSpec, http: dict, base: dict, _tokens) -> GA4:
+    o = spec.options
+    return GA4(spec.name, property_ids=o["property_ids"], auth=_google_auth(spec, http),
+               conversion_metric=o.get("conversion_metric", "keyEvents"), page_size=o.get("page_size", 100_000),
+               credential_env=o["refresh_token_env"], **base, **http)
 
 
 def _campaign_keys(spec: SourceSpec) -> CampaignKeys:
@@ -135,11 +150,10 @@ def _ocean_engine(spec: SourceSpec, http: dict, base: dict, tokens: TokenStore |
 
 def _tencent_ads(spec: SourceSpec, http: dict, base: dict, tokens: TokenStore | None) -> TencentAds:
     o = spec.options
-    version = {"api_version": o["api_version"]} if o.get("api_version") else {}
     return TencentAds(spec.name, account_ids=o["account_ids"], client_id=_secret(spec, "client_id_env"),
                       client_secret=_secret(spec, "client_secret_env"), refresh_token=_refresh_token(spec, tokens),
                       credential_env=o["refresh_token_env"], campaign_keys=_campaign_keys(spec), **_page_size(spec),
-                      **version, **base, **http)
+                      **_version(spec), **base, **http)
 
 
 def _baidu_marketing(spec: SourceSpec, http: dict, base: dict, tokens: TokenStore | None) -> BaiduMarketing:
@@ -158,8 +172,11 @@ def _wechat_oa(spec: SourceSpec, http: dict, base: dict, _tokens) -> WeChatOA:
                     credential_env=o["app_secret_env"], account=o.get("account"), **base, **http)
 
 
-CHINESE_PLATFORMS = {"ocean_engine": _ocean_engine, "tencent_ads": _tencent_ads, "baidu_marketing": _baidu_marketing,
-                     "wechat_oa": _wechat_oa}
+# type → builder of its connector (spec, http options, base url, token store); any other type is the
+# generic JSON connector.
+BUILDERS = {"google_ads": _google_ads, "meta_ads": _meta_ads, "hubspot": _hubspot, "ga4": _ga4,
+            "ocean_engine": _ocean_engine, "tencent_ads": _tencent_ads, "baidu_marketing": _baidu_marketing,
+            "wechat_oa": _wechat_oa}
 
 
 def _json_api(spec: SourceSpec, http: dict) -> JsonApi:

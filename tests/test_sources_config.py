@@ -84,3 +84,10 @@ def test_the_example_file_in_the_repository_is_valid():
 
     config = load_sources(PROJECT_ROOT / "sources.example.yml")
     assert [s.name for s in config.enabled] == ["google_ads", "meta", "hubspot", "ga4"]
+
+
+def test_every_type_has_its_builder():
+    """sources.yml's types and the connectors built for them are the same list (json_api: the generic one)."""
+    from pipelines import pulling, sources_config
+
+    assert set(pulling.BUILDERS) | {"json_api"} == set(sources_config.TYPES)
