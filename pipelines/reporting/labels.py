@@ -113,9 +113,7 @@ VALUES = {
 def metric_label(lang: str, name: str) -> str:
     """A metric's name in the language, from the registry (dbt_project.yml: mkpi_measures, mkpi_ratios,
     mkpi_profile_metrics); an unknown name as it is."""
-    found = metrics.metric(name)
-    label = (found.name_zh if lang == "zh" else found.name_en) if found else ""
-    return label or name
+    return metrics.label(name, lang) or name
 
 
 @functools.cache
@@ -141,7 +139,8 @@ def value_label(lang: str, column: str, value) -> str:
 DASHBOARD = {
     "en": {
         "title": "Channel dashboard", "as_of": "Data as of", "compared": "{start} to {end}, compared with {p_start} to {p_end}",
-        "headline": "Headline", "previous": "previous", "new": "new",                 "channel_trends": "Trends per channel, weekly", "group_trends": "Trends per channel group, daily",
+        "headline": "Headline", "previous": "previous", "new": "new",
+        "channel_trends": "Trends per channel, weekly", "group_trends": "Trends per channel group, daily",
         "funnel": "Funnel per channel group", "session_to_lead": "session → lead",
         "lead_to_customer": "lead → new customer", "channel_group": "Channel group",
         "retention": "Customer retention by month of first order", "cohort": "First order", "month_n": "month {n}",
@@ -155,7 +154,8 @@ DASHBOARD = {
         "to_date": "month to date", "partial": "Partial month: the days up to {end} only, compared with the same days "
         "of the month before. Figures will still change.", "link_month": "Last complete month",
         "link_to_date_page": "This month to date", "link_other_lang": "中文", "blended": "blended: all channels",
-        "paid_only": "paid channels only:", "all_channels": "all channels",                 "tiles_note": "Blended ratios divide all spend by every channel's leads, customers or revenue (organic "
+        "paid_only": "paid channels only:", "all_channels": "all channels",
+        "tiles_note": "Blended ratios divide all spend by every channel's leads, customers or revenue (organic "
         "included); \"paid channels only\" counts only the channels with spend in the period.",
         "channels": "Channel performance", "channels_note": "Click a column to sort. A cost ratio is — where no "
         "spend is recorded (not free, unknown). Changes compare with the same days of the month before.",
@@ -177,7 +177,8 @@ DASHBOARD = {
     },
     "zh": {
         "title": "渠道看板", "as_of": "数据截至", "compared": "{start} 至 {end}，对比 {p_start} 至 {p_end}",
-        "headline": "核心指标", "previous": "上期", "new": "新增",                 "channel_trends": "各渠道趋势（按周）", "group_trends": "各渠道分组趋势（按日）",
+        "headline": "核心指标", "previous": "上期", "new": "新增",
+        "channel_trends": "各渠道趋势（按周）", "group_trends": "各渠道分组趋势（按日）",
         "funnel": "各渠道分组转化漏斗", "session_to_lead": "访问转线索率",
         "lead_to_customer": "线索转新客户率", "channel_group": "渠道分组",
         "retention": "按首单月份的客户留存", "cohort": "首单月份", "month_n": "第 {n} 月", "customers": "位客户",
@@ -188,7 +189,8 @@ DASHBOARD = {
         "no_data": "本期无数据。", "error": "错误", "warn": "警告", "info": "提示", "(other)": "（其他）",
         "to_date": "月初至今", "partial": "未满月：仅含截至 {end} 的数据，对比上月同期天数。数字仍会变化。",
         "link_month": "上一个完整月", "link_to_date_page": "本月至今", "link_other_lang": "English",
-        "blended": "综合：全部渠道", "paid_only": "仅付费渠道：", "all_channels": "全部渠道",                 "tiles_note": "综合比率以全部花费除以所有渠道（含自然流量）的线索、客户或销售额；“仅付费渠道”只计本期有花费的渠道。",
+        "blended": "综合：全部渠道", "paid_only": "仅付费渠道：", "all_channels": "全部渠道",
+        "tiles_note": "综合比率以全部花费除以所有渠道（含自然流量）的线索、客户或销售额；“仅付费渠道”只计本期有花费的渠道。",
         "channels": "渠道表现", "channels_note": "点击列名排序。没有记录花费的行，成本类比率显示为 —（不是免费，而是未知）。"
         "变化与上月同期天数相比。", "csv": "同一表格的 CSV：",
         "markers_note": "图上的红色标记表示当天（或当周）有持续不超过 7 天的追踪问题（骤降、异常值）；鼠标悬停可查看检查项。"

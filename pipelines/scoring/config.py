@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipelines.config_files import ConfigFileError
-from pipelines.scoring.metrics import CHANNEL, CONTENT, COUNT, MANUAL, MONEY, NUMBER, PERCENT, SOCIAL, metric
+from pipelines.scoring.metrics import CHANNEL, CONTENT, COUNT, MANUAL, MONEY, NUMBER, PERCENT, SOCIAL
+from pipelines.scoring.metrics import label as metric_label
 from pipelines.scoring.rules import HIGHER, LINEAR, Band
 
 UNITS = (MONEY, PERCENT, COUNT, NUMBER)
@@ -52,7 +53,7 @@ class Kpi:
 
     def label(self, lang: str) -> str:
         if lang == "zh":
-            return self.name_zh or (metric(self.metric).name_zh if metric(self.metric) else "") or self.id
+            return self.name_zh or metric_label(self.metric, "zh") or self.id
         return self.id.replace("_", " ")
 
 

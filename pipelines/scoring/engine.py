@@ -204,8 +204,7 @@ def _check(issue: dict) -> Both:
 
 
 def _metric(name: str) -> Both:
-    found = metrics.metric(name)
-    return Both(name, found.name_zh if found and found.name_zh else name)
+    return Both(name, metrics.label(name, "zh") or name)
 
 
 def _touches(issue: dict, owned: dict) -> bool:

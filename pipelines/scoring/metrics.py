@@ -100,3 +100,9 @@ def metric(name: str) -> Metric | None:
     if name.startswith("manual.") and len(name) > len("manual."):
         return Metric(MANUAL, description=f"manual score '{name[7:]}' from manual_scores")
     return _catalogue()["METRICS"].get(name)
+
+
+def label(name: str, lang: str) -> str:
+    """A metric's name in the language (en, zh) from the registry; "" for a name it does not hold."""
+    found = metric(name)
+    return (found.name_zh if lang == "zh" else found.name_en) if found else ""
