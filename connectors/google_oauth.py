@@ -6,9 +6,11 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
+from pydantic import Field
 from requests.auth import AuthBase
 
 from connectors.http_core import REFUSED, HttpClient, PlatformError
+from connectors.source_options import EnvName, Setup, SourceOptions
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"
 
@@ -46,3 +48,20 @@ def _refused_grant(response) -> str | None:
     except (ValueError, AttributeError):
         return None
     return REFUSED if error in ("invalid_grant", "invalid_client", "unauthorized_client") else None
+
+
+class GoogleOAuthOptions(SourceOptions):
+    """The OAuth client and refresh token a Google API source (Google Ads, GA4) signs in with."""
+
+    client_id_env: EnvName = Field(description="OAuth client id (Google Cloud console → Credentials)")
+    client_secret_env: EnvName = Field(description="OAuth client secret, same page")
+    refresh_token_env: EnvName = Field(description="refresh token from the one-time consent of the account's user")
+    token_url: str | None = Field(None, description=f"token endpoint (default {TOKEN_URL})")
+
+
+def google_auth(options: GoogleOAuthOptions, setup: Setup) -> GoogleRefreshToken:
+    url = {"token_url": options.token_url} if options.token_url else {}
+    return GoogleRefreshToken(setup.name, client_id=setup.secret(options.client_id_env, "client_id"),
+                              client_secret=setup.secret(options.client_secret_env, "client_secret"),
+                              refresh_token=setup.secret(options.refresh_token_env, "refresh_token"),
+                              credential_env=options.refresh_token_env, **url, **setup.http)

@@ -241,6 +241,16 @@ def next_offset(offset: int, received: int, total: int | None) -> int | None:
     return None if received == 0 or (total is not None and reached >= total) else reached
 
 
+def next_page(page: int, *, last_page: int | None = None, received: int = 0, seen: int = 0,
+              total: int | None = None) -> int | None:
+    """Page-number paging's next page, for `paginate`. An API that says how many pages the listing has
+    (`last_page`) ends there; otherwise the listing ends on an empty page or once the records `seen` so far
+    reach its `total` (when given), never on a short page."""
+    if last_page is not None:
+        return page + 1 if page < last_page else None
+    return None if received == 0 or (total is not None and seen >= total) else page + 1
+
+
 def paginate(platform: str, fetch: Callable[[object], tuple[Iterable, object]], max_pages: int = MAX_PAGES) -> Iterator:
     """Yield every item of every page; `fetch(token)` returns (items, next token or None).
 

@@ -140,7 +140,7 @@ def explain(problem: dict, model: type[BaseModel], doc: LocatedYaml) -> str:
     elif kind == "missing":
         loc, message = loc[:-1], f"'{loc[-1]}' is required"
     else:
-        message = _type_problem(kind, value, problem)
+        message = type_problem(kind, value, problem)
     return f"{doc.where(loc)}: {message}"
 
 
@@ -157,7 +157,7 @@ _TYPE_WORDS = {
 _BOUNDS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
 
 
-def _type_problem(kind: str, value, problem: dict) -> str:
+def type_problem(kind: str, value, problem: dict) -> str:
     for kinds, words in _TYPE_WORDS.items():
         if kind in kinds:
             return f"{value!r} {words}"

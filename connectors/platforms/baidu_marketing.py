@@ -21,12 +21,15 @@ import json
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from pydantic import Field
+
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_json_body
 from connectors.http_core import FAILED, REFUSED, RETRY, HttpClient, next_offset
-from connectors.platforms.report_windows import (CampaignKeys, ad_spend_row, body_code, body_field, check_accounts,
+from connectors.platforms.report_windows import (CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field, check_accounts,
                                                  grant_verdict, issued, total_row)
 from connectors.token_store import RefreshToken
+from connectors.source_options import Connector, Entries, EnvName, Identifier, Setup, filled_by
 
 BASE_URL = "https://api.baidu.com"
 TOKEN_URL = "https://u.baidu.com/oauth/refreshToken"
@@ -122,3 +125,27 @@ def _classify(response) -> str | None:
     if any(code == 801 or (isinstance(code, int) and 8100 <= code < 8200) for code in codes):
         return REFUSED
     return FAILED  # 1, a partial answer, too: a report with rows missing is not stored
+
+
+class Options(ReportOptions):
+    account_ids: Entries = Field(description="the search-ads accounts under the manager account (账户 ID)")
+    username_env: EnvName = Field(description="the manager account's user name (用户名)")
+    app_id_env: EnvName = Field(description="the developer app's id (应用 ID, appId)")
+    secret_key_env: EnvName = Field(description="the app's secret key (应用密钥, secretKey)")
+    refresh_token_env: EnvName = Field(description="the refresh token from the account's authorization "
+                                                   "(rotated: kept in the token store)")
+    user_id: Identifier = Field(description="the account that authorized the app (授权账户 ID; not a secret)")
+    token_url: str | None = Field(None, description=f"token endpoint (default {TOKEN_URL})")
+
+
+def build(o: Options, setup: Setup) -> BaiduMarketing:
+    url = {"token_url": o.token_url} if o.token_url else {}
+    return BaiduMarketing(setup.name, account_ids=o.account_ids, username=setup.secret(o.username_env, "username"),
+                          app_id=setup.secret(o.app_id_env, "app_id"),
+                          secret_key=setup.secret(o.secret_key_env, "secret_key"), user_id=o.user_id,
+                          refresh_token=setup.credentials.rotating(o.refresh_token_env),
+                          credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(), **o.page_sizes(),
+                          **url, **setup.base, **setup.http)
+
+
+CONNECTOR = Connector("baidu_marketing", "Baidu Marketing API (百度营销)", Options, build, filled_by(BaiduMarketing))

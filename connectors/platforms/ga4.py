@@ -11,8 +11,12 @@ import itertools
 import json
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from connectors.api_source import DAYS, Page, Stream, Window
+from connectors.google_oauth import GoogleOAuthOptions, google_auth
 from connectors.http_core import HttpClient, PlatformError, next_offset
+from connectors.source_options import Connector, Entries, PageSize, Setup, filled_by
 
 BASE_URL = "https://analyticsdata.googleapis.com"
 DIMENSIONS = ["date", "sessionSource", "sessionMedium", "sessionCampaignName"]
@@ -73,3 +77,19 @@ def _row(row: dict) -> dict:
         "sessions": metrics[0] if metrics else None,
         "conversions": metrics[1] if len(metrics) > 1 else None,
     }
+
+
+class Options(GoogleOAuthOptions):
+    property_ids: Entries = Field(description="the GA4 properties to report, like \"123456789\"")
+    conversion_metric: str | None = Field(None, description="the metric counted as conversions (default keyEvents; "
+                                                            "conversions on older properties)")
+    page_size: PageSize | None = Field(None, description=f"rows per report page (default {PAGE_SIZE})")
+
+
+def build(o: Options, setup: Setup) -> GA4:
+    return GA4(setup.name, property_ids=o.property_ids, auth=google_auth(o, setup),
+               conversion_metric=o.get("conversion_metric", "keyEvents"), page_size=o.get("page_size", PAGE_SIZE),
+               credential_env=o.refresh_token_env, **setup.base, **setup.http)
+
+
+CONNECTOR = Connector("ga4", "Google Analytics 4 Data API", Options, build, filled_by(GA4))

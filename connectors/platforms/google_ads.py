@@ -12,9 +12,13 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 
+from pydantic import Field
+
 from connectors.api_source import DAYS, Page, Stream, Window
+from connectors.google_oauth import GoogleOAuthOptions, google_auth
 from connectors.http_core import HttpClient, PlatformError
 from connectors.platforms.api_versions import DEFAULTS
+from connectors.source_options import Connector, Entries, EnvName, Identifier, Setup, filled_by
 
 BASE_URL = "https://googleads.googleapis.com"
 API_VERSION = DEFAULTS["google_ads"]
@@ -90,3 +94,22 @@ class GoogleAds:
         for customer_id in self.customer_ids:
             self._search(customer_id, "SELECT customer.id FROM customer LIMIT 1")
         return f"{len(self.customer_ids)} customer account(s) reachable"
+
+
+class Options(GoogleOAuthOptions):
+    customer_ids: Entries = Field(description="the customer accounts to report, like \"123-456-7890\"")
+    developer_token_env: EnvName = Field(description="the developer token (Google Ads API Center)")
+    login_customer_id: Identifier | None = Field(None, description="the manager account, when the customers sit "
+                                                                    "under one")
+    api_version: str | None = Field(None, description=f"the API version to call (default {API_VERSION})")
+
+
+def build(o: Options, setup: Setup) -> GoogleAds:
+    version = {"api_version": o.api_version} if o.api_version else {}
+    return GoogleAds(setup.name, customer_ids=o.customer_ids, developer_token=setup.secret(o.developer_token_env,
+                                                                                            "developer_token"),
+                     auth=google_auth(o, setup), login_customer_id=o.login_customer_id,
+                     credential_env=o.refresh_token_env, **setup.base, **version, **setup.http)
+
+
+CONNECTOR = Connector("google_ads", "Google Ads API", Options, build, filled_by(GoogleAds))

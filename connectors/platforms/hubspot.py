@@ -22,8 +22,11 @@ import json
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+from pydantic import Field
+
 from connectors.api_source import RECORDS, Page, Stream, Window
 from connectors.http_core import BearerToken, HttpClient, PlatformError
+from connectors.source_options import Connector, Entries, EnvName, Setup, SourceOptions, filled_by
 
 BASE_URL = "https://api.hubapi.com"
 SEARCH_LIMIT = 10_000  # HubSpot returns at most this many results for one search query
@@ -160,3 +163,25 @@ def _modified(record: dict, prop: str) -> str | None:
     if not value:
         return None
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc).isoformat()
+
+
+class Options(SourceOptions):
+    access_token_env: EnvName = Field(description="the access token of the portal's app (contacts and deals read)")
+    lead_stages: Entries | None = Field(None, description="lifecycle stages that make a contact a lead "
+                                                          "(default: lead and every stage after it)")
+    won_stages: Entries | None = Field(None, description="deal stages that make a deal an order (default: the deals "
+                                                         "HubSpot marks won, any pipeline)")
+    default_currency: str | None = Field(None, description="the currency of deals without deal_currency_code")
+    lead_properties: dict | None = Field(None, description="canonical lead column → contact property, to change "
+                                                           "the mapping")
+
+
+def build(o: Options, setup: Setup) -> HubSpot:
+    stages = {"lead_stages": tuple(o.lead_stages)} if o.lead_stages else {}
+    return HubSpot(setup.name, access_token=setup.secret(o.access_token_env, "access_token"),
+                   credential_env=o.access_token_env, won_stages=tuple(o.won_stages) if o.won_stages else None,
+                   default_currency=o.default_currency, lead_properties=o.lead_properties, **stages, **setup.base,
+                   **setup.http)
+
+
+CONNECTOR = Connector("hubspot", "HubSpot CRM API", Options, build, filled_by(HubSpot))

@@ -16,8 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from connectors.api_source import DAYS, Page, Stream, Window
-from connectors.http_core import HttpClient, PlatformError, next_offset
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from connectors.api_source import DAYS, RECORDS, Page, Stream, Window
+from connectors.http_core import BearerToken, HeaderToken, HttpClient, PlatformError, next_offset, next_page
+from connectors.kinds import KINDS
+from connectors.source_options import ENV_NAME, Connector, OptionError, Setup, SourceOptions
 
 PAGING_STYLES = ("none", "page", "offset", "cursor", "next_url")
 
@@ -164,9 +170,8 @@ class JsonApi:
             if paging.style == "offset":
                 following = next_offset(position or 0, count, total)
                 return None if following is None else (following, seen)
-            if count == 0 or (total is not None and seen >= total):
-                return None
-            return (position or paging.first_page) + 1, seen
+            following = next_page(position or paging.first_page, received=count, seen=seen, total=total)
+            return None if following is None else (following, seen)
         if paging.style == "cursor":
             return dig(payload, paging.cursor_path) or None
         if paging.style == "next_url":
@@ -179,3 +184,110 @@ class JsonApi:
         account = str(self.spec.accounts[0])
         self._fetch(None, {"account": account, "start": yesterday, "end": yesterday, "since": yesterday}, account)
         return "reachable"
+
+
+PAGING_KEYS = set(Paging.__dataclass_fields__)
+ERROR_KEYS = {"path", "ok", "message"}
+
+
+class Options(SourceOptions):
+    kind: Any = Field(description="the canonical table the records land in (ad_spend, leads, ...)")
+    url: Any = Field(description="the request URL; {start}, {end}, {since} and {account} are filled in")
+    records: Any = Field(description="where the list of records is in the answer, like data.list")
+    fields: Any = Field(description="canonical column → the record's field, like `spend: metrics.spend`")
+    method: Any = Field(None, description="GET (default) or POST")
+    params: Any = Field(None, description="query parameters (placeholders filled in)")
+    body: Any = Field(None, description="a POST's JSON body (placeholders filled in)")
+    constants: Any = Field(None, description="canonical column → a fixed value, like `currency: USD`")
+    paging: Any = Field(None, description=f"style ({', '.join(PAGING_STYLES)}) and its settings: "
+                                          f"{', '.join(sorted(PAGING_KEYS - {'style'}))}")
+    mode: Any = Field(None, description=f"{DAYS} (default: re-fetched days replace stored days) or {RECORDS} "
+                                        "(replace by key)")
+    key: Any = Field(None, description="records mode: the canonical column that identifies a record")
+    accounts: Any = Field(None, description="values for {account}, one request series each")
+    auth: Any = Field(None, description="secret_env naming the variable with the secret, and optionally header "
+                                        "(default Authorization) and prefix (default \"Bearer \")")
+    error: Any = Field(None, description="path to the answer's status, ok (the value or values that mean "
+                                         "success, default 0) and message (where the error's text is)")
+
+    def secret_names(self) -> list[str]:
+        return [self.auth["secret_env"]] if self.auth else []
+
+    @model_validator(mode="after")
+    def _described_fully(self):
+        if self.kind not in KINDS:
+            raise OptionError("kind", f"kind must be a canonical table: {', '.join(KINDS)}")
+        self._check_fields()
+        self._check_mode()
+        self._check_request()
+        return self
+
+    def _check_fields(self) -> None:
+        columns = {c.name for c in KINDS[self.kind].columns}
+        if not isinstance(self.fields, dict):
+            raise OptionError("fields", "fields maps canonical columns to response fields, like `spend: cost`")
+        mapped = {**(self.constants or {}), **self.fields}
+        for column in mapped:
+            if column not in columns:
+                raise OptionError("fields", f"{column!r} is not a column of {self.kind} "
+                                            f"({', '.join(sorted(columns))})")
+        missing = [c for c in KINDS[self.kind].required if c not in mapped]
+        if missing:
+            raise OptionError("fields", f"{self.kind} needs {missing[0]!r} from a field or a constant")
+
+    def _check_mode(self) -> None:
+        mode, columns = self.mode or DAYS, {c.name for c in KINDS[self.kind].columns}
+        if mode not in (DAYS, RECORDS):
+            raise OptionError("mode", f"mode is {DAYS} (re-fetched days replace stored days) or {RECORDS} "
+                                      "(replace by key)")
+        if mode == DAYS and "date" not in columns:
+            raise OptionError("mode", f"{self.kind} has no date column; use mode: {RECORDS} with a key")
+        if mode == RECORDS and self.key not in columns:
+            raise OptionError("key", "records mode needs key: the canonical column that identifies a record")
+
+    def _check_request(self) -> None:
+        paging = self.paging or {}
+        if not isinstance(paging, dict) or paging.get("style", "none") not in PAGING_STYLES:
+            raise OptionError("paging", f"paging.style is one of {', '.join(PAGING_STYLES)}")
+        unknown = sorted(set(paging) - PAGING_KEYS)
+        if unknown:
+            raise OptionError("paging", f"{unknown[0]!r} is not a paging setting ({', '.join(sorted(PAGING_KEYS))})")
+        error = self.error
+        if error is not None and not (isinstance(error, dict) and error.get("path") and set(error) <= ERROR_KEYS):
+            raise OptionError("error", "error needs path (where the answer's status is), and optionally ok (the "
+                                       "value or values that mean success, default 0) and message (where the "
+                                       "error's text is)")
+        if str(self.method or "GET").upper() not in ("GET", "POST"):
+            raise OptionError("method", "method is GET or POST")
+        auth = self.auth
+        if auth is not None and not (isinstance(auth, dict) and ENV_NAME.fullmatch(str(auth.get("secret_env", "")))):
+            raise OptionError("auth", "auth needs secret_env naming the environment variable (and optionally header "
+                                      "and prefix)")
+
+    def described(self) -> JsonApiSpec:
+        error = self.error
+        envelope = Envelope(error["path"], tuple(str(v) for v in _listed(error.get("ok", 0))), error.get("message")) \
+            if error else None
+        return JsonApiSpec(
+            kind=self.kind, url=self.url, records_path=self.records, fields=self.fields,
+            method=str(self.method or "GET").upper(), params=self.params or {}, body=self.body,
+            constants=self.constants or {}, paging=Paging(**(self.paging or {})), mode=self.mode or DAYS, key=self.key,
+            accounts=tuple(self.accounts or ["default"]), error=envelope)
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def build(o: Options, setup: Setup) -> JsonApi:
+    auth, credential_env = None, None
+    if o.auth:
+        credential_env = o.auth["secret_env"]
+        value = setup.secret(credential_env, "auth")
+        header, prefix = o.auth.get("header", "Authorization"), o.auth.get("prefix", "Bearer ")
+        auth = BearerToken(value) if (header, prefix) == ("Authorization", "Bearer ") else HeaderToken(header,
+                                                                                                     prefix + value)
+    return JsonApi(setup.name, o.described(), auth=auth, credential_env=credential_env, **setup.http)
+
+
+CONNECTOR = Connector("json_api", "any JSON reporting API, described in sources.yml", Options, build, ())

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.http_core import REFUSED, RETRY, BearerToken, HttpClient
 from connectors.platforms.api_versions import DEFAULTS
+from connectors.source_options import Connector, Entries, EnvName, PageSize, Setup, SourceOptions, filled_by
 
 BASE_URL = "https://graph.facebook.com"
 API_VERSION = DEFAULTS["meta_ads"]
@@ -130,3 +133,21 @@ def usage_pause(response) -> float:
     if highest >= SLOW_DOWN_AT:
         return 2.0 * (highest - SLOW_DOWN_AT + 1)
     return 0.0
+
+
+class Options(SourceOptions):
+    ad_account_ids: Entries = Field(description="the ad accounts to report, like \"act_1234567890\"")
+    access_token_env: EnvName = Field(description="a system user's access token with ads_read")
+    api_version: str | None = Field(None, description=f"the Graph API version to call (default {API_VERSION})")
+    page_size: PageSize | None = Field(None, description="rows per insights page (default 500)")
+
+
+def build(o: Options, setup: Setup) -> MetaAds:
+    version = {"api_version": o.api_version} if o.api_version else {}
+    return MetaAds(setup.name, ad_account_ids=o.ad_account_ids, access_token=setup.secret(o.access_token_env,
+                                                                                        "access_token"),
+                   credential_env=o.access_token_env, page_size=o.get("page_size", 500), **setup.base, **version,
+                   **setup.http)
+
+
+CONNECTOR = Connector("meta_ads", "Meta Marketing API", Options, build, filled_by(MetaAds))

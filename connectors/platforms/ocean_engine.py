@@ -20,13 +20,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_header
 from connectors.http_core import HttpClient
 from connectors.platforms.report_windows import (
-    CampaignKeys, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued, numbered_pages, spans,
+    CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued, numbered_pages, spans,
     total_row, verdict)
 from connectors.token_store import RefreshToken
+from connectors.source_options import Connector, Entries, EnvName, Setup, filled_by
 
 BASE_URL = "https://ad.oceanengine.com"
 REPORT_PATH = "/open_api/2/report/campaign/get/"
@@ -116,3 +119,22 @@ def _classify(response) -> str | None:
 
 def _classify_grant(response) -> str | None:
     return grant_verdict(body_code(response), throttled=THROTTLED, busy=BUSY)
+
+
+class Options(ReportOptions):
+    advertiser_ids: Entries = Field(description="the advertiser accounts to report (广告主 ID)")
+    app_id_env: EnvName = Field(description="the developer app's id (应用 ID)")
+    secret_env: EnvName = Field(description="the app's secret (应用密钥)")
+    refresh_token_env: EnvName = Field(description="the refresh token from the advertiser's authorization "
+                                                   "(rotated: kept in the token store)")
+
+
+def build(o: Options, setup: Setup) -> OceanEngine:
+    return OceanEngine(setup.name, advertiser_ids=o.advertiser_ids, app_id=setup.secret(o.app_id_env, "app_id"),
+                       secret=setup.secret(o.secret_env, "secret"),
+                       refresh_token=setup.credentials.rotating(o.refresh_token_env),
+                       credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(), **o.page_sizes(),
+                       **setup.base, **setup.http)
+
+
+CONNECTOR = Connector("ocean_engine", "Ocean Engine Marketing API (巨量引擎)", Options, build, filled_by(OceanEngine))

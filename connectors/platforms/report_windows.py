@@ -10,8 +10,11 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from pydantic import Field, field_validator
+
 from connectors.api_source import Page
-from connectors.http_core import FAILED, REFUSED, RETRY, PlatformError
+from connectors.http_core import FAILED, REFUSED, RETRY, PlatformError, next_page
+from connectors.source_options import PageSize, SourceOptions
 
 NAME, ID = "name", "id"
 CAMPAIGN_KEYS = (NAME, ID)
@@ -36,6 +39,37 @@ class CampaignKeys:
     def utm_campaign(self, account: str, campaign_id) -> str | None:
         """The ad_spend row's utm_campaign: the id when the account tags by id, else empty (name)."""
         return str(campaign_id) if self.by_account.get(str(account), self.default) == ID else None
+
+
+class ReportOptions(SourceOptions):
+    """The options every Chinese platform's report source shares: its campaign keys and page size."""
+
+    utm_campaign: str | None = Field(None, description="what the sessions' utm_campaign holds for this platform's "
+                                                       "campaigns: name (default) or id")
+    utm_campaign_by_account: dict | None = Field(None, description="accounts that differ, like {\"1234567\": id}")
+    page_size: PageSize | None = Field(None, description="rows per report page (the platform's default otherwise)")
+
+    @field_validator("utm_campaign", mode="plain")
+    @classmethod
+    def _campaign_key(cls, value):
+        if value not in CAMPAIGN_KEYS:
+            raise ValueError(f"utm_campaign is one of {', '.join(CAMPAIGN_KEYS)}: what the sessions' utm_campaign holds")
+        return value
+
+    @field_validator("utm_campaign_by_account", mode="plain")
+    @classmethod
+    def _campaign_keys_by_account(cls, value):
+        if not isinstance(value, dict) or not set(map(str, value.values())) <= set(CAMPAIGN_KEYS):
+            raise ValueError(f"utm_campaign_by_account maps account ids to one of {', '.join(CAMPAIGN_KEYS)}, "
+                             "like {\"1234567\": id}")
+        return value
+
+    def campaign_keys(self) -> CampaignKeys:
+        by_account = {str(k): str(v) for k, v in (self.utm_campaign_by_account or {}).items()}
+        return CampaignKeys(self.utm_campaign or NAME, by_account)
+
+    def page_sizes(self) -> dict:
+        return {"page_size": self.page_size} if self.page_size else {}
 
 
 def total_row(platform: str, account: str, *, date, impressions, clicks, spend) -> dict:
@@ -70,7 +104,7 @@ def numbered_pages(http, account: str, path: str, params: dict, row: Callable[[s
         data = body_field(http, response, "GET", path)
         info = data.get("page_info") or {}
         number = int(info.get("page") or page or 1)
-        following = number + 1 if number < int(info.get("total_page") or 0) else None
+        following = next_page(number, last_page=int(info.get("total_page") or 0))
         rows = [row(account, r) for r in data.get(list_key) or []]
         return [Page(account, number, f"GET {path} {json.dumps(query, sort_keys=True)}", response.text, rows)], following
 

@@ -21,14 +21,17 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal
 
+from pydantic import Field
+
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_query
 from connectors.platforms.api_versions import DEFAULTS
 from connectors.http_core import HttpClient, PlatformError
 from connectors.platforms.report_windows import (
-    CampaignKeys, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued, numbered_pages, spans,
+    CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued, numbered_pages, spans,
     total_row, verdict)
 from connectors.token_store import RefreshToken
+from connectors.source_options import Connector, Entries, EnvName, Setup, filled_by
 
 BASE_URL = "https://api.e.qq.com"
 API_VERSION = DEFAULTS["tencent_ads"]
@@ -117,3 +120,25 @@ def _classify(response) -> str | None:
 
 def _classify_grant(response) -> str | None:
     return grant_verdict(body_code(response), throttled=THROTTLED)
+
+
+class Options(ReportOptions):
+    account_ids: Entries = Field(description="the advertiser accounts to report (广告主账户 ID)")
+    client_id_env: EnvName = Field(description="the developer app's id (应用 ID, client_id)")
+    client_secret_env: EnvName = Field(description="the app's secret (应用密钥, client_secret)")
+    refresh_token_env: EnvName = Field(description="the refresh token from the account's authorization "
+                                                   "(rotated: kept in the token store)")
+    api_version: str | None = Field(None, description=f"{API_VERSION} by default; v1.3 for an account still on "
+                                                      "the old generation")
+
+
+def build(o: Options, setup: Setup) -> TencentAds:
+    version = {"api_version": o.api_version} if o.api_version else {}
+    return TencentAds(setup.name, account_ids=o.account_ids, client_id=setup.secret(o.client_id_env, "client_id"),
+                      client_secret=setup.secret(o.client_secret_env, "client_secret"),
+                      refresh_token=setup.credentials.rotating(o.refresh_token_env),
+                      credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(), **o.page_sizes(),
+                      **version, **setup.base, **setup.http)
+
+
+CONNECTOR = Connector("tencent_ads", "Tencent Marketing API (腾讯广告)", Options, build, filled_by(TencentAds))

@@ -22,10 +22,13 @@ import json
 import zoneinfo
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from connectors.api_source import DAYS, RECORDS, Page, Stream, Window
 from connectors.app_token import AppToken, in_query
 from connectors.http_core import HttpClient, PlatformError
 from connectors.platforms.report_windows import body_code, body_field, grant_verdict, spans, verdict
+from connectors.source_options import Connector, EnvName, Setup, SourceOptions, filled_by
 
 BASE_URL = "https://api.weixin.qq.com"
 TOKEN_PATH = "/cgi-bin/stable_token"
@@ -130,3 +133,18 @@ def _classify(response) -> str | None:
 
 def _classify_grant(response) -> str | None:
     return grant_verdict(body_code(response, "errcode"), throttled=THROTTLED, busy=BUSY)
+
+
+class Options(SourceOptions):
+    app_id_env: EnvName = Field(description="the account's AppID (开发者ID)")
+    app_secret_env: EnvName = Field(description="the account's AppSecret (开发者密码)")
+    account: str | None = Field(None, description="the name the rows carry in account (default: the source name)")
+
+
+def build(o: Options, setup: Setup) -> WeChatOA:
+    return WeChatOA(setup.name, app_id=setup.secret(o.app_id_env, "app_id"),
+                    app_secret=setup.secret(o.app_secret_env, "app_secret"), credential_env=o.app_secret_env,
+                    account=o.account, **setup.base, **setup.http)
+
+
+CONNECTOR = Connector("wechat_oa", "WeChat Official Accounts data API (微信公众号)", Options, build, filled_by(WeChatOA))
