@@ -171,6 +171,12 @@ def test_follower_growth_and_read_rate(tiny):
         ("c1", approx(0.2)), ("c2", approx(0.1))]
     assert rows(tiny, "SELECT avg_read_rate, original_share FROM marts.fct_author_monthly WHERE author = 'E1'") == [
         (approx(0.15), approx(0.5))]
+    # The parts scoring sums: 2 items (c1 original), both rated (0.2 + 0.1), 206 + 101 reads, (10 + 5) + (5 + 1)
+    # interactions, October's 31 / 7 weeks; and the metrics from them.
+    assert rows(tiny, """SELECT items, original_items, rated_items, read_rate_sum, reads, interactions, weeks,
+                                content_output_per_week, interaction_rate
+                         FROM marts.fct_author_monthly WHERE author = 'E1'""") == [
+        (2, 1, 2, approx(0.3), 307, 21, approx(31 / 7), approx(2 / (31 / 7)), approx(21 / 307))]
 
 
 def test_quarantine_names_file_line_field_and_reason(tiny):

@@ -93,9 +93,51 @@ def test_every_metric_is_named_once_in_both_languages():
                 m: getattr(metrics.METRICS[m], f"name_{lang}") for m in metrics.METRICS}
 
 
-def test_every_content_metric_has_its_formula_and_no_other():
+def test_every_content_and_social_metric_is_computed_from_its_marts_parts(tiny):
+    """A content or social metric's formula is the registry's: its mart holds its parts and its monthly value
+    (computed from the same entry), and scoring's explanation has words for it in both languages."""
     from pipelines.scoring import metrics
-    from pipelines.scoring.engine import CONTENT_FORMULAS
+    from pipelines.scoring.formulas import TEMPLATES
 
-    content = {name for name, m in metrics.METRICS.items() if m.source == metrics.CONTENT}
-    assert set(CONTENT_FORMULAS) == content
+    profile = {name: m for name, m in metrics.METRICS.items() if m.source in (metrics.CONTENT, metrics.SOCIAL)}
+    specs = dbt_vars()["mkpi_profile_metrics"]
+    assert set(profile) == set(specs)
+    for name, m in profile.items():
+        parts = m.formula.parts if isinstance(m.formula, metrics.Ratio) else [m.formula]
+        assert set(parts) | {specs[name].get("column", name)} <= set(columns(tiny, m.table)), name
+        assert [words.format(**{p: 1 for p in parts}) for words in TEMPLATES[name]], name  # its parts, no other
+
+
+def written(ratio) -> str:
+    """A registry ratio as the docs write it: `(revenue − spend) / spend`."""
+    top = f"({ratio.numerator} − {ratio.minus})" if ratio.minus else ratio.numerator
+    return f"{top} / {ratio.denominator}"
+
+
+def doc_table(heading: str) -> dict[str, list[str]]:
+    """A table of docs/metrics.md under `heading`: metric (its first word) → the other cells."""
+    text = (PROJECT_ROOT / "docs/metrics.md").read_text(encoding="utf-8").split(f"## {heading}\n", 1)[1]
+    text = text.split("\n## ", 1)[0]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in text.splitlines() if line.startswith("| ")]
+    return {row[0].split()[0]: row[1:] for row in cells[1:]}
+
+
+def test_the_docs_and_column_comments_state_each_formula_as_the_registry_does():
+    """docs/metrics.md's formulas and the marts' column descriptions (the DuckDB comments) are the registry's."""
+    from pipelines.scoring import metrics
+
+    ratios = doc_table("Ratios")
+    assert list(ratios) == list(RATIOS)
+    for name, ratio in RATIOS.items():
+        null_when = " or ".join(dict.fromkeys(f"{m} = 0" for m in (ratio.denominator, ratio.null_when_zero) if m))
+        assert ratios[name][:2] == [written(ratio), null_when], name
+    blocks = (PROJECT_ROOT / "dbt_project/models/marts/_marts__docs.md").read_text(encoding="utf-8")
+    for name, ratio in RATIOS.items():
+        assert f"{{% docs {name} %}}{written(ratio)};" in blocks, name
+    profile = doc_table("Content and social metrics")
+    specs = dbt_vars()["mkpi_profile_metrics"]
+    assert list(profile) == list(specs)
+    for name, spec in specs.items():
+        formula = metrics.METRICS[name].formula
+        assert profile[name][0] == (written(formula) if isinstance(formula, metrics.Ratio) else formula), name
+        assert profile[name][1].split()[0] == spec["table"], name

@@ -36,7 +36,7 @@ def test_explain_shows_each_kpi_and_its_formula(tiny_warehouse):
     assert lines[0] == "Li Na (E1), content_operations, team growth — 2026-10"
     assert lines[1].startswith("Total ") and "grade fail" in lines[1]
     assert "read_rate (result, weight 30%, linear, higher is better): scored" in lines
-    assert "  read_rate = average read rate of 2 item(s) by author E1 in 2026-10 (marts.fct_content_items)" in lines
+    assert "  read_rate = average read rate of 2 item(s) by author E1 in 2026-10 (marts.fct_author_monthly)" in lines
     assert "initiative (behaviour, weight 10%, linear, higher is better): no_data" in lines
     missing = run_mkpi("explain", "--person", "E1", "--period", "2031-01", "--warehouse", str(tiny_warehouse))
     assert missing.returncode == 1 and "Periods scored: 2026-10, 2026-11." in missing.stdout  # September is not fully covered

@@ -23,3 +23,14 @@
     {%- endif %}
     {%- endfor %}
 {% endmacro %}
+
+{# The content or social metrics (vars: mkpi_profile_metrics) that are ratios of the parts `table` sums. #}
+{% macro profile_ratios(table) %}
+    {%- set ratios = [] -%}
+    {%- for name, spec in var('mkpi_profile_metrics').items() if spec['table'] == table and spec.get('numerator') -%}
+        {%- do ratios.append((spec.get('column', name), spec)) -%}
+    {%- endfor -%}
+    {%- for column, spec in ratios %}
+    {{ safe_divide(spec['numerator'] ~ (' - ' ~ spec['minus'] if spec.get('minus') else ''), spec['denominator']) }} as {{ column }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+{% endmacro %}

@@ -17,7 +17,7 @@ from pipelines.scoring.config import KpiConfig, KpiConfigError, Kpi
 from pipelines.scoring.formulas import PERIOD_TYPES_ZH, Both, Said, joined, said
 from pipelines.scoring.inputs import Employee, Inputs
 from pipelines.scoring import metrics
-from pipelines.scoring.metrics import CHANNEL, CONTENT, SOCIAL, metric
+from pipelines.scoring.metrics import CHANNEL, CONTENT, SOCIAL, WEEKS, metric
 from pipelines.scoring.periods import PERIOD_TYPES, Period, add_months, month as month_period
 
 SCORED, NO_DATA, EXCUSED, NOT_DUE, BLOCKED = "scored", "no_data", "excused", "not_due", "blocked"
@@ -227,10 +227,8 @@ def resolve(inputs: Inputs, employee: Employee, period: Period, kpi: Kpi) -> Act
     source = metric(kpi.metric).source
     if source == CHANNEL:
         return _channel(inputs, employee, period, kpi)
-    if source == CONTENT:
-        return _content(inputs, employee, period, kpi)
-    if source == SOCIAL:
-        return _social(inputs, employee, period, kpi)
+    if source in (CONTENT, SOCIAL):
+        return _profile(inputs, employee, period, kpi)
     return _manual(inputs, employee, period, kpi.metric[len("manual."):])
 
 
@@ -295,56 +293,35 @@ def _channel(inputs, employee, period, kpi) -> Actual:
                                          value=f"{sums[kpi.metric]:,.2f}", where=where, period=period.label))
 
 
-def _read_rate(items, period):
-    rates = [i["read_rate"] for i in items if i["read_rate"] is not None]
-    return (sum(rates) / len(rates) if rates else None), said("read_rate", n=len(rates))
-
-
-def _original_share(items, period):
-    return sum(1 for i in items if i["is_original"]) / len(items), said("original_share", n=len(items))
-
-
-def _output_per_week(items, period):
-    return len(items) / period.weeks, said("output", n=len(items), weeks=f"{period.weeks:.2f}")
-
-
-def _interaction_rate(items, period):
-    reads = sum(i["reads"] or 0 for i in items)
-    engaged = sum((i["likes"] or 0) + (i["comments"] or 0) + (i["shares"] or 0) for i in items)
-    return (engaged / reads if reads else None), said("interactions", engaged=engaged, reads=reads)
-
-
-# Each content metric of the registry (dbt_project.yml: mkpi_profile_metrics) → (value, how) over a period's
-# items; tests/test_registries.py checks that every content metric has one and no other is here.
-CONTENT_FORMULAS = {"read_rate": _read_rate, "original_share": _original_share,
-                    "content_output_per_week": _output_per_week, "interaction_rate": _interaction_rate}
-
-
-def _content(inputs, employee, period, kpi) -> Actual:
-    authors = inputs.ownership.get(employee.employee_id, {}).get("author") or {employee.employee_id}
-    items = [i for i in inputs.content if i["published_date"] and period.start <= i["published_date"] <= period.end
-             and (kpi.scope == "team" or i["author"] in authors)]
-    who = said("the_team") if kpi.scope == "team" else said("author", authors=", ".join(sorted(authors)))
-    if not items:
-        return Actual(None, said("no_content", who=who, period=period.label))
-    value, detail = CONTENT_FORMULAS[kpi.metric](items, period)
-    return Actual(value, said("content", metric=kpi.metric, detail=detail, who=who, period=period.label))
-
-
-def _social(inputs, employee, period, kpi) -> Actual:
-    accounts = inputs.ownership.get(employee.employee_id, {}).get("account", set())
-    rows = [r for r in inputs.social if period.start <= r["month"] <= period.end
-            and (kpi.scope == "team" or r["account"] in accounts)]
+def _profile(inputs, employee, period, kpi) -> Actual:
+    """A content or social metric: its registry formula over its mart's monthly parts."""
+    m = metric(kpi.metric)
+    key, rows = ("author", inputs.content) if m.source == CONTENT else ("account", inputs.social)
+    owned = inputs.ownership.get(employee.employee_id, {}).get(key)
+    members = (owned or {employee.employee_id}) if m.source == CONTENT else (owned or set())
+    rows = [r for r in rows if r["month"] in period.months and (kpi.scope == "team" or r[key] in members)]
+    who = said("the_team") if kpi.scope == "team" else said(key, names=", ".join(sorted(members)))
     if not rows:
-        return Actual(None, said("no_accounts", period=period.label))
-    new, lost = sum(r["new_followers"] or 0 for r in rows), sum(r["lost_followers"] or 0 for r in rows)
-    first = min(r["month"] for r in rows)
-    start = sum(r["followers_at_start"] or 0 for r in rows if r["month"] == first)
-    if kpi.metric == "new_followers":
-        return Actual(float(new), said("new_followers", new=new, accounts=len({r["account"] for r in rows}),
-                                       period=period.label))
-    value = (new - lost) / start if start else None
-    return Actual(value, said("growth", new=new, lost=lost, start=start, period=period.label))
+        return Actual(None, said(f"no_{key}_rows", who=who, period=period.label))
+    parts = _period_parts(rows, m.formula, period)
+    value = m.formula.of(parts) if isinstance(m.formula, metrics.Ratio) else float(parts[m.formula])
+    shown = {name: f"{v:,.2f}" if isinstance(v, float) else f"{v:,}" for name, v in parts.items()}
+    return Actual(value, said("profile", metric=kpi.metric, detail=said(kpi.metric, **shown), who=who,
+                              period=period.label, table=m.table))
+
+
+def _period_parts(rows: list[dict], formula, period) -> dict:
+    """The formula's parts over the period: summed over its months and members, `weeks` the period's, and a
+    ratio's `first_month` part from the first month that has rows."""
+    names = formula.parts if isinstance(formula, metrics.Ratio) else [formula]
+    parts = {n: sum(r[n] or 0 for r in rows) for n in names if n != WEEKS}
+    if WEEKS in names:
+        parts[WEEKS] = period.weeks
+    first = getattr(formula, "first_month", None)
+    if first:
+        month = min(r["month"] for r in rows)
+        parts[first] = sum(r[first] or 0 for r in rows if r["month"] == month)
+    return parts
 
 
 def _card(inputs, config, employee, period, effective_from, rows) -> dict:

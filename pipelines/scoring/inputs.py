@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from pipelines.scoring.config import TargetOverride
 from pipelines.scoring import metrics
 from pipelines.scoring.periods import Period, add_months, ended_periods
+from connectors.sql_text import ident
 from pipelines.warehouse import records
 
 
 # The marts scoring reads, and nothing else (its asset depends on exactly these).
 SCORING_MARTS = ("dim_run_settings", "dim_employees", "dim_ownerships", "dim_kpi_targets", "fct_owned_channel_monthly",
-                 "fct_channel_monthly", "fct_channel_daily", "fct_content_items", "fct_social_accounts_monthly",
-                 "fct_manual_scores", "fct_tracking_issues", "fct_channel_attribution")
+                 "fct_channel_monthly", "fct_channel_daily", "fct_content_items", "fct_author_monthly",
+                 "fct_social_accounts_monthly", "fct_manual_scores", "fct_tracking_issues", "fct_channel_attribution")
 
 
 
@@ -99,10 +100,7 @@ def read_inputs(con) -> Inputs:
     for row in records(con, owned_monthly()):
         owned[row.pop("employee_id")][row.pop("month")] = row
     team = {row.pop("month"): row for row in records(con, team_monthly())}
-    content = records(con, """SELECT author, published_date, is_original, reads, likes, comments, shares, read_rate
-                             FROM marts.fct_content_items""")
-    social = records(con, """SELECT month, account, followers_at_start, new_followers, lost_followers
-                            FROM marts.fct_social_accounts_monthly""")
+    content, social = profile_parts(con, metrics.CONTENT, "author"), profile_parts(con, metrics.SOCIAL, "account")
     manual = defaultdict(list)
     for period, emp, kpi, value, reason in con.execute(
             "SELECT period, employee_id, kpi, value, reason FROM marts.fct_manual_scores").fetchall():
@@ -120,6 +118,15 @@ def read_inputs(con) -> Inputs:
     ).fetchall())
     return Inputs(as_of, employees, ownership, owned, team, content, social, manual, errors, _first_full_month(con),
                   dict(by_channel), dict(owned_keys), targets, con.execute(DATA_THROUGH).fetchall()[0][0])
+
+
+def profile_parts(con, source: str, member: str) -> list[dict]:
+    """The monthly rows of a content or social mart with every part its registry metrics are computed from."""
+    chosen = [m for m in metrics.METRICS.values() if m.source == source]
+    parts = sorted({p for m in chosen for p in (m.formula.parts if isinstance(m.formula, metrics.Ratio)
+                                                 else [m.formula])} - {metrics.WEEKS})
+    table = {m.table for m in chosen}.pop()
+    return records(con, f"SELECT month, {ident(member)}, {', '.join(map(ident, parts))} FROM marts.{ident(table)}")
 
 
 def attributed_monthly(con, models: tuple[str, ...]) -> dict[str, tuple[dict, dict]]:

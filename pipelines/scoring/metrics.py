@@ -10,6 +10,7 @@ from pipelines.registry import dbt_vars
 CHANNEL, CONTENT, SOCIAL, MANUAL = "channel", "content", "social", "manual"
 # How a value reads: MONEY in the reporting currency, PERCENT for shares and rates, COUNT whole, NUMBER as is.
 MONEY, PERCENT, COUNT, NUMBER = "money", "percent", "count", "number"
+WEEKS = "weeks"  # in a content formula: the period's length in weeks (a month's in the mart), not a summed part
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Metric:
     unit: str = NUMBER
     name_zh: str = ""
     name_en: str = ""
+    formula: Ratio | str | None = None  # content and social: a Ratio of the mart's parts, or the part summed
+    table: str | None = None  # content and social: the monthly mart holding the parts
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class Ratio:
     minus: str | None = None
     unit: str = PERCENT
     null_when_zero: str | None = None  # a cost ratio: NULL where this measure (spend) is 0, as in the marts
+    first_month: str | None = None  # a part taken from the period's first month, not summed (followers_at_start)
+
+    @property
+    def parts(self) -> list[str]:
+        return [m for m in (self.numerator, self.minus, self.denominator) if m]
 
     @property
     def text(self) -> str:
@@ -61,10 +69,17 @@ def _catalogue() -> dict:
         **{m: channel(m, spec, f"sum of {m} in marts.fct_channel_monthly") for m, spec in measures.items()},
         **{m: channel(m, ratio_specs[m], f"({r.text}) / {r.denominator} over the scope") for m, r in ratios.items()},
         **{m: Metric(spec["source"], spec.get("better", "higher"), spec["description"], spec["unit"], spec["zh"],
-                     spec["en"])
+                     spec["en"], _profile_formula(spec), spec["table"])
            for m, spec in dbt_vars()["mkpi_profile_metrics"].items()},
     }
     return dict(zip(_FROM_REGISTRY, (measure_types, list(measure_types), ratios, units, metrics)))
+
+
+def _profile_formula(spec: dict) -> Ratio | str:
+    if spec.get("measure"):
+        return spec["measure"]
+    return Ratio(spec["numerator"], spec["denominator"], spec.get("minus"), spec["unit"],
+                 first_month=spec.get("first_month"))
 
 
 _FROM_REGISTRY = ("MEASURE_TYPES", "MEASURES", "RATIOS", "UNITS", "METRICS")

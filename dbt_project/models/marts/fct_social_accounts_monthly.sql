@@ -30,5 +30,5 @@ monthly as (
 select
     *,
     new_followers - lost_followers as net_new_followers,
-    {{ safe_divide('new_followers - lost_followers', 'followers_at_start') }} as follower_growth_rate
+    {{ profile_ratios('fct_social_accounts_monthly') }}
 from monthly
