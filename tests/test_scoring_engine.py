@@ -373,3 +373,39 @@ def test_an_attribution_model_is_checked_when_kpi_yml_is_read(tmp_path, kpi, exp
     path.write_text(text)
     with pytest.raises(KpiConfigError, match=expected.replace("(", r"\(")):
         load_kpi_config(path)
+
+
+PROFILE_CONFIG = """grades: {excellent: 108, good: 95, pass: 80, fail: 0}
+pass_grade: pass
+roles:
+  content:
+    versions:
+      - effective_from: 2026-01-01
+        kpis:
+          - {id: growth, metric: follower_growth_rate, scope: accounts, target: 0.1, weight: 40, period: quarter, category: result}
+          - {id: reads, metric: read_rate, scope: authored, target: 0.2, weight: 30, period: quarter, category: result}
+          - {id: output, metric: content_output_per_week, scope: authored, target: 1, weight: 30, period: quarter, category: result}
+"""
+
+
+def test_content_and_social_kpis_over_a_quarter_sum_the_marts_parts(tmp_path):
+    """The marts' monthly parts summed over the quarter; followers at the start are the first month's."""
+    def social(month, account, start, new, lost):
+        return {"month": month, "account": account, "followers_at_start": start, "new_followers": new,
+                "lost_followers": lost}
+
+    def content(month, items, rated, rate_sum):
+        return {"month": month, "author": "A", "items": items, "rated_items": rated, "read_rate_sum": rate_sum}
+
+    data = Inputs(
+        as_of=dt.date(2026, 4, 5), employees=[Employee("A", "Ann", "content", "t", "roster.csv", 2)],
+        ownership={"A": {"account": {"acc1", "acc2"}}}, owned_monthly={}, team_monthly={},
+        content=[content(JAN, 4, 4, 0.8), content(MAR, 9, 6, 1.8)],
+        social=[social(JAN, "acc1", 1000, 100, 20), social(FEB, "acc1", 1080, 50, 10),
+                social(FEB, "acc2", 500, 30, 0)],  # acc2's first month is February: not in the quarter's start
+        manual={}, first_month=JAN)
+    _, rows = scored(tmp_path, PROFILE_CONFIG, data)
+    q1 = {r["kpi"]: r["actual"] for r in rows if r["period"] == "2026-Q1"}
+    assert q1["growth"] == approx((100 + 50 + 30 - 20 - 10 - 0) / 1000)  # 0.15
+    assert q1["reads"] == approx((0.8 + 1.8) / (4 + 6))  # the items' read rates averaged: 0.26
+    assert q1["output"] == approx((4 + 9) / (90 / 7))  # 13 items over Q1's 90 days

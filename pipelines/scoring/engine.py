@@ -299,6 +299,8 @@ def _profile(inputs, employee, period, kpi) -> Actual:
     key, rows = ("author", inputs.content) if m.source == CONTENT else ("account", inputs.social)
     owned = inputs.ownership.get(employee.employee_id, {}).get(key)
     members = (owned or {employee.employee_id}) if m.source == CONTENT else (owned or set())
+    if not members and kpi.scope != "team":
+        return Actual(None, said("no_accounts", period=period.label))
     rows = [r for r in rows if r["month"] in period.months and (kpi.scope == "team" or r[key] in members)]
     who = said("the_team") if kpi.scope == "team" else said(key, names=", ".join(sorted(members)))
     if not rows:
