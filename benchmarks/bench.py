@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from connectors.file_scan import detect_encoding, transcode_to_utf8
-from pipelines import step_timings
+from pipelines.night import step_timings
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

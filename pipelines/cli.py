@@ -21,8 +21,8 @@ campaign."""
 
 def _run(args) -> int:
     started = time.perf_counter()
-    from pipelines import run_lock, run_process
-    from pipelines.config import ConfigError, load_config
+    from pipelines.night import run_lock, run_process
+    from pipelines.configuration.mkpi_yml import ConfigError, load_config
     from pipelines.settings import Settings
 
     settings = Settings.from_env(source_dir=args.source_dir, warehouse=args.warehouse, config_file=args.config,
@@ -53,12 +53,12 @@ def _run(args) -> int:
 def _run_locked(args, settings, config, started: float):
     """Pre-flight and the night, under the run lock: (exit code, the night's outcome or None)."""
     from connectors.errors import SourceError
-    from pipelines import step_timings
-    from pipelines.config import ConfigError
+    from pipelines.night import step_timings
+    from pipelines.configuration.mkpi_yml import ConfigError
     from pipelines.orchestration.nightly import preflight, run_nightly
     from pipelines.scoring.config import KpiConfigError
-    from pipelines.sources_config import SourcesConfigError
-    from pipelines.spark_engine import SparkUnavailable
+    from pipelines.configuration.sources_yml import SourcesConfigError
+    from pipelines.building.spark_engine import SparkUnavailable
 
     try:
         for warning in preflight(settings):
@@ -83,9 +83,9 @@ def _run_locked(args, settings, config, started: float):
 
 
 def _print_summary(settings, outcome) -> None:
-    from pipelines import step_timings
+    from pipelines.night import step_timings
     from pipelines.alerting.dispatch import load_report
-    from pipelines.summary import render_summary
+    from pipelines.night.summary import render_summary
 
     report = load_report(settings.state_dir)
     lines = _landing_lines(settings) + (report.lines() if report else []) + _report_lines(settings)
@@ -101,7 +101,7 @@ def _published(settings) -> bool:
 
 
 def _landing_lines(settings) -> list[str]:
-    from pipelines import landing_notes
+    from pipelines.sources import landing_notes
 
     notes = landing_notes.load(settings.state_dir)["lines"]
     return ([f"\nLanding notes ({len(notes)}):"] + [f"  {line}" for line in notes]) if notes else []
@@ -112,7 +112,7 @@ TO_DATE_PAGE = "-to-date.en.html"
 
 def _report_lines(settings) -> list[str]:
     """The pages the night wrote: the dashboard's last complete month and month to date, the KPI report."""
-    from pipelines import warehouse
+    from pipelines.night import warehouse
     from pipelines.reporting.dashboard_data import pages as dashboard_months
 
     complete, to_date = warehouse.read_if_readable(settings.warehouse, dashboard_months, (None, None))
@@ -143,7 +143,7 @@ def _alert_failure(config, error: str, settings) -> None:
 
 def _checks(args) -> int:
     from pipelines.settings import Settings
-    from pipelines.summary import issues_table
+    from pipelines.night.summary import issues_table
 
     settings = Settings.from_env(warehouse=args.warehouse)
     if not _published(settings):
@@ -161,7 +161,7 @@ def _sql(args) -> int:
     the `duckdb` command on the package index is older and cannot open it)."""
     import duckdb
 
-    from pipelines import warehouse
+    from pipelines.night import warehouse
     from pipelines.settings import Settings
 
     settings = Settings.from_env(warehouse=args.warehouse)
@@ -205,7 +205,7 @@ def _show(con, query: str) -> int:
 
 
 def _explain(args) -> int:
-    from pipelines import warehouse
+    from pipelines.night import warehouse
     from pipelines.scoring.explain import explain
     from pipelines.settings import Settings
 
@@ -223,8 +223,8 @@ def _explain(args) -> int:
 
 def _waive(args) -> int:
     """`mkpi waive`: record that a tracking issue does not stop a period's KPIs."""
-    from pipelines import run_lock, warehouse
-    from pipelines.config import tracking_checks
+    from pipelines.night import run_lock, warehouse
+    from pipelines.configuration.mkpi_yml import tracking_checks
     from pipelines.scoring import closing
     from pipelines.settings import Settings
 
@@ -259,7 +259,7 @@ def _waive(args) -> int:
 
 def _close(args) -> int:
     """`mkpi close` and `mkpi reopen`: change a period's status in the state folder's ledger."""
-    from pipelines import run_lock, state_folder, warehouse
+    from pipelines.night import run_lock, state_folder, warehouse
     from pipelines.scoring import closing
     from pipelines.settings import Settings
 
@@ -294,7 +294,7 @@ def _close(args) -> int:
 
 
 def _snapshots(args) -> int:
-    from pipelines import snapshots
+    from pipelines.night import snapshots
     from pipelines.settings import Settings
 
     settings = Settings.from_env(warehouse=args.warehouse)
@@ -357,7 +357,7 @@ def _dashboard(args) -> int:
 def _alert(args) -> int:
     from pipelines.alerting.dispatch import broadcast
     from pipelines.alerting.messages import sample_alert
-    from pipelines.config import ConfigError, load_config
+    from pipelines.configuration.mkpi_yml import ConfigError, load_config
     from pipelines.settings import Settings
 
     settings = Settings.from_env(config_file=args.config)
@@ -376,7 +376,7 @@ def _alert(args) -> int:
 
 
 def _demo_data(args) -> int:
-    from pipelines.demo_data import generate
+    from pipelines.sources.demo_data import generate
 
     counts = generate(Path(args.dir), seed=args.seed, days=args.days, scale=args.scale, end_date=args.end_date)
     print(f"Wrote a demo organisation to {args.dir}: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()))
@@ -384,10 +384,10 @@ def _demo_data(args) -> int:
 
 
 def _sources(args) -> int:
-    from pipelines import pulling
-    from pipelines.config import ConfigError, load_config
+    from pipelines.sources import pulling
+    from pipelines.configuration.mkpi_yml import ConfigError, load_config
     from pipelines.settings import Settings
-    from pipelines.sources_config import SourcesConfigError, load_sources
+    from pipelines.configuration.sources_yml import SourcesConfigError, load_sources
 
     settings = Settings.from_env(config_file=args.config, sources_file=args.sources, warehouse=args.warehouse)
     try:
@@ -625,7 +625,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipelines import run_process
+    from pipelines.night import run_process
 
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
@@ -639,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     code = main()
-    from pipelines import run_process
+    from pipelines.night import run_process
 
     if run_process.is_worker():
         run_process.exit_worker(code)

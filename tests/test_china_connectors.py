@@ -18,10 +18,10 @@ import requests
 
 from connectors.http_core import RetryPolicy
 from connectors.platforms.wechat_oa import last_ready_day
-from pipelines import pulling
-from pipelines.config import RunConfig
+from pipelines.sources import pulling
+from pipelines.configuration.mkpi_yml import RunConfig
 from pipelines.settings import Settings
-from pipelines.sources_config import SourceSpec, load_sources
+from pipelines.configuration.sources_yml import SourceSpec, load_sources
 from tests.conftest import files_containing, run_mkpi
 from tests.fake_china_platforms import NOT_SECRET, SECRETS, TOKEN_KEY, running, write_equivalent_exports
 from tests.sink_servers import Reply

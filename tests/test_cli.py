@@ -133,7 +133,7 @@ class Terminal(io.StringIO):
 
 
 def test_a_count_updates_one_line_on_a_terminal_and_is_said_every_quarter_elsewhere():
-    from pipelines.step_timings import Announcer
+    from pipelines.night.step_timings import Announcer
 
     log, tty = io.StringIO(), Terminal()
     for stream in (log, tty):

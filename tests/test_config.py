@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipelines.config import AttributionSettings, ConfigError, RunConfig, load_config
+from pipelines.configuration.mkpi_yml import AttributionSettings, ConfigError, RunConfig, load_config
 
 
 def write(tmp_path, text):
@@ -95,8 +95,8 @@ def test_a_section_with_every_key_commented_out_means_its_defaults(tmp_path):
 
 
 def test_the_three_files_share_one_error_kind():
-    from pipelines.config_files import ConfigFileError
+    from pipelines.configuration.yaml_files import ConfigFileError
     from pipelines.scoring.config import KpiConfigError
-    from pipelines.sources_config import SourcesConfigError
+    from pipelines.configuration.sources_yml import SourcesConfigError
 
     assert all(issubclass(e, ConfigFileError) for e in (ConfigError, SourcesConfigError, KpiConfigError))

@@ -12,9 +12,10 @@ import re
 import pytest
 
 from connectors.registry import CONNECTORS
-from pipelines import cli, pulling
+from pipelines import cli
+from pipelines.sources import pulling
 from pipelines.settings import PROJECT_ROOT, Settings
-from pipelines.sources_config import load_sources
+from pipelines.configuration.sources_yml import load_sources
 
 EXAMPLE = PROJECT_ROOT / "sources.example.yml"
 DOC = PROJECT_ROOT / "docs/connectors.md"
@@ -99,7 +100,7 @@ def test_the_docs_list_every_type_and_option_as_the_registry_declares():
 
 @pytest.mark.parametrize("kind", sorted(CONNECTORS))
 def test_an_unknown_option_names_the_allowed_ones(tmp_path, kind):
-    from pipelines.sources_config import SourcesConfigError
+    from pipelines.configuration.sources_yml import SourcesConfigError
 
     block = example_blocks()[kind]
     path = tmp_path / "sources.yml"

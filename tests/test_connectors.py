@@ -12,10 +12,10 @@ import pytest
 
 from connectors.http_core import RetryPolicy
 from connectors.platforms.google_ads import API_VERSION
-from pipelines import pulling
-from pipelines.config import RunConfig
+from pipelines.sources import pulling
+from pipelines.configuration.mkpi_yml import RunConfig
 from pipelines.settings import Settings
-from pipelines.sources_config import load_sources
+from pipelines.configuration.sources_yml import load_sources
 from tests.fake_platforms import ACCESS_TOKEN, SECRETS, FakePlatforms, populate, sources_yml
 from tests.sink_servers import Reply
 

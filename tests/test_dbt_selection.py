@@ -12,7 +12,7 @@ import json
 import pytest
 
 from connectors.kinds import KINDS
-from pipelines.dbt_selection import in_build_order, unchanged_nodes
+from pipelines.building.dbt_selection import in_build_order, unchanged_nodes
 from pipelines.orchestration.assets.dbt import prepare_manifest
 from pipelines.orchestration.assets.landing import LANDING_TABLES, NIGHTLY_TABLES
 

@@ -8,8 +8,8 @@ import subprocess
 
 import duckdb
 
-from pipelines import dbt_runner
-from pipelines.config import tracking_checks
+from pipelines.building import dbt_runner
+from pipelines.configuration.mkpi_yml import tracking_checks
 from pipelines.settings import BUILD_SUFFIX, PROJECT_ROOT
 from tests.conftest import DBT, unit_test_results
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 
-from pipelines.demo_data import generate
+from pipelines.sources.demo_data import generate
 
 END = dt.date(2026, 10, 31)
 

@@ -6,7 +6,7 @@ import csv
 
 import duckdb
 
-from pipelines.exports import MMM_COLUMNS, folder
+from pipelines.reporting.exports import MMM_COLUMNS, folder
 from tests.conftest import rows
 
 

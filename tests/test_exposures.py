@@ -23,7 +23,7 @@ def test_the_dashboard_exposure_lists_the_marts_its_panels_read():
 
 
 def test_the_report_and_export_exposures_list_what_their_code_reads():
-    code = {path: (PROJECT_ROOT / "pipelines" / path).read_text() for path in ("reporting/report.py", "exports.py")}
-    for name, path in (("kpi_report", "reporting/report.py"), ("marketing_mix_export", "exports.py")):
+    code = {path: (PROJECT_ROOT / "pipelines" / path).read_text() for path in ("reporting/report.py", "reporting/exports.py")}
+    for name, path in (("kpi_report", "reporting/report.py"), ("marketing_mix_export", "reporting/exports.py")):
         read = set(re.findall(r"marts\.(\w+)", code[path]))
         assert read <= depends_on(name), (name, read - depends_on(name))

@@ -4,7 +4,7 @@ A demo organisation's sessions and leads arrive as daily exports. After a full f
 incremental nights add days, restate a day (rows changed and removed), bring a later version of
 old sessions in a new file, move a person to another team, and take a file away. Then a full
 rebuild of the same folder must hold the same rows in every table the build writes. The models
-none of a night's changes reach are kept from the night before (pipelines/dbt_selection.py), so
+none of a night's changes reach are kept from the night before (pipelines/building/dbt_selection.py), so
 the rebuild also checks that what was kept is what a build would have written.
 """
 
@@ -19,9 +19,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines import demo_data
-from pipelines.build_plan import note_outcome, plan_build, record_build_state
-from pipelines.config import AttributionSettings, RunConfig
+from pipelines.sources import demo_data
+from pipelines.building.build_plan import note_outcome, plan_build, record_build_state
+from pipelines.configuration.mkpi_yml import AttributionSettings, RunConfig
 from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import settings_for
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import duckdb
 import pytest
 
-from pipelines import pulling
+from pipelines.sources import pulling
 from pipelines.settings import Settings
-from pipelines.sources_config import SourcesConfigError, load_sources
+from pipelines.configuration.sources_yml import SourcesConfigError, load_sources
 from tests.sink_servers import LocalHttpServer, Received, Reply
 
 AS_OF = dt.date(2026, 10, 10)

@@ -10,7 +10,7 @@ import subprocess
 import duckdb
 import pytest
 
-from pipelines import landing_notes
+from pipelines.sources import landing_notes
 from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import TINY_CONFIG, TINY_ORG, rows, run_mkpi, settings_for
 

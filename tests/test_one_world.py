@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import run_lock
+from pipelines.night import run_lock
 from pipelines.settings import PROJECT_ROOT, Settings
-from pipelines.state_folder import adopt_legacy_state
+from pipelines.night.state_folder import adopt_legacy_state
 from tests.conftest import MKPI, TINY_CONFIG, TINY_ORG, run_mkpi
 from tests.sink_servers import RecordingServer
 
@@ -142,7 +142,7 @@ def test_the_default_warehouse_adopts_the_old_shared_state_folder_once(tmp_path,
     legacy = tmp_path / "state"
     legacy.mkdir()
     (legacy / "closed_periods.duckdb").write_bytes(b"frozen")
-    monkeypatch.setattr("pipelines.state_folder.DEFAULT_WAREHOUSE", tmp_path / "warehouse.duckdb")
+    monkeypatch.setattr("pipelines.night.state_folder.DEFAULT_WAREHOUSE", tmp_path / "warehouse.duckdb")
     other = Settings.from_env(warehouse=tmp_path / "other.duckdb")
     assert adopt_legacy_state(other, legacy) is None and legacy.exists()  # not another warehouse's to take
     default = Settings.from_env(warehouse=tmp_path / "warehouse.duckdb")

@@ -4,10 +4,13 @@ keys that landing (connectors/kinds.py) and the incremental models (vars: mkpi_r
 
 from __future__ import annotations
 
+import os
+
+import pytest
 import yaml
 
 from connectors.kinds import KINDS
-from pipelines.registry import dbt_vars
+from pipelines.configuration.dbt_registry import dbt_vars
 from pipelines.scoring.metrics import MEASURES, METRICS, RATIOS
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import rows
@@ -52,7 +55,7 @@ def test_every_module_landing_runs_on_is_part_of_the_build_fingerprint():
     full rebuild: landing's own imports within connectors/ are all in build_plan's shaping list."""
     import ast
 
-    from pipelines import build_plan
+    from pipelines.building import build_plan
 
     shaping = {PROJECT_ROOT / f for f in build_plan._SHAPING_FILES}
     folders = [PROJECT_ROOT / f for f in build_plan._SHAPING_FOLDERS]
@@ -72,7 +75,7 @@ def test_every_module_landing_runs_on_is_part_of_the_build_fingerprint():
                             todo.append(candidate)
     outside = sorted(str(p.relative_to(PROJECT_ROOT)) for p in seen
                      if p not in shaping and not any(f in p.parents for f in folders) and p.name != "__init__.py")
-    assert not outside, f"add to pipelines/build_plan.py's shaping files: {outside}"
+    assert not outside, f"add to pipelines/building/build_plan.py's shaping files: {outside}"
 
 
 def test_every_metric_is_named_once_in_both_languages():
@@ -114,30 +117,50 @@ def written(ratio) -> str:
     return f"{top} / {ratio.denominator}"
 
 
-def doc_table(heading: str) -> dict[str, list[str]]:
-    """A table of docs/metrics.md under `heading`: metric (its first word) → the other cells."""
-    text = (PROJECT_ROOT / "docs/metrics.md").read_text(encoding="utf-8").split(f"## {heading}\n", 1)[1]
-    text = text.split("\n## ", 1)[0]
-    cells = [[c.strip() for c in line.strip("|").split("|")] for line in text.splitlines() if line.startswith("| ")]
-    return {row[0].split()[0]: row[1:] for row in cells[1:]}
+TABLES_BEGIN = "<!-- {} : written from the registry by tests/test_registries.py -->"
+TABLES_END = "<!-- end of {} -->"
 
 
-def test_the_docs_and_column_comments_state_each_formula_as_the_registry_does():
-    """docs/metrics.md's formulas and the marts' column descriptions (the DuckDB comments) are the registry's."""
+def ratio_rows() -> list[str]:
+    rows = ["| metric | English | 中文 | formula | NULL when |", "|---|---|---|---|---|"]
+    for name, ratio in RATIOS.items():
+        spec = dbt_vars()["mkpi_ratios"][name]
+        null_when = " or ".join(dict.fromkeys(f"{m} = 0" for m in (ratio.denominator, ratio.null_when_zero) if m))
+        shown = f"{name} (monthly tables)" if spec.get("monthly_only") else name
+        rows.append(f"| {shown} | {spec['en']} | {spec['zh']} | {written(ratio)} | {null_when} |")
+    return rows
+
+
+def profile_rows() -> list[str]:
     from pipelines.scoring import metrics
 
-    ratios = doc_table("Ratios")
-    assert list(ratios) == list(RATIOS)
-    for name, ratio in RATIOS.items():
-        null_when = " or ".join(dict.fromkeys(f"{m} = 0" for m in (ratio.denominator, ratio.null_when_zero) if m))
-        assert ratios[name][:2] == [written(ratio), null_when], name
+    rows = ["| metric | English | 中文 | formula | mart |", "|---|---|---|---|---|"]
+    for name, spec in dbt_vars()["mkpi_profile_metrics"].items():
+        formula = metrics.METRICS[name].formula
+        column = f" (as {spec['column']})" if spec.get("column") else ""
+        shown = written(formula) if isinstance(formula, metrics.Ratio) else formula
+        rows.append(f"| {name} | {spec['en']} | {spec['zh']} | {shown} | {spec['table']}{column} |")
+    return rows
+
+
+@pytest.mark.parametrize("table,render", [("ratios", ratio_rows), ("content and social metrics", profile_rows)])
+def test_the_docs_tables_of_formulas_are_the_registrys(table, render):
+    """docs/metrics.md's formula tables are written from the registry: rerun with UPDATE_SNAPSHOTS=1 after
+    changing it, and review the diff."""
+    path = PROJECT_ROOT / "docs/metrics.md"
+    text = path.read_text(encoding="utf-8")
+    begin, end = TABLES_BEGIN.format(table), TABLES_END.format(table)
+    assert begin in text and end in text, f"docs/metrics.md lost its markers for the {table}"
+    written_now = text[text.index(begin):text.index(end) + len(end)]
+    wanted = "\n".join([begin, *render(), end])
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        path.write_text(text.replace(written_now, wanted), encoding="utf-8")
+        return
+    assert written_now == wanted
+
+
+def test_the_column_comments_state_each_ratio_as_the_registry_does():
+    """The ratio columns' descriptions (the DuckDB comments analysts read) begin with the registry's formula."""
     blocks = (PROJECT_ROOT / "dbt_project/models/marts/_marts__docs.md").read_text(encoding="utf-8")
     for name, ratio in RATIOS.items():
         assert f"{{% docs {name} %}}{written(ratio)};" in blocks, name
-    profile = doc_table("Content and social metrics")
-    specs = dbt_vars()["mkpi_profile_metrics"]
-    assert list(profile) == list(specs)
-    for name, spec in specs.items():
-        formula = metrics.METRICS[name].formula
-        assert profile[name][0] == (written(formula) if isinstance(formula, metrics.Ratio) else formula), name
-        assert profile[name][1].split()[0] == spec["table"], name

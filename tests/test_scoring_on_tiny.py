@@ -127,7 +127,7 @@ def test_scoring_reads_only_the_marts_its_asset_depends_on(tiny, tiny_warehouse,
     from pipelines.scoring.engine import score
     from pipelines.scoring.inputs import SCORING_MARTS, read_inputs
     from pipelines.settings import PROJECT_ROOT
-    from pipelines.warehouse import relations
+    from pipelines.night.warehouse import relations
 
     copy = tmp_path / "marts_only.duckdb"
     shutil.copyfile(tiny_warehouse, copy)

@@ -8,7 +8,7 @@ import stat
 import dagster as dg
 import pytest
 
-from pipelines import snapshots
+from pipelines.night import snapshots
 from pipelines.orchestration.nightly import run_nightly
 from tests.conftest import TINY_CONFIG, digest, rows, run_mkpi, settings_for
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.sources_config import SourcesConfigError, load_sources
+from pipelines.configuration.sources_yml import SourcesConfigError, load_sources
 
 GOOD = """\
 defaults:

@@ -12,7 +12,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from pipelines import spark_engine
+from pipelines.building import spark_engine
 from pipelines.settings import PROJECT_ROOT, Settings
 from tests.conftest import DBT, TINY_CONFIG, TINY_ORG, run_mkpi, unit_test_results
 from tests.portability import spark_functions

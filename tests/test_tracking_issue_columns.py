@@ -7,7 +7,7 @@ import shutil
 
 import duckdb
 
-from pipelines import dbt_runner
+from pipelines.building import dbt_runner
 from pipelines.settings import BUILD_SUFFIX, PROJECT_ROOT
 
 CHECK = "int_tracking__medium_not_allowed"

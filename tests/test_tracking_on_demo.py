@@ -15,10 +15,10 @@ import duckdb
 import pytest
 
 from pipelines.alerting.dispatch import load_report, send_tracking_alerts
-from pipelines.config import load_config
-from pipelines.demo_data import generate
+from pipelines.configuration.mkpi_yml import load_config
+from pipelines.sources.demo_data import generate
 from pipelines.orchestration.nightly import run_nightly
-from pipelines.summary import render_summary
+from pipelines.night.summary import render_summary
 from pipelines.settings import Settings
 from tests.conftest import settings_for
 from tests.sink_servers import RecordingServer, Reply

@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from pipelines.config import tracking_checks
+from pipelines.configuration.mkpi_yml import tracking_checks
 from pipelines.settings import PROJECT_ROOT
 
 TRACKING = PROJECT_ROOT / "dbt_project" / "models" / "tracking"
@@ -24,8 +24,8 @@ def test_each_registered_check_has_its_model_yml_entry_and_docs_section():
 
 
 def test_mkpi_yml_can_override_every_tracking_setting_and_nothing_else():
-    from pipelines.config import mkpi_yml_model
-    from pipelines.registry import dbt_vars
+    from pipelines.configuration.mkpi_yml import mkpi_yml_model
+    from pipelines.configuration.dbt_registry import dbt_vars
 
     Tracking = mkpi_yml_model().model_fields["tracking"].annotation
 
@@ -60,7 +60,7 @@ TECHNICAL = re.compile(r"utm_\w+|seeds/\w+\.csv|\w+\.csv|mkpi sources check|UTM|
 
 
 def test_each_check_has_a_title_and_a_message_in_both_languages_naming_the_same_values():
-    from pipelines.registry import dbt_vars
+    from pipelines.configuration.dbt_registry import dbt_vars
 
     texts = dbt_vars()["mkpi_tracking_texts"]
     assert set(texts) == set(tracking_checks())

@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from pipelines import landing_notes
-from pipelines import warehouse as wh
+from pipelines.sources import landing_notes
+from pipelines.night import warehouse as wh
 from pipelines.alerting import ledger
 from pipelines.alerting.messages import SEVERITY_RANK, WORDS, Alert, Issue, failure_alert, tracking_alert
 from pipelines.alerting.sinks import Delivery, deliver
@@ -53,7 +53,7 @@ def read_issues(warehouse: Path, min_severity: str, language: str = "en") -> tup
 
 
 class AlertSettings(Protocol):
-    """What sending needs of the run's settings (pipelines.config.RunConfig has it: mkpi.yml's alerts section)."""
+    """What sending needs of the run's settings (pipelines.configuration.mkpi_yml.RunConfig has it: mkpi.yml's alerts section)."""
     alert_sinks: tuple
     alert_retries: int
     alert_timeout_seconds: float

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.config import load_config
+from pipelines.configuration.mkpi_yml import load_config
 from pipelines.orchestration.assets.dashboard import channel_dashboard
 from pipelines.orchestration.assets.dbt import dbt_models, tracking_descriptions
 from pipelines.orchestration.assets.docs_site import docs_site_asset
@@ -24,7 +24,7 @@ from pipelines.orchestration.resources import MkpiResource
 from pipelines.orchestration.schedules import nightly_job, nightly_schedule
 from pipelines.orchestration.sensors import failure_sensor, tracking_alert_sensor
 from pipelines.settings import Settings
-from pipelines.sources_config import load_sources
+from pipelines.configuration.sources_yml import load_sources
 
 
 def build_definitions(settings: Settings, full_refresh: bool = False) -> dg.Definitions:

@@ -15,7 +15,8 @@ import dagster as dg
 from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
-from pipelines import build_plan, spark_engine, state_folder, step_timings, warehouse
+from pipelines.building import build_plan, spark_engine
+from pipelines.night import state_folder, step_timings, warehouse
 from pipelines.orchestration import run_history
 from pipelines.settings import ENGINES, PROJECT_ROOT, Settings
 from pipelines.validation import beside_dbt
@@ -44,9 +45,9 @@ def preflight(settings: Settings) -> list[str]:
     KpiConfigError, SourcesConfigError or SparkUnavailable for what makes the night meaningless; returns
     warnings for the rest (a file that cannot be read is quarantined by the run, not fatal here)."""
     from pipelines.alerting.sinks import SinkNotSet, check_sinks
-    from pipelines.config import ConfigError, check_as_of, load_config
+    from pipelines.configuration.mkpi_yml import ConfigError, check_as_of, load_config
     from pipelines.scoring.kpi_yml import load_kpi_config
-    from pipelines.sources_config import load_sources
+    from pipelines.configuration.sources_yml import load_sources
 
     if settings.engine not in ENGINES:
         raise ConfigError(f"MKPI_ENGINE: '{settings.engine}' is not an engine mkpi builds on; use one of {', '.join(ENGINES)}")
@@ -121,7 +122,7 @@ def _missing_credentials(settings: Settings, sources) -> list[str]:
     """An unset credential variable fails its source at once (no retries); say so before the night starts."""
     if not sources.enabled:
         return []  # the connectors' imports (pandas among them) cost seconds
-    from pipelines.pulling import MissingSecret, build_source, token_store
+    from pipelines.sources.pulling import MissingSecret, build_source, token_store
 
     warnings, tokens = [], token_store(settings)
     for spec in sources.enabled:
@@ -153,7 +154,7 @@ def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None,
     `time.perf_counter()` at which the command began, so start-up counts its imports and pre-flight.
     `alert`: send the tracking alerts once the run lock is released (`mkpi run`, which holds the lock
     longer, sends them itself). Raises run_lock.RunInProgress when another run holds the lock."""
-    from pipelines import run_lock
+    from pipelines.night import run_lock
 
     started = time.perf_counter() if started is None else started
     with run_lock.hold(settings.warehouse):
@@ -167,7 +168,7 @@ def alert_after_run(settings: Settings, outcome: RunOutcome) -> RunOutcome:
     if not outcome.published:
         return outcome
     from pipelines.alerting.dispatch import send_tracking_alerts
-    from pipelines.config import load_config
+    from pipelines.configuration.mkpi_yml import load_config
 
     started = time.perf_counter()
     with step_timings.timed("alerts", "alerting"):  # added to the night's tally, in its place among the steps

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.config import RunConfig, load_config
+from pipelines.configuration.mkpi_yml import RunConfig, load_config
 from pipelines.settings import DEFAULT_MEMORY_LIMIT, Settings
-from pipelines.sources_config import SourcesConfig, load_sources
+from pipelines.configuration.sources_yml import SourcesConfig, load_sources
 
 
 class MkpiResource(dg.ConfigurableResource):
@@ -50,7 +50,7 @@ class MkpiResource(dg.ConfigurableResource):
     @contextlib.contextmanager
     def yield_for_execution(self, context):
         """Hold the run lock for the run: a scheduled run waits for a command-line run, and the reverse."""
-        from pipelines import run_lock, state_folder
+        from pipelines.night import run_lock, state_folder
 
         with run_lock.hold(Path(self.warehouse), wait=True, on_wait=context.log.warning if context.log else None):
             note = state_folder.adopt_legacy_state(self.settings())

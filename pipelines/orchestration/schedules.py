@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.config import RunConfig
+from pipelines.configuration.mkpi_yml import RunConfig
 
-# In one process, so the run lock (pipelines/run_lock.py), taken by the mkpi resource, covers the whole run.
+# In one process, so the run lock (pipelines/night/run_lock.py), taken by the mkpi resource, covers the whole run.
 nightly_job = dg.define_asset_job("nightly", selection=dg.AssetSelection.all(), description="Land, build, publish.",
                                   executor_def=dg.in_process_executor)
 

@@ -5,7 +5,7 @@ never holds the run lock (`mkpi run` sends the same alerts itself, after releasi
 import dagster as dg
 
 from pipelines.alerting.dispatch import send_failure_alert, send_tracking_alerts
-from pipelines.config import load_config
+from pipelines.configuration.mkpi_yml import load_config
 from pipelines.orchestration.schedules import nightly_job
 from pipelines.settings import Settings
 

@@ -4,7 +4,7 @@ it: the flags raised on scorecards (rewards, penalties, cash prizes, warnings, â
 
 from __future__ import annotations
 
-from pipelines import warehouse
+from pipelines.night import warehouse
 from pipelines.reporting.formatting import d, e, money
 from pipelines.scoring.flags import FLAGS
 from pipelines.scoring.periods import parse

@@ -9,8 +9,8 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from pipelines import warehouse
-from pipelines.registry import dbt_vars
+from pipelines.night import warehouse
+from pipelines.configuration.dbt_registry import dbt_vars
 from pipelines.reporting import charts
 from pipelines.reporting import dashboard_data as data
 from pipelines.reporting.formatting import compact, d, e, money, number, percent

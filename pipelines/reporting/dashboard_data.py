@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from pipelines import warehouse
+from pipelines.night import warehouse
 from pipelines.scoring import metrics
 
 # The channel table's additive measures; its ratios come from the registry (CHANNEL_RATIOS).

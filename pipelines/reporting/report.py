@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines import warehouse
+from pipelines.night import warehouse
 from pipelines.reporting import charts
 from pipelines.reporting.approvals import approvals
 from pipelines.reporting.formatting import d, e, in_unit, money, number, percent

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import warehouse
+from pipelines.night import warehouse
 from pipelines.reporting.report import build_report, write_languages
 from pipelines.scoring import closing
 from pipelines.scoring.engine import score_to_date

@@ -19,7 +19,7 @@ import duckdb
 from pipelines.scoring.inputs import DATA_THROUGH
 from pipelines.scoring.periods import Period, add_months
 from pipelines.scoring.tables import PERIOD_EVENTS, TABLES, scoring_failure, write_rows
-from pipelines.warehouse import records
+from pipelines.night.warehouse import records
 
 FROZEN = ("kpi_scores", "employee_scorecards", "scorecard_flags")  # what a final period keeps
 PROVISIONAL, FINAL = "provisional", "final"

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipelines.config_files import ConfigFileError
+from pipelines.configuration.yaml_files import ConfigFileError
 from pipelines.scoring.metrics import CHANNEL, CONTENT, COUNT, MANUAL, MONEY, NUMBER, PERCENT, SOCIAL
 from pipelines.scoring.metrics import label as metric_label
 from pipelines.scoring.rules import HIGHER, LINEAR, Band

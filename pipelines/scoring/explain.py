@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipelines.scoring.flags import FLAGS
 from pipelines.scoring.periods import parse
-from pipelines.warehouse import records
+from pipelines.night.warehouse import records
 
 ROW_LIMIT = 12
 

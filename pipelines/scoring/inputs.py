@@ -10,7 +10,7 @@ from pipelines.scoring.config import TargetOverride
 from pipelines.scoring import metrics
 from pipelines.scoring.periods import Period, add_months, ended_periods
 from connectors.sql_text import ident
-from pipelines.warehouse import records
+from pipelines.night.warehouse import records
 
 
 # The marts scoring reads, and nothing else (its asset depends on exactly these).

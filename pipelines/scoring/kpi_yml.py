@@ -1,4 +1,4 @@
-"""kpi.yml, checked the way every configuration file is (pipelines/config_files.py): the file's shape
+"""kpi.yml, checked the way every configuration file is (pipelines/configuration/yaml_files.py): the file's shape
 as pydantic models, every check located at its key, then built into the dataclasses scoring reads
 (scoring/config.py). Nothing is scored until the configuration is right.
 
@@ -14,11 +14,11 @@ from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, field_validator, model_validator
 
-from pipelines.config_files import At, Section, load, read_once_per_version
+from pipelines.configuration.yaml_files import At, Section, load, read_once_per_version
 from pipelines.scoring import flags
 from pipelines.scoring.config import (SCOPES, UNITS, Excusal, Incentives, Kpi, KpiConfig, KpiConfigError, Part, Role,
                                       RoleVersion, Swap, TargetOverride, Tier, WeightOverride)
-from pipelines.registry import dbt_vars
+from pipelines.configuration.dbt_registry import dbt_vars
 from pipelines.scoring.metrics import PERCENT, attributable, metric
 from pipelines.scoring.periods import PATTERN as PERIOD_PATTERN
 from pipelines.scoring.periods import PERIOD_TYPES

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from pipelines.registry import dbt_vars
+from pipelines.configuration.dbt_registry import dbt_vars
 
 CHANNEL, CONTENT, SOCIAL, MANUAL = "channel", "content", "social", "manual"
 # How a value reads: MONEY in the reporting currency, PERCENT for shares and rates, COUNT whole, NUMBER as is.

@@ -19,7 +19,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from pipelines import landing_notes
+from pipelines.sources import landing_notes
 from pipelines.validation.data_expectations import KindValidation, validate_files
 
 _running: dict[str, tuple[subprocess.Popen, Path, Path]] = {}  # working copy → (child, results, state dir)

@@ -7,7 +7,7 @@ import dagster as dg
 from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.reporting.dashboard import write_dashboard
-from pipelines.step_timings import timed
+from pipelines.night.step_timings import timed
 
 
 @dg.asset(deps=[PUBLISHED], group_name="publish",

@@ -8,12 +8,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from pipelines import dbt_runner, dbt_selection, spark_engine, warehouse
-from pipelines.build_plan import changed_tonight
-from pipelines.config import RunConfig
+from pipelines.building import dbt_runner, dbt_selection, spark_engine
+from pipelines.night import warehouse
+from pipelines.building.build_plan import changed_tonight
+from pipelines.configuration.mkpi_yml import RunConfig
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.settings import PROJECT_ROOT
-from pipelines.step_timings import count, timed
+from pipelines.night.step_timings import count, timed
 
 # The dbt installed beside this Python, so a venv's `mkpi` works without the venv on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))

@@ -1,14 +1,14 @@
-"""dbt's documentation site beside the published file (pipelines/docs_site.py)."""
+"""dbt's documentation site beside the published file (pipelines/building/docs_site.py)."""
 
 from pathlib import Path
 
 import dagster as dg
 
-from pipelines import docs_site
-from pipelines.build_plan import started_from_last_night
+from pipelines.building import docs_site
+from pipelines.building.build_plan import started_from_last_night
 from pipelines.orchestration.assets.dbt import DBT_PROJECT_DIR, dbt_project
 from pipelines.orchestration.resources import MkpiResource
-from pipelines.step_timings import timed
+from pipelines.night.step_timings import timed
 
 DOCS_SITE = dg.AssetKey("dbt_docs_site")
 

@@ -5,7 +5,7 @@ import dagster as dg
 
 from pipelines.orchestration.assets.landing import landing_key
 from pipelines.orchestration.resources import MkpiResource
-from pipelines.step_timings import timed
+from pipelines.night.step_timings import timed
 from pipelines.validation import beside_dbt
 from pipelines.validation.data_expectations import validated_kinds
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import exports
+from pipelines.reporting import exports
 from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
-from pipelines.step_timings import timed
+from pipelines.night.step_timings import timed
 
 
 @dg.asset(deps=[PUBLISHED], group_name="publish",

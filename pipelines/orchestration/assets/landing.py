@@ -11,11 +11,13 @@ from connectors import landing, source_folder
 from connectors.errors import SourceError
 from connectors.kinds import KINDS
 from connectors.sql_text import literal
-from pipelines import landing_notes, spark_engine, warehouse
-from pipelines.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
-from pipelines.config import ConfigError, RunConfig, check_as_of
+from pipelines.sources import landing_notes
+from pipelines.building import spark_engine
+from pipelines.night import warehouse
+from pipelines.building.build_plan import BuildPlan, plan_build, record_build_state, start_from_published
+from pipelines.configuration.mkpi_yml import ConfigError, RunConfig, check_as_of
 from pipelines.orchestration.resources import MkpiResource
-from pipelines.step_timings import say, timed
+from pipelines.night.step_timings import say, timed
 from pipelines.validation import beside_dbt
 from pipelines.validation.data_expectations import export_landed, validated_kinds
 

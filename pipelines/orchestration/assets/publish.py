@@ -4,13 +4,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import snapshots, warehouse
-from pipelines.column_docs import document_marts
+from pipelines.night import snapshots, warehouse
+from pipelines.building.column_docs import document_marts
 from pipelines.orchestration.assets.dbt import dbt_project
 from pipelines.orchestration.assets.docs_site import DOCS_SITE
 from pipelines.orchestration.assets.scoring import score_kpis
 from pipelines.orchestration.resources import MkpiResource
-from pipelines.step_timings import timed
+from pipelines.night.step_timings import timed
 
 
 PUBLISHED = dg.AssetKey("published_warehouse")

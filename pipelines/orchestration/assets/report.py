@@ -4,13 +4,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import warehouse
+from pipelines.night import warehouse
 from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.reporting.report import write_report
 from pipelines.reporting.to_date import write_to_date_report
 from pipelines.scoring.tables import scoring_failure
-from pipelines.step_timings import timed
+from pipelines.night.step_timings import timed
 
 
 @dg.asset(deps=[PUBLISHED], group_name="scoring",

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines import warehouse
+from pipelines.night import warehouse
 from pipelines.orchestration.resources import MkpiResource
 from pipelines.scoring import closing
 from pipelines.scoring.config import KpiConfigError
@@ -16,8 +16,8 @@ from pipelines.scoring.incentives import bonus_pool, budget_suggestions, profit_
 from pipelines.scoring.inputs import SCORING_MARTS, attributed_monthly, read_inputs
 from pipelines.scoring.labels import label_rows
 from pipelines.scoring.tables import FAILED, SCORED, TABLES, write_table
-from pipelines.step_timings import timed
-from pipelines.warehouse import records
+from pipelines.night.step_timings import timed
+from pipelines.night.warehouse import records
 
 
 @dg.multi_asset(

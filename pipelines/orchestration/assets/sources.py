@@ -9,9 +9,10 @@ import time
 
 import dagster as dg
 
-from pipelines import pulling, step_timings
+from pipelines.sources import pulling
+from pipelines.night import step_timings
 from pipelines.orchestration.resources import MkpiResource
-from pipelines.sources_config import SourcesConfig, SourceSpec
+from pipelines.configuration.sources_yml import SourcesConfig, SourceSpec
 
 
 def pulled_key(source: str, kind: str) -> dg.AssetKey:

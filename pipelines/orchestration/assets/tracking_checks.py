@@ -10,8 +10,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import warehouse
-from pipelines.config import tracking_checks
+from pipelines.night import warehouse
+from pipelines.configuration.mkpi_yml import tracking_checks
 from pipelines.orchestration.assets.publish import PUBLISHED
 from pipelines.orchestration.resources import MkpiResource
 

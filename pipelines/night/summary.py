@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from pipelines import warehouse
+from pipelines.night import warehouse
 from pipelines.reporting.labels import VALUES
 from pipelines.scoring.flags import FLAGS
 

@@ -14,7 +14,7 @@ import duckdb
 
 def start_build(build_path: Path) -> None:
     """Clear what an earlier, interrupted run left behind: the night then starts empty or from a copy
-    of the published file (pipelines/build_plan.py), never from a half-built one."""
+    of the published file (pipelines/building/build_plan.py), never from a half-built one."""
     build_path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (build_path, build_path.with_name(build_path.name + ".wal")):
         leftover.unlink(missing_ok=True)

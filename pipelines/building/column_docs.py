@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from connectors.sql_text import ident, literal
-from pipelines.warehouse import relations
+from pipelines.night.warehouse import relations
 
 
 def marts_documented(manifest: dict) -> list[dict]:

@@ -16,7 +16,7 @@ from connectors.registry import CONNECTORS
 from connectors.source_options import Setup
 from connectors.token_store import RefreshToken, TokenStore
 from pipelines.settings import TOKEN_KEY_ENV, Settings, secret
-from pipelines.sources_config import SourceSpec
+from pipelines.configuration.sources_yml import SourceSpec
 
 
 TOKEN_WARN_DAYS = 7  # a rotated refresh token this close to its end is a warning in `mkpi sources check`

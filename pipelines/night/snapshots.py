@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse import relations
+from pipelines.night.warehouse import relations
 
 # Row counts `mkpi snapshots` shows for each night.
 COUNTED = ("fct_channel_daily", "fct_sessions", "fct_tracking_issues", "employee_scorecards")

@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from pipelines import dbt_runner
+from pipelines.building import dbt_runner
 
 
 class DocsSiteError(RuntimeError):

@@ -13,7 +13,7 @@ from pydantic import ConfigDict, PlainValidator, PrivateAttr, ValidationError, f
 
 from connectors.registry import CONNECTORS
 from connectors.source_options import SourceOptions
-from pipelines.config_files import (At, ConfigFileError, Section, type_problem, iso_date, load, non_negative_number,
+from pipelines.configuration.yaml_files import (At, ConfigFileError, Section, type_problem, iso_date, load, non_negative_number,
                                      read_once_per_version, timezone_name)
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import warehouse
-from pipelines.config import RunConfig
+from pipelines.night import warehouse
+from pipelines.configuration.mkpi_yml import RunConfig
 from pipelines.settings import PROJECT_ROOT
 
 # What the stored rows depend on; tests and docs do not change them.

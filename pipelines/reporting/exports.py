@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from connectors.sql_text import literal
-from pipelines import warehouse
+from pipelines.night import warehouse
 
 MMM_COLUMNS = ("week", "channel", "spend", "impressions", "clicks", "sessions", "leads", "new_customers", "orders",
                "revenue")

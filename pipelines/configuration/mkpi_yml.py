@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, create_model
 
-from pipelines.config_files import (ConfigFileError, LocatedYaml, Section, iso_date, load, non_negative_number,
+from pipelines.configuration.yaml_files import (ConfigFileError, LocatedYaml, Section, iso_date, load, non_negative_number,
                                     read_once_per_version, timezone_name)
-from pipelines.registry import dbt_vars
+from pipelines.configuration.dbt_registry import dbt_vars
 
 
 class ConfigError(ConfigFileError):
@@ -55,7 +55,7 @@ class RunConfig:
     # (file-name pattern, Python codec name): read matching exports in this encoding instead of guessing.
     file_encodings: tuple = ()
     max_days_after_as_of: int = 7  # a row dated later than the as-of date plus this is quarantined
-    snapshots_keep: int = 14  # nightly snapshots of the published file kept beside it (pipelines/snapshots.py)
+    snapshots_keep: int = 14  # nightly snapshots of the published file kept beside it (pipelines/night/snapshots.py)
     attribution: AttributionSettings = AttributionSettings()
 
     def latest_row_date(self) -> dt.date:
