@@ -1,12 +1,24 @@
 """Every connector, by the `type:` a sources.yml source names: the one table sources.yml's checks,
 pulling, `mkpi sources check`, sources.example.yml and docs/connectors.md are read from or tested
-against. A new connector is one module with its CONNECTOR, listed here."""
+against. A connector is a module of connectors/platforms with a CONNECTOR; nothing else lists it.
+The modules are imported on first use, not with this one (a night without API sources never needs
+them)."""
 
 from __future__ import annotations
 
-from connectors.platforms import (baidu_marketing, ga4, google_ads, hubspot, json_api, meta_ads, ocean_engine,
-                                  tencent_ads, wechat_oa)
+import functools
+import importlib
+import pkgutil
+
+from connectors import platforms
 from connectors.source_options import Connector
 
-CONNECTORS: dict[str, Connector] = {module.CONNECTOR.type: module.CONNECTOR for module in (
-    google_ads, meta_ads, hubspot, ga4, ocean_engine, tencent_ads, baidu_marketing, wechat_oa, json_api)}
+
+@functools.cache
+def connectors() -> dict[str, Connector]:
+    found = {}
+    for module in sorted(m.name for m in pkgutil.iter_modules(platforms.__path__)):
+        declared = getattr(importlib.import_module(f"{platforms.__name__}.{module}"), "CONNECTOR", None)
+        if declared is not None:
+            found[declared.type] = declared
+    return found

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from connectors.registry import CONNECTORS
+from connectors.registry import connectors
 from pipelines import cli
 from pipelines.sources import pulling
 from pipelines.settings import PROJECT_ROOT, Settings
@@ -39,15 +39,15 @@ def every_option_uncommented(tmp_path):
 
 def test_the_example_shows_every_type_and_every_option():
     blocks = example_blocks()
-    assert set(blocks) == set(CONNECTORS)
-    for kind, connector in CONNECTORS.items():
+    assert set(blocks) == set(connectors())
+    for kind, connector in connectors().items():
         missing = [o for o in connector.options.model_fields if not re.search(rf"\n    (# )?{o}:", blocks[kind])]
         assert not missing, f"sources.example.yml's {kind} source does not show {missing}"
 
 
 def test_every_option_in_the_example_is_valid_and_builds_its_connector(tmp_path, monkeypatch):
     specs = load_sources(every_option_uncommented(tmp_path)).enabled
-    assert {s.type for s in specs} == set(CONNECTORS)
+    assert {s.type for s in specs} == set(connectors())
     settings = Settings.from_env(warehouse=tmp_path / "warehouse.duckdb")
     monkeypatch.setenv("MKPI_TOKEN_KEY", "a long random passphrase for the test")
     for spec in specs:
@@ -56,7 +56,7 @@ def test_every_option_in_the_example_is_valid_and_builds_its_connector(tmp_path,
             monkeypatch.setenv(name, f"value-of-{name}")
         source = pulling.build_source(spec, pulling.token_store(settings))
         assert tuple(s.kind for s in source.streams) == spec.kinds
-        assert spec.kinds == CONNECTORS[spec.type].tables(spec.options)
+        assert spec.kinds == connectors()[spec.type].tables(spec.options)
 
 
 def test_sources_check_answers_for_every_type_without_its_credentials(tmp_path, capsys, monkeypatch):
@@ -75,7 +75,7 @@ def test_sources_check_answers_for_every_type_without_its_credentials(tmp_path, 
 
 def settings_tables() -> str:
     parts = [BEGIN, ""]
-    for kind, connector in CONNECTORS.items():
+    for kind, connector in connectors().items():
         tables = ", ".join(f"`{t}`" for t in connector.fills) or "the table its `kind` names"
         parts += [f"**`type: {kind}`**: {connector.title}; fills {tables}.", "",
                   "| setting | | what it is |", "|---|---|---|"]
@@ -98,7 +98,7 @@ def test_the_docs_list_every_type_and_option_as_the_registry_declares():
                                          "rerun with UPDATE_SNAPSHOTS=1 and review the diff"
 
 
-@pytest.mark.parametrize("kind", sorted(CONNECTORS))
+@pytest.mark.parametrize("kind", sorted(connectors()))
 def test_an_unknown_option_names_the_allowed_ones(tmp_path, kind):
     from pipelines.configuration.sources_yml import SourcesConfigError
 
@@ -109,4 +109,4 @@ def test_an_unknown_option_names_the_allowed_ones(tmp_path, kind):
     with pytest.raises(SourcesConfigError) as err:
         load_sources(path)
     assert f"colour: unknown key for a {kind} source (allowed: " in str(err.value)
-    assert all(option in str(err.value) for option in CONNECTORS[kind].options.model_fields)
+    assert all(option in str(err.value) for option in connectors()[kind].options.model_fields)

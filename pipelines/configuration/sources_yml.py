@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, PlainValidator, PrivateAttr, ValidationError, field_validator, model_validator
 
-from connectors.registry import CONNECTORS
+from connectors.registry import connectors
 from connectors.source_options import SourceOptions
 from pipelines.configuration.yaml_files import (At, ConfigFileError, Section, type_problem, iso_date, load, non_negative_number,
                                      read_once_per_version, timezone_name)
@@ -42,7 +42,7 @@ class SourceSpec:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        return CONNECTORS[self.type].tables(self.options)
+        return connectors()[self.type].tables(self.options)
 
     def secret_names(self) -> list[str]:
         return self.options.secret_names()
@@ -120,8 +120,8 @@ class Source(PullSettings):
     @field_validator("type", mode="plain")
     @classmethod
     def _known_type(cls, value):
-        if value not in CONNECTORS:
-            raise ValueError(f"type must be one of {', '.join(CONNECTORS)}")
+        if value not in connectors():
+            raise ValueError(f"type must be one of {', '.join(connectors())}")
         return value
 
     @field_validator("name", mode="plain")
@@ -133,7 +133,7 @@ class Source(PullSettings):
 
     @model_validator(mode="after")
     def _keys_of_its_type(self):
-        declared = CONNECTORS[self.type].options
+        declared = connectors()[self.type].options
         given = self.model_extra or {}
         for key in sorted(set(given) - set(declared.model_fields)):
             raise At(key, f"unknown key for a {self.type} source (allowed: "

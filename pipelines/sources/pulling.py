@@ -12,7 +12,7 @@ from connectors.http_core import PlatformError
 from connectors.platforms import api_versions
 from connectors.pull_store import PullStore
 from connectors.puller import StreamResult, pull_stream, window_for
-from connectors.registry import CONNECTORS
+from connectors.registry import connectors
 from connectors.source_options import Setup
 from connectors.token_store import RefreshToken, TokenStore
 from pipelines.settings import TOKEN_KEY_ENV, Settings, secret
@@ -77,7 +77,7 @@ def build_source(spec: SourceSpec, tokens: TokenStore | None = None, **http_opti
             "time_budget": spec.time_budget_seconds, "max_pages": spec.max_pages, **http_options}
     base = {"base_url": spec.base_url} if spec.base_url else {}
     setup = Setup(spec.name, EnvironmentCredentials(spec, tokens), http, base)
-    return CONNECTORS[spec.type].build(spec.options, setup)
+    return connectors()[spec.type].build(spec.options, setup)
 
 
 def last_complete_day(as_of: dt.date) -> dt.date:
