@@ -21,7 +21,7 @@ campaign."""
 
 def _run(args) -> int:
     started = time.perf_counter()
-    from pipelines.night import run_lock, run_process
+    from pipelines.night import night_inputs, run_lock, run_process
     from pipelines.configuration.mkpi_yml import ConfigError, load_config
     from pipelines.settings import Settings
 
@@ -37,6 +37,11 @@ def _run(args) -> int:
         return 2
     try:
         with run_lock.hold(settings.warehouse, wait=args.wait, on_wait=lambda m: print(m, file=sys.stderr, flush=True)):
+            unchanged = None if args.full_refresh else _nothing_new(settings, config)
+            if unchanged:
+                print(unchanged)
+                return 0
+            night_inputs.forget(settings)
             code, outcome = _run_locked(args, settings, config, started)
     except run_lock.RunInProgress as err:
         print(f"error: {err}", file=sys.stderr)
@@ -47,7 +52,20 @@ def _run(args) -> int:
         outcome = alert_after_run(settings, outcome)
     if code == 0:
         _print_summary(settings, outcome)
+        night_inputs.remember(settings, config.as_of())
     return code
+
+
+def _nothing_new(settings, config) -> str | None:
+    """The one line of a night whose inputs are the last good night's (night_inputs); None when it has work."""
+    from pipelines.configuration.sources_yml import SourcesConfigError, load_sources
+    from pipelines.night import night_inputs
+
+    try:
+        api_sources = len(load_sources(settings.sources_file).enabled)
+    except SourcesConfigError:
+        return None  # the night's pre-flight says what is wrong
+    return night_inputs.nothing_new(settings, config.as_of(), api_sources)
 
 
 def _run_locked(args, settings, config, started: float):
