@@ -43,6 +43,8 @@ def _run(args) -> int:
                 return 0
             night_inputs.forget(settings)
             code, outcome = _run_locked(args, settings, config, started)
+            if code == 0:
+                night_inputs.remember(settings, config.as_of())
     except run_lock.RunInProgress as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
@@ -52,7 +54,6 @@ def _run(args) -> int:
         outcome = alert_after_run(settings, outcome)
     if code == 0:
         _print_summary(settings, outcome)
-        night_inputs.remember(settings, config.as_of())
     return code
 
 

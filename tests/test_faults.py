@@ -78,7 +78,7 @@ def published(tmp_path_factory):
     wait_for(lambda: (tmp / "w.duckdb.building").exists(), "the first run to start building")
     refused = start(tmp)
     refused_err = refused.communicate(timeout=TIMEOUT)[1]
-    waiting = start(tmp, "--wait")
+    waiting = start(tmp, "--wait", "--full-refresh")  # the same inputs: without it, nothing new to do
     first_err = first.communicate(timeout=TIMEOUT)[1]
     assert first.returncode == 0, first_err
     waited = waiting.communicate(timeout=TIMEOUT)
@@ -100,7 +100,7 @@ def test_a_stopped_run_leaves_the_published_file_and_no_process(published, signu
     before = digest(tmp / "w.duckdb")
     log = tmp / "state" / "logs" / "last_run.log"
     log.unlink(missing_ok=True)
-    run = start(tmp)
+    run = start(tmp, "--full-refresh")  # a night with work to stop (the inputs are last night's)
     group = worker_of(run)
     if when == "landing":
         wait_for(lambda: (tmp / "w.duckdb.building").exists(), "landing to start")

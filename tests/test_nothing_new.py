@@ -41,3 +41,11 @@ def test_a_night_with_nothing_new_publishes_nothing_and_changes_nothing(tmp_path
     changed = run_mkpi(*args, env=env)
     assert changed.returncode == 0, changed.stderr
     assert NOTHING_NEW not in changed.stdout and f"Published {world / 'w.duckdb'}" in changed.stdout, changed.stdout
+
+
+def test_the_alerts_own_files_are_the_ones_left_out():
+    """The alerts write their ledger and report after the run lock is released; the fingerprint leaves them out."""
+    from pipelines.alerting.dispatch import LEDGER_FILE, REPORT_FILE
+    from pipelines.night.night_inputs import ALERTS_OWN
+
+    assert ALERTS_OWN == {LEDGER_FILE, REPORT_FILE}

@@ -4,9 +4,9 @@ left them would publish the same file and the same pages, so it says so in one l
 A night's inputs are everything its outcome reads: the as-of date, the settings, mkpi.yml, kpi.yml
 and sources.yml, the code (pipelines/, connectors/, dbt_project/), the exports in the source folder
 (path, size and modification time, as landing itself compares them), what the warehouse's nights
-keep in its state folder (closed periods, approvals, the alert ledger, pulled data), the pages in
-the reports folder and the published file itself. Their fingerprint is written beside the warehouse
-after a night that published and sent its alerts; any difference makes a night run. API sources are
+keep in its state folder (closed periods, approvals, pulled data), the pages in the reports folder
+and the published file itself. Their fingerprint is written beside the warehouse when a night has
+published, before the run lock is released; any difference makes a night run. API sources are
 the exception: what a platform has new is only known by pulling, so a night with enabled sources
 always runs (docs/operations.md).
 """
@@ -23,8 +23,11 @@ from pipelines.settings import PROJECT_ROOT, Settings
 RECORD = "last_night.json"  # in the state folder
 _CODE = ("pipelines", "connectors", "dbt_project", "dagster.yaml")
 _NOT_CODE = {"target", "logs", "__pycache__", "dbt_packages"}
-# State a night rewrites for itself (its log, dbt's parse state, Spark's tables) or this record.
-_NOT_STATE = {"logs", "dbt", "spark", RECORD}
+# State a night rewrites for itself (its log, dbt's parse state, Spark's tables), this record, and the alerts'
+# ledger and report, which the alerts write after the night (a night with nothing new sends none); the
+# names are alerting.dispatch's (tests/test_nothing_new.py checks).
+ALERTS_OWN = {"alert_ledger.json", "last_alert_report.json"}
+_NOT_STATE = {"logs", "dbt", "spark", RECORD, *ALERTS_OWN}
 
 
 def fingerprint(settings: Settings, as_of: dt.date) -> str:
@@ -84,7 +87,7 @@ def forget(settings: Settings) -> None:
 
 
 def remember(settings: Settings, as_of: dt.date) -> None:
-    """After a night that published and alerted: its inputs, for the next night to compare."""
+    """After a night that published, under its run lock: its inputs, for the next night to compare."""
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     ended = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     (settings.state_dir / RECORD).write_text(json.dumps({"fingerprint": fingerprint(settings, as_of), "ended": ended}),
