@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
 
 from pipelines.reporting.labels import value_label
 
@@ -30,6 +29,8 @@ def write_spreadsheets(con, period: str, out_dir: Path) -> list[Path]:
     zh_path = out_dir / f"scorecards-{period}.zh.csv"
     write_csv(con, period, csv_path)
     write_csv(con, period, zh_path, "zh")
+    from openpyxl import Workbook  # 0.1 s of imports, for the nights that write a closed period's file
+
     book = Workbook()
     book.remove(book.active)
     for name, query in SHEETS.items():
