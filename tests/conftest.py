@@ -90,6 +90,16 @@ def tiny(tiny_warehouse):
     con.close()
 
 
+def wait_for_history(dagster_home: Path, timeout: float = 90) -> None:
+    """The run history is written by a process of its own after the night (run_history.keep): wait for it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while list(Path(dagster_home).glob("pending-*.json")):
+        assert time.monotonic() < deadline, f"the run history in {dagster_home} was not written within {timeout} s"
+        time.sleep(0.2)
+
+
 def run_mkpi(*args: str, timeout: int = 300, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real console script in a child process, as a user or the scheduler runs it."""
     return subprocess.run([MKPI, *args], capture_output=True, text=True, timeout=timeout,

@@ -8,7 +8,7 @@ import hashlib
 import os
 import shutil
 
-from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi
+from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi, wait_for_history
 
 NOTHING_NEW = "Nothing new since the night that ended "
 
@@ -28,6 +28,7 @@ def test_a_night_with_nothing_new_publishes_nothing_and_changes_nothing(tmp_path
     first = run_mkpi(*args, env=env)
     assert first.returncode == 0, first.stderr
     assert NOTHING_NEW not in first.stdout
+    wait_for_history(world / "dagster_home")
     before = listing(world)
 
     again = run_mkpi(*args, env=env)

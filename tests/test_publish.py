@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import dagster as dg
 import duckdb
 
 from pipelines.orchestration.nightly import run_nightly
-from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi, settings_for
+from tests.conftest import TINY_CONFIG, TINY_ORG, run_mkpi, settings_for, wait_for_history
 
 
 def run_args(source, warehouse):
@@ -70,6 +71,7 @@ def test_nightly_builds_reuse_one_dbt_target_folder(tiny_warehouse):
 
 def test_the_run_history_keeps_outcomes_not_bookkeeping(tiny_warehouse):
     """`mkpi run` executes in memory and keeps what `make dev` shows: the run, its steps, materializations."""
+    wait_for_history(tiny_warehouse.parent / "dagster_home")
     instance = dg.DagsterInstance.from_config(str(tiny_warehouse.parent / "dagster_home"))
     [run] = instance.get_runs()
     assert run.status == dg.DagsterRunStatus.SUCCESS
@@ -86,3 +88,30 @@ def test_a_run_history_that_cannot_be_written_is_a_warning_not_a_failure(tmp_pat
     history = dg.DagsterInstance.ephemeral(tempdir=str(tmp_path))
     [warning] = _keep_in_history(dg.DagsterInstance.ephemeral(), "a-run-the-source-does-not-have", history)
     assert warning.startswith(f"the run history in {tmp_path} was not updated (")
+
+
+def test_a_replay_that_fails_keeps_its_file_and_the_next_night_says_so(tmp_path):
+    """The history is written by a process of its own: what it cannot store stays, and is said the next night."""
+    from pipelines.orchestration import run_history
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "pending-night-one.json").write_text("{not what Dagster wrote", encoding="utf-8")
+    run_history.replay_pending(home)
+    assert (home / "pending-night-one.json").exists()
+    assert (home / "replay-failed-night-one.txt").read_text(encoding="utf-8").startswith("JSONDecodeError: ")
+
+    @dg.asset
+    def tonight() -> int:
+        return 1
+
+    night = dg.DagsterInstance.ephemeral()
+    run_id = dg.materialize([tonight], instance=night).run_id
+    [said] = run_history.keep(night, run_id, home)
+    assert said.startswith(f"the run history in {home} was not updated after an earlier night (JSONDecodeError: ")
+    deadline = time.monotonic() + 90
+    while (home / f"pending-{run_id}.json").exists():  # tonight's run, replayed by its own process
+        assert time.monotonic() < deadline, "tonight's run was not replayed into the history"
+        time.sleep(0.2)
+    assert dg.DagsterInstance.from_config(str(home)).get_run_by_id(run_id).status == dg.DagsterRunStatus.SUCCESS
+    assert (home / "pending-night-one.json").exists()  # still unreadable, still kept

@@ -215,11 +215,10 @@ def _keep_in_history(source: dg.DagsterInstance, run_id: str, history: dg.Dagste
     """The night's outcome stands whether or not its record can be kept (say, a locked history file)."""
     with step_timings.timed("history", "keeping the run in the run history"):
         try:
-            run_history.copy_run(source, run_id, history)
+            return run_history.keep(source, run_id, Path(history.root_directory))
         except Exception as err:  # noqa: BLE001 - any storage error; the data work is done
             return [f"the run history in {history.root_directory} was not updated ({type(err).__name__}: {err}); "
                     "make dev will not show tonight's run"]
-    return []
 
 
 def _first_failure(result) -> str:
