@@ -60,8 +60,7 @@ class GoogleOAuthOptions(SourceOptions):
 
 
 def google_auth(options: GoogleOAuthOptions, setup: Setup) -> GoogleRefreshToken:
-    url = {"token_url": options.token_url} if options.token_url else {}
     return GoogleRefreshToken(setup.name, client_id=setup.secret(options.client_id_env, "client_id"),
                               client_secret=setup.secret(options.client_secret_env, "client_secret"),
                               refresh_token=setup.secret(options.refresh_token_env, "refresh_token"),
-                              credential_env=options.refresh_token_env, **url, **setup.http)
+                              credential_env=options.refresh_token_env, **options.given("token_url"), **setup.http)

@@ -21,11 +21,12 @@ ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 class OptionError(ValueError):
-    """A problem with the option `key` found by a check that reads several options."""
+    """A problem placed at a key (or a path of keys, relative to the model being checked), for a check that
+    reads several keys; the configuration files' messages name its line (pipelines' yaml_files.At is this)."""
 
-    def __init__(self, key: str, message: str):
+    def __init__(self, path, message: str):
         super().__init__(message)
-        self.path = (key,)
+        self.path = path if isinstance(path, tuple) else (path,)
 
 
 def _env_name(value) -> str:
@@ -65,12 +66,13 @@ class SourceOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     def secret_names(self) -> list[str]:
-        """The environment variables this source's credentials are read from, in the file's order."""
+        """The environment variables this source's credentials are read from, in the connector's field order."""
         return [value for key, value in self if key.endswith("_env") and value]
 
-    def get(self, key: str, default=None):
-        value = getattr(self, key, None)
-        return default if value is None else value
+    def given(self, *keys: str) -> dict:
+        """The optional settings among `keys` that the source sets, as keyword arguments: the ones it leaves out
+        take the connector's own default."""
+        return {key: getattr(self, key) for key in keys if getattr(self, key) is not None}
 
 
 class Credentials(Protocol):

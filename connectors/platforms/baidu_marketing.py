@@ -26,10 +26,10 @@ from pydantic import Field
 from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_json_body
 from connectors.http_core import FAILED, REFUSED, RETRY, HttpClient, next_offset
-from connectors.platforms.report_windows import (CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field, check_accounts,
-                                                 grant_verdict, issued, total_row)
-from connectors.token_store import RefreshToken
+from connectors.platforms.report_windows import (CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field,
+                                                 check_accounts, grant_verdict, issued, total_row)
 from connectors.source_options import Connector, Entries, EnvName, Identifier, Setup, filled_by
+from connectors.token_store import RefreshToken
 
 BASE_URL = "https://api.baidu.com"
 TOKEN_URL = "https://u.baidu.com/oauth/refreshToken"
@@ -139,13 +139,12 @@ class Options(ReportOptions):
 
 
 def build(o: Options, setup: Setup) -> BaiduMarketing:
-    url = {"token_url": o.token_url} if o.token_url else {}
     return BaiduMarketing(setup.name, account_ids=o.account_ids, username=setup.secret(o.username_env, "username"),
                           app_id=setup.secret(o.app_id_env, "app_id"),
                           secret_key=setup.secret(o.secret_key_env, "secret_key"), user_id=o.user_id,
                           refresh_token=setup.credentials.rotating(o.refresh_token_env),
-                          credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(), **o.page_sizes(),
-                          **url, **setup.base, **setup.http)
+                          credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(),
+                          **o.given("page_size", "token_url"), **setup.base, **setup.http)
 
 
 CONNECTOR = Connector("baidu_marketing", "Baidu Marketing API (百度营销)", Options, build, filled_by(BaiduMarketing))

@@ -88,8 +88,8 @@ class Options(GoogleOAuthOptions):
 
 def build(o: Options, setup: Setup) -> GA4:
     return GA4(setup.name, property_ids=o.property_ids, auth=google_auth(o, setup),
-               conversion_metric=o.get("conversion_metric", "keyEvents"), page_size=o.get("page_size", PAGE_SIZE),
-               credential_env=o.refresh_token_env, **setup.base, **setup.http)
+               credential_env=o.refresh_token_env, **o.given("conversion_metric", "page_size"), **setup.base,
+               **setup.http)
 
 
 CONNECTOR = Connector("ga4", "Google Analytics 4 Data API", Options, build, filled_by(GA4))

@@ -105,11 +105,10 @@ class Options(GoogleOAuthOptions):
 
 
 def build(o: Options, setup: Setup) -> GoogleAds:
-    version = {"api_version": o.api_version} if o.api_version else {}
     return GoogleAds(setup.name, customer_ids=o.customer_ids, developer_token=setup.secret(o.developer_token_env,
                                                                                             "developer_token"),
                      auth=google_auth(o, setup), login_customer_id=o.login_customer_id,
-                     credential_env=o.refresh_token_env, **setup.base, **version, **setup.http)
+                     credential_env=o.refresh_token_env, **o.given("api_version"), **setup.base, **setup.http)
 
 
 CONNECTOR = Connector("google_ads", "Google Ads API", Options, build, filled_by(GoogleAds))

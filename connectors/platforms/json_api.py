@@ -14,9 +14,8 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
-
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 
@@ -167,10 +166,8 @@ class JsonApi:
         if paging.style in ("page", "offset"):
             total = dig(payload, paging.total_path) if paging.total_path else None
             total = int(total) if total is not None else None
-            if paging.style == "offset":
-                following = next_offset(position or 0, count, total)
-                return None if following is None else (following, seen)
-            following = next_page(position or paging.first_page, received=count, seen=seen, total=total)
+            following = next_offset(position or 0, count, total) if paging.style == "offset" else \
+                next_page(position or paging.first_page, received=count, seen=seen, total=total)
             return None if following is None else (following, seen)
         if paging.style == "cursor":
             return dig(payload, paging.cursor_path) or None

@@ -143,10 +143,9 @@ class Options(SourceOptions):
 
 
 def build(o: Options, setup: Setup) -> MetaAds:
-    version = {"api_version": o.api_version} if o.api_version else {}
     return MetaAds(setup.name, ad_account_ids=o.ad_account_ids, access_token=setup.secret(o.access_token_env,
                                                                                         "access_token"),
-                   credential_env=o.access_token_env, page_size=o.get("page_size", 500), **setup.base, **version,
+                   credential_env=o.access_token_env, **o.given("api_version", "page_size"), **setup.base,
                    **setup.http)
 
 

@@ -26,10 +26,10 @@ from connectors.api_source import DAYS, Page, Stream, Window
 from connectors.app_token import AppToken, in_header
 from connectors.http_core import HttpClient
 from connectors.platforms.report_windows import (
-    CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued, numbered_pages, spans,
-    total_row, verdict)
-from connectors.token_store import RefreshToken
+    CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued,
+    numbered_pages, spans, total_row, verdict)
 from connectors.source_options import Connector, Entries, EnvName, Setup, filled_by
+from connectors.token_store import RefreshToken
 
 BASE_URL = "https://ad.oceanengine.com"
 REPORT_PATH = "/open_api/2/report/campaign/get/"
@@ -133,7 +133,7 @@ def build(o: Options, setup: Setup) -> OceanEngine:
     return OceanEngine(setup.name, advertiser_ids=o.advertiser_ids, app_id=setup.secret(o.app_id_env, "app_id"),
                        secret=setup.secret(o.secret_env, "secret"),
                        refresh_token=setup.credentials.rotating(o.refresh_token_env),
-                       credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(), **o.page_sizes(),
+                       credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(), **o.given("page_size"),
                        **setup.base, **setup.http)
 
 

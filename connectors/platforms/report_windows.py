@@ -68,9 +68,6 @@ class ReportOptions(SourceOptions):
         by_account = {str(k): str(v) for k, v in (self.utm_campaign_by_account or {}).items()}
         return CampaignKeys(self.utm_campaign or NAME, by_account)
 
-    def page_sizes(self) -> dict:
-        return {"page_size": self.page_size} if self.page_size else {}
-
 
 def total_row(platform: str, account: str, *, date, impressions, clicks, spend) -> dict:
     """An account's day as the platform's account-level report states it (the ad_spend_totals row); these

@@ -28,10 +28,10 @@ from connectors.app_token import AppToken, in_query
 from connectors.platforms.api_versions import DEFAULTS
 from connectors.http_core import HttpClient, PlatformError
 from connectors.platforms.report_windows import (
-    CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued, numbered_pages, spans,
-    total_row, verdict)
-from connectors.token_store import RefreshToken
+    CampaignKeys, ReportOptions, ad_spend_row, body_code, body_field, check_accounts, grant_verdict, issued,
+    numbered_pages, spans, total_row, verdict)
 from connectors.source_options import Connector, Entries, EnvName, Setup, filled_by
+from connectors.token_store import RefreshToken
 
 BASE_URL = "https://api.e.qq.com"
 API_VERSION = DEFAULTS["tencent_ads"]
@@ -133,12 +133,11 @@ class Options(ReportOptions):
 
 
 def build(o: Options, setup: Setup) -> TencentAds:
-    version = {"api_version": o.api_version} if o.api_version else {}
     return TencentAds(setup.name, account_ids=o.account_ids, client_id=setup.secret(o.client_id_env, "client_id"),
                       client_secret=setup.secret(o.client_secret_env, "client_secret"),
                       refresh_token=setup.credentials.rotating(o.refresh_token_env),
-                      credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(), **o.page_sizes(),
-                      **version, **setup.base, **setup.http)
+                      credential_env=o.refresh_token_env, campaign_keys=o.campaign_keys(),
+                      **o.given("page_size", "api_version"), **setup.base, **setup.http)
 
 
 CONNECTOR = Connector("tencent_ads", "Tencent Marketing API (腾讯广告)", Options, build, filled_by(TencentAds))

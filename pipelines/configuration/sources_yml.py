@@ -13,8 +13,8 @@ from pydantic import ConfigDict, PlainValidator, PrivateAttr, ValidationError, f
 
 from connectors.registry import connectors
 from connectors.source_options import SourceOptions
-from pipelines.configuration.yaml_files import (At, ConfigFileError, Section, type_problem, iso_date, load, non_negative_number,
-                                     read_once_per_version, timezone_name)
+from pipelines.configuration.yaml_files import (At, ConfigFileError, Section, iso_date, load, located,
+                                                 non_negative_number, read_once_per_version, timezone_name)
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 
@@ -144,21 +144,12 @@ class Source(PullSettings):
         try:
             self._options = declared.model_validate(given)
         except ValidationError as err:
-            raise _at(err.errors(include_url=False)[0]) from None
+            raise At(*located(err.errors(include_url=False)[0], declared)) from None
         return self
 
     @property
     def options(self) -> SourceOptions:
         return self._options
-
-
-def _at(problem: dict) -> At:
-    """A connector's option problem, placed at its key in the source."""
-    cause = (problem.get("ctx") or {}).get("error")
-    loc = tuple(problem["loc"]) + tuple(getattr(cause, "path", ()))
-    words = str(cause) if problem["type"] == "value_error" and cause is not None else \
-        type_problem(problem["type"], problem.get("input"), problem)
-    return At(loc, words)
 
 
 class SourcesYml(Section):

@@ -18,6 +18,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from connectors.source_options import OptionError
+
 
 def read_once_per_version(load_fn):
     """A loader that parses a file once per version of it (path, size, modification time): a run asks for
@@ -45,12 +47,9 @@ class ConfigFileError(ValueError):
     """A configuration file that cannot be used; the message is one line naming file, line and key."""
 
 
-class At(ValueError):
-    """A problem with the key (or path of keys, relative to the model being checked) `path`."""
-
-    def __init__(self, path, message: str):
-        super().__init__(message)
-        self.path = path if isinstance(path, tuple) else (path,)
+# A problem with the key (or path of keys, relative to the model being checked) `path`: one class for the
+# three files and the connectors' own settings in sources.yml.
+At = OptionError
 
 
 class Section(BaseModel):
@@ -129,19 +128,23 @@ def validate(doc: LocatedYaml, model: type[BaseModel], error: type[ConfigFileErr
 
 def explain(problem: dict, model: type[BaseModel], doc: LocatedYaml) -> str:
     """One pydantic error as '<file>, line N, <key>: <what is wrong>'."""
+    loc, message = located(problem, model)
+    return f"{doc.where(loc)}: {message}"
+
+
+def located(problem: dict, model: type[BaseModel]) -> tuple[tuple, str]:
+    """One pydantic error of `model` as (the path of the key it is about, what is wrong)."""
     loc, kind, value = tuple(problem["loc"]), problem["type"], problem.get("input")
     cause = (problem.get("ctx") or {}).get("error")
     if isinstance(cause, At):
-        loc, message = loc + cause.path, str(cause)
-    elif kind in ("value_error", "assertion_error") and cause is not None:
-        message = str(cause)
-    elif kind == "extra_forbidden":
-        message = f"unknown setting (allowed here: {', '.join(fields_at(model, loc[:-1]))})"
-    elif kind == "missing":
-        loc, message = loc[:-1], f"'{loc[-1]}' is required"
-    else:
-        message = type_problem(kind, value, problem)
-    return f"{doc.where(loc)}: {message}"
+        return loc + cause.path, str(cause)
+    if kind in ("value_error", "assertion_error") and cause is not None:
+        return loc, str(cause)
+    if kind == "extra_forbidden":
+        return loc, f"unknown setting (allowed here: {', '.join(fields_at(model, loc[:-1]))})"
+    if kind == "missing":
+        return loc[:-1], f"'{loc[-1]}' is required"
+    return loc, _type_problem(kind, value, problem)
 
 
 _TYPE_WORDS = {
@@ -157,7 +160,7 @@ _TYPE_WORDS = {
 _BOUNDS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
 
 
-def type_problem(kind: str, value, problem: dict) -> str:
+def _type_problem(kind: str, value, problem: dict) -> str:
     for kinds, words in _TYPE_WORDS.items():
         if kind in kinds:
             return f"{value!r} {words}"
