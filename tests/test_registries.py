@@ -106,7 +106,7 @@ def test_every_content_and_social_metric_is_computed_from_its_marts_parts(tiny):
     specs = dbt_vars()["mkpi_profile_metrics"]
     assert set(profile) == set(specs)
     for name, m in profile.items():
-        parts = m.formula.parts if isinstance(m.formula, metrics.Ratio) else [m.formula]
+        parts = m.parts
         assert set(parts) | {specs[name].get("column", name)} <= set(columns(tiny, m.table)), name
         assert [words.format(**{p: 1 for p in parts}) for words in TEMPLATES[name]], name  # its parts, no other
 

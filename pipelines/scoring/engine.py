@@ -305,21 +305,20 @@ def _profile(inputs, employee, period, kpi) -> Actual:
     who = said("the_team") if kpi.scope == "team" else said(key, names=", ".join(sorted(members)))
     if not rows:
         return Actual(None, said(f"no_{key}_rows", who=who, period=period.label))
-    parts = _period_parts(rows, m.formula, period)
+    parts = _period_parts(rows, m, period)
     value = m.formula.of(parts) if isinstance(m.formula, metrics.Ratio) else float(parts[m.formula])
     shown = {name: f"{v:,.2f}" if isinstance(v, float) else f"{v:,}" for name, v in parts.items()}
     return Actual(value, said("profile", metric=kpi.metric, detail=said(kpi.metric, **shown), who=who,
                               period=period.label, table=m.table))
 
 
-def _period_parts(rows: list[dict], formula, period) -> dict:
+def _period_parts(rows: list[dict], m: metrics.Metric, period) -> dict:
     """The formula's parts over the period: summed over its months and members, `weeks` the period's, and a
     ratio's `first_month` part from the first month that has rows."""
-    names = formula.parts if isinstance(formula, metrics.Ratio) else [formula]
-    parts = {n: sum(r[n] or 0 for r in rows) for n in names if n != WEEKS}
-    if WEEKS in names:
+    parts = {n: sum(r[n] or 0 for r in rows) for n in m.parts if n != WEEKS}
+    if WEEKS in m.parts:
         parts[WEEKS] = period.weeks
-    first = getattr(formula, "first_month", None)
+    first = getattr(m.formula, "first_month", None)
     if first:
         month = min(r["month"] for r in rows)
         parts[first] = sum(r[first] or 0 for r in rows if r["month"] == month)

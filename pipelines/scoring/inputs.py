@@ -123,8 +123,7 @@ def read_inputs(con) -> Inputs:
 def profile_parts(con, source: str, member: str) -> list[dict]:
     """The monthly rows of a content or social mart with every part its registry metrics are computed from."""
     chosen = [m for m in metrics.METRICS.values() if m.source == source]
-    parts = sorted({p for m in chosen for p in (m.formula.parts if isinstance(m.formula, metrics.Ratio)
-                                                 else [m.formula])} - {metrics.WEEKS})
+    parts = sorted({p for m in chosen for p in m.parts} - {metrics.WEEKS})
     table = {m.table for m in chosen}.pop()
     return records(con, f"SELECT month, {ident(member)}, {', '.join(map(ident, parts))} FROM marts.{ident(table)}")
 

@@ -24,6 +24,11 @@ class Metric:
     formula: Ratio | str | None = None  # content and social: a Ratio of the mart's parts, or the part summed
     table: str | None = None  # content and social: the monthly mart holding the parts
 
+    @property
+    def parts(self) -> list[str]:
+        """Content and social: the mart's columns (and WEEKS) its formula reads."""
+        return self.formula.parts if isinstance(self.formula, Ratio) else [self.formula]
+
 
 @dataclass(frozen=True)
 class Ratio:
