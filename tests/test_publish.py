@@ -85,8 +85,7 @@ def test_the_run_history_keeps_outcomes_not_bookkeeping(tiny_warehouse):
 def test_a_run_history_that_cannot_be_written_is_a_warning_not_a_failure(tmp_path):
     from pipelines.orchestration.nightly import _keep_in_history
 
-    history = dg.DagsterInstance.ephemeral(tempdir=str(tmp_path))
-    [warning] = _keep_in_history(dg.DagsterInstance.ephemeral(), "a-run-the-source-does-not-have", history)
+    [warning] = _keep_in_history(dg.DagsterInstance.ephemeral(), "a-run-the-source-does-not-have", tmp_path)
     assert warning.startswith(f"the run history in {tmp_path} was not updated (")
 
 
@@ -115,3 +114,13 @@ def test_a_replay_that_fails_keeps_its_file_and_the_next_night_says_so(tmp_path)
         time.sleep(0.2)
     assert dg.DagsterInstance.from_config(str(home)).get_run_by_id(run_id).status == dg.DagsterRunStatus.SUCCESS
     assert (home / "pending-night-one.json").exists()  # still unreadable, still kept
+
+
+def test_a_history_that_cannot_be_opened_leaves_each_pending_night_a_note(tmp_path):
+    from pipelines.orchestration import run_history
+
+    (tmp_path / "dagster.yaml").write_text("run_storage: [this is not a storage\n", encoding="utf-8")
+    (tmp_path / "pending-night-two.json").write_text("{}", encoding="utf-8")
+    run_history.replay_pending(tmp_path)
+    assert (tmp_path / "pending-night-two.json").exists()
+    assert (tmp_path / "replay-failed-night-two.txt").read_text(encoding="utf-8")

@@ -141,12 +141,6 @@ def prepare_dagster_home(settings: Settings) -> None:
         shutil.copyfile(source, target)
 
 
-def _persistent_instance(settings: Settings) -> dg.DagsterInstance:
-    """The run history in the settings' Dagster home (not whatever DAGSTER_HOME the shell has)."""
-    prepare_dagster_home(settings)
-    return dg.DagsterInstance.from_config(str(settings.dagster_home))
-
-
 def run_nightly(settings: Settings, instance: dg.DagsterInstance | None = None,
                 full_refresh: bool = False, started: float | None = None, alert: bool = True) -> RunOutcome:
     """Materialize every asset; on failure return the first failing step's message, one line.
@@ -182,9 +176,10 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool, started: floa
 
     step_timings.reset()
     defs = build_definitions(settings, full_refresh)
-    history = None
-    if instance is None:  # mkpi run: executed in memory, then kept in the run history (run_history.py)
-        history, instance = _persistent_instance(settings), dg.DagsterInstance.ephemeral()
+    keeps_history = instance is None
+    if keeps_history:  # mkpi run: executed in memory, then kept in the settings' Dagster home (run_history.py)
+        prepare_dagster_home(settings)
+        instance = dg.DagsterInstance.ephemeral()
     log_path = settings.run_log
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt event to stdout; keep the terminal for the summary.
@@ -196,10 +191,9 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool, started: floa
         finally:
             beside_dbt.discard(str(settings.build_path))  # a run that failed before collecting it
     warnings = []
-    if history is not None:
-        warnings = _keep_in_history(instance, result.run_id, history)
+    if keeps_history:
+        warnings = _keep_in_history(instance, result.run_id, settings.dagster_home)
         instance.dispose()  # its temporary folder: the worker ends without the interpreter's clean-up
-        history.dispose()
     elapsed = time.perf_counter() - started
     steps = step_timings.taken(elapsed)
     published = bool(result.asset_materializations_for_node("published_warehouse"))
@@ -211,13 +205,13 @@ def _run_nightly(settings: Settings, instance, full_refresh: bool, started: floa
                       warnings=warnings)
 
 
-def _keep_in_history(source: dg.DagsterInstance, run_id: str, history: dg.DagsterInstance) -> list[str]:
-    """The night's outcome stands whether or not its record can be kept (say, a locked history file)."""
+def _keep_in_history(source: dg.DagsterInstance, run_id: str, history: Path) -> list[str]:
+    """The night's outcome stands whether or not its record can be kept (say, a full disk)."""
     with step_timings.timed("history", "keeping the run in the run history"):
         try:
-            return run_history.keep(source, run_id, Path(history.root_directory))
+            return run_history.keep(source, run_id, history)
         except Exception as err:  # noqa: BLE001 - any storage error; the data work is done
-            return [f"the run history in {history.root_directory} was not updated ({type(err).__name__}: {err}); "
+            return [f"the run history in {history} was not updated ({type(err).__name__}: {err}); "
                     "make dev will not show tonight's run"]
 
 

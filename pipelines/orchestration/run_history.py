@@ -22,7 +22,8 @@ from pathlib import Path
 
 import dagster as dg
 
-PENDING, FAILED = "pending-{}.json", "replay-failed-{}.txt"
+PENDING_PREFIX = "pending-"
+PENDING, FAILED = PENDING_PREFIX + "{}.json", "replay-failed-{}.txt"
 
 _KEPT = {
     dg.DagsterEventType.RUN_START, dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE,
@@ -71,25 +72,40 @@ def _snapshots(source: dg.DagsterInstance, run) -> list:
 def replay_pending(history_dir: Path) -> None:
     """Store every pending run of the folder in the history; a failure leaves the file and a note."""
     import dagster._core.snap.execution_plan_snapshot  # noqa: F401 - registers the plan's classes for reading
-    from dagster._serdes import deserialize_value
 
-    target = dg.DagsterInstance.from_config(str(history_dir))
+    pending = sorted(history_dir.glob(PENDING.format("*")))
     try:
-        for path in sorted(history_dir.glob(PENDING.format("*"))):
+        target = dg.DagsterInstance.from_config(str(history_dir))
+    except Exception as err:  # noqa: BLE001 - a history that cannot be opened (locked, damaged): said next night
+        for path in pending:
+            _note_failure(path, err)
+        return
+    try:
+        for path in pending:
             try:
-                run, snapshots, entries = deserialize_value(path.read_text(encoding="utf-8"))
-                for snapshot in snapshots:
-                    target.add_snapshot(snapshot)  # keyed by content: the same shape night after night is stored once
-                if target.get_run_by_id(run.run_id) is None:
-                    target.add_run(run)
-                    for entry in entries:
-                        target.handle_new_event(entry)  # also moves the run's status along with its start and end
+                _replay(target, path)
                 path.unlink()
             except Exception as err:  # noqa: BLE001 - any storage error; said by the next night
-                (history_dir / FAILED.format(path.stem.removeprefix("pending-"))).write_text(
-                    f"{type(err).__name__}: {err}", encoding="utf-8")
+                _note_failure(path, err)
     finally:
         target.dispose()
+
+
+def _replay(target: dg.DagsterInstance, path: Path) -> None:
+    from dagster._serdes import deserialize_value
+
+    run, snapshots, entries = deserialize_value(path.read_text(encoding="utf-8"))
+    for snapshot in snapshots:
+        target.add_snapshot(snapshot)  # keyed by content: the same shape night after night is stored once
+    if target.get_run_by_id(run.run_id) is None:  # another replay may have stored it meanwhile
+        target.add_run(run)
+        for entry in entries:
+            target.handle_new_event(entry)  # also moves the run's status along with its start and end
+
+
+def _note_failure(pending: Path, err: Exception) -> None:
+    run_id = pending.stem.removeprefix(PENDING_PREFIX)
+    (pending.parent / FAILED.format(run_id)).write_text(f"{type(err).__name__}: {err}", encoding="utf-8")
 
 
 if __name__ == "__main__":
